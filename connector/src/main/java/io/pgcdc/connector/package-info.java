@@ -1,0 +1,2 @@
+/** Kafka Connect source and sink connectors for PostgreSQL. */
+package io.pgcdc.connector;
