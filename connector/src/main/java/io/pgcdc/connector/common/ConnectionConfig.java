@@ -101,7 +101,13 @@ public final class ConnectionConfig {
             PORT_CONFIG,
             Type.INT,
             null,
-            ConfigDef.Range.between(1, 65535),
+            ConfigDef.LambdaValidator.with(
+                (name, value) -> {
+                  if (value != null && ((Integer) value < 1 || (Integer) value > 65535)) {
+                    throw new ConfigException(name, value, "must be a port from 1 to 65535");
+                  }
+                },
+                () -> "[1,...,65535]"),
             Importance.MEDIUM,
             PORT_DOC,
             GROUP,
