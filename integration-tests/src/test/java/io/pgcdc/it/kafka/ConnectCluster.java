@@ -1,0 +1,112 @@
+package io.pgcdc.it.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * A Kafka broker and a Connect worker, each in its own JVM on loopback, the worker loading pgcdc
+ * from the packaged plugin folder. Tests share one per JVM through {@link #shared()} (or {@link
+ * KafkaConnectExtension}); the quickstart starts its own with {@link #start}. {@link #close} and a
+ * shutdown hook stop both and delete their data.
+ */
+public final class ConnectCluster implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static ConnectCluster shared;
+
+  private final Path workDir;
+  private final KafkaBroker broker;
+  private final ConnectWorker worker;
+  private final Thread shutdownHook;
+  private volatile boolean closed;
+
+  private ConnectCluster(Path workDir, KafkaBroker broker, ConnectWorker worker) {
+    this.workDir = workDir;
+    this.broker = broker;
+    this.worker = worker;
+    this.shutdownHook = new Thread(this::stopAll, "pgcdc-kafka-shutdown");
+  }
+
+  /** The cluster shared by all tests in this JVM, started on first use. */
+  public static synchronized ConnectCluster shared() {
+    if (shared == null || shared.closed) {
+      shared = start(KafkaSettings.fromEnvironment(ItEnvironment.logDir()));
+    }
+    return shared;
+  }
+
+  /** Starts a broker, then a worker; returns once both answer. */
+  public static ConnectCluster start(KafkaSettings settings) {
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("pgcdc-kafka-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary folder", e);
+    }
+    for (String log : List.of("broker-format.log", "broker.log", "worker.log")) {
+      FileTrees.deleteQuietly(settings.logDir().resolve(log)); // logs of an earlier run
+    }
+    KafkaBroker broker = null;
+    try {
+      broker = KafkaBroker.start(settings, workDir, START_TIMEOUT);
+      ConnectWorker worker =
+          ConnectWorker.start(settings, broker.bootstrapServers(), workDir, START_TIMEOUT);
+      ConnectCluster cluster = new ConnectCluster(workDir, broker, worker);
+      Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+      return cluster;
+    } catch (RuntimeException e) {
+      if (broker != null) {
+        broker.close();
+      }
+      FileTrees.deleteQuietly(workDir);
+      throw e;
+    }
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public KafkaBroker broker() {
+    return broker;
+  }
+
+  public ConnectWorker worker() {
+    return worker;
+  }
+
+  /** The worker's REST API client. */
+  public ConnectRestClient rest() {
+    return worker.rest();
+  }
+
+  /** Reads the first {@code count} records of {@code topic}; see {@link TopicReader#read}. */
+  public List<ConsumerRecord<String, String>> read(String topic, int count, Duration timeout) {
+    return TopicReader.read(broker.bootstrapServers(), topic, count, timeout);
+  }
+
+  /** Stops the worker, then the broker, and deletes their data. */
+  @Override
+  public void close() {
+    stopAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook is running or has run
+    }
+  }
+
+  private synchronized void stopAll() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    worker.close();
+    broker.close();
+    FileTrees.deleteQuietly(workDir);
+  }
+}

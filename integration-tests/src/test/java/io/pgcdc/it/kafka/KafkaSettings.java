@@ -1,0 +1,78 @@
+package io.pgcdc.it.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the broker and worker processes are started with: Kafka's classpath (never our modules), the
+ * worker properties and plugin folder, and where logs go.
+ *
+ * @param classpath the broker's and worker's classpath
+ * @param pluginDir the worker's {@code plugin.path}
+ * @param workerProperties the shipped worker properties (config/connect-distributed.properties)
+ * @param logDir where broker.log and worker.log go
+ */
+public record KafkaSettings(String classpath, Path pluginDir, Path workerProperties, Path logDir) {
+
+  /** From the system properties that failsafe and the quickstart set; logs in {@code logDir}. */
+  public static KafkaSettings fromEnvironment(Path logDir) {
+    Path classpathFile = ItEnvironment.kafkaClasspathFile();
+    String classpath;
+    try {
+      classpath = Files.readString(classpathFile).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + classpathFile, e);
+    }
+    List<String> leaks =
+        Arrays.stream(classpath.split(java.io.File.pathSeparator))
+            .map(jar -> Path.of(jar).getFileName().toString())
+            .filter(jar -> jar.startsWith("pgcdc-") || jar.startsWith("postgresql-"))
+            .toList();
+    if (!leaks.isEmpty()) {
+      throw new IllegalStateException(
+          "the worker classpath in "
+              + classpathFile
+              + " holds "
+              + leaks
+              + ": the worker must load pgcdc and its JDBC driver from plugin.path only;"
+              + " exclude them in integration-tests/pom.xml (kafka-classpath)");
+    }
+    return new KafkaSettings(
+        classpath,
+        ItEnvironment.pluginDir(),
+        ItEnvironment.configDir().resolve("connect-distributed.properties"),
+        logDir);
+  }
+
+  /** JVM options: small heaps for a 2-core test machine, log4j2 writing to the process output. */
+  List<String> jvmOptions(String role) {
+    List<String> options = new ArrayList<>();
+    options.add(role.equals("format") ? "-Xmx256m" : "-Xmx768m");
+    options.add("-XX:+UseSerialGC");
+    options.add("-XX:+ExitOnOutOfMemoryError");
+    options.add("-Djava.awt.headless=true");
+    options.add("-Dlog4j2.configurationFile=" + log4jConfig());
+    return options;
+  }
+
+  private Path log4jConfig() {
+    Path file = logDir.resolve("log4j2.properties");
+    synchronized (KafkaSettings.class) {
+      try (var in = KafkaSettings.class.getResourceAsStream("log4j2.properties")) {
+        if (in == null) {
+          throw new IllegalStateException("log4j2.properties missing from the test classpath");
+        }
+        Files.createDirectories(logDir);
+        Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file, e);
+      }
+    }
+    return file;
+  }
+}

@@ -1,0 +1,76 @@
+package io.pgcdc.it.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads records from a topic from its beginning, without a consumer group. */
+public final class TopicReader {
+  private TopicReader() {}
+
+  /**
+   * Reads records of {@code topic} from the beginning until {@code count} have arrived (returns
+   * those first {@code count}, in partition order), or fails when {@code timeout} passes, with what
+   * did arrive. Waits for the topic to exist; never creates it.
+   */
+  public static List<ConsumerRecord<String, String>> read(
+      String bootstrapServers, String topic, int count, Duration timeout) {
+    Deadline deadline = Deadline.in(timeout);
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "pgcdc-test-reader-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      List<ConsumerRecord<String, String>> records = new ArrayList<>();
+      while (records.size() < count) {
+        if (deadline.expired()) {
+          throw new AssertionError(
+              "topic "
+                  + topic
+                  + ": "
+                  + records.size()
+                  + " of "
+                  + count
+                  + " records after "
+                  + timeout
+                  + ": "
+                  + records.stream().map(r -> r.key() + " -> " + r.value()).toList());
+        }
+        Duration wait = deadline.remaining();
+        consumer
+            .poll(wait.compareTo(Duration.ofMillis(500)) < 0 ? wait : Duration.ofMillis(500))
+            .forEach(records::add);
+      }
+      return List.copyOf(records.subList(0, count));
+    }
+  }
+
+  private static List<TopicPartition> awaitPartitions(
+      KafkaConsumer<String, String> consumer, String topic, Deadline deadline) {
+    while (true) {
+      List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
+      if (infos != null && !infos.isEmpty()) {
+        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      }
+      if (deadline.expired()) {
+        throw new AssertionError("topic " + topic + " does not exist after " + deadline.timeout());
+      }
+      deadline.pause();
+    }
+  }
+}
