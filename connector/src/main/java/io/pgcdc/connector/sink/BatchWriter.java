@@ -1,0 +1,525 @@
+package io.pgcdc.connector.sink;
+
+import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.Identifiers;
+import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.sink.PostgresSinkConfig.InsertMode;
+import io.pgcdc.connector.sink.RowChange.Kind;
+import io.pgcdc.connector.sink.TableCatalog.Column;
+import io.pgcdc.connector.sink.TableCatalog.Table;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Writes row changes to PostgreSQL. {@link #prepare} makes sure the target tables and columns exist
+ * and renders every value to PostgreSQL text; {@link #write} applies changes in one transaction:
+ * per table a TRUNCATE, one DELETE with the keys as array parameters, and per set of present
+ * columns one COPY into a temporary staging table followed by one INSERT ... SELECT ... ON CONFLICT
+ * (or UPDATE ... FROM).
+ */
+final class BatchWriter implements AutoCloseable {
+  private static final int COPY_CHUNK_CHARS = 1 << 16;
+
+  private final ConnectionSettings settings;
+  private final InsertMode insertMode;
+  private final boolean autoCreate;
+  private final boolean autoEvolve;
+  private final TableCatalog catalog = new TableCatalog();
+  private final Map<StagingKey, String> staging = new HashMap<>();
+  private final Set<String> checkedTypes = new HashSet<>();
+  private Connection connection;
+  private int stagingCounter;
+
+  /** A staging table serves one target table and one list of columns. */
+  private record StagingKey(TableId table, List<String> columns) {}
+
+  BatchWriter(PostgresSinkConfig config, ConnectionSettings settings) {
+    this.settings = settings;
+    this.insertMode = config.insertMode();
+    this.autoCreate = config.autoCreate();
+    this.autoEvolve = config.autoEvolve();
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null || connection.isClosed()) {
+      staging.clear();
+      connection = settings.open();
+      connection.setAutoCommit(false);
+    }
+    return connection;
+  }
+
+  /** Drops the connection (after a lost connection or a failed batch) and what it cached. */
+  void reset() {
+    closeQuietly();
+    staging.clear();
+    catalog.invalidateAll();
+    checkedTypes.clear();
+  }
+
+  @Override
+  public void close() {
+    closeQuietly();
+  }
+
+  private void closeQuietly() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // Closing a broken connection: nothing left to do with it.
+      }
+      connection = null;
+    }
+  }
+
+  /**
+   * Makes the target tables fit the changes (creating tables and adding columns when allowed) and
+   * renders the values. Returns the changes ready for {@link #write}; the others go to {@code
+   * rejected} with the reason.
+   */
+  List<RowChange> prepare(
+      List<RowChange> changes, BiConsumer<RowChange, BadRecordException> rejected)
+      throws SQLException {
+    Connection c = connection();
+    Map<TableId, List<RowChange>> byTable = new LinkedHashMap<>();
+    for (RowChange change : changes) {
+      byTable.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change);
+    }
+    List<RowChange> ready = new ArrayList<>(changes.size());
+    for (Map.Entry<TableId, List<RowChange>> entry : byTable.entrySet()) {
+      TableId id = entry.getKey();
+      List<RowChange> tableChanges = entry.getValue();
+      Table table = ensureTable(c, id, tableChanges, rejected);
+      if (table == null) {
+        continue;
+      }
+      checkTypes(table, tableChanges);
+      for (RowChange change : tableChanges) {
+        RowChange rendered = render(table, change, rejected);
+        if (rendered != null) {
+          ready.add(rendered);
+        }
+      }
+    }
+    return ready;
+  }
+
+  private Table ensureTable(
+      Connection c,
+      TableId id,
+      List<RowChange> changes,
+      BiConsumer<RowChange, BadRecordException> rejected)
+      throws SQLException {
+    Table table = catalog.get(c, id);
+    c.commit();
+    if (table == null) {
+      boolean writesRows = changes.stream().anyMatch(ch -> ch.kind() == Kind.UPSERT);
+      if (!writesRows) {
+        return null; // deleting from or truncating a table that does not exist: nothing to do
+      }
+      if (!autoCreate) {
+        for (RowChange change : changes) {
+          rejected.accept(
+              change,
+              new BadRecordException(
+                  "the table "
+                      + id
+                      + " does not exist: create it, or set auto.create=true to let the"
+                      + " connector create it"));
+        }
+        return null;
+      }
+      SchemaChanges.createTable(
+          c, id, changes.stream().filter(ch -> ch.kind() == Kind.UPSERT).toList());
+      catalog.invalidate(id);
+      table = catalog.get(c, id);
+      c.commit();
+      if (table == null) {
+        throw new ConnectException("The table " + id + " was created but cannot be found");
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    for (RowChange change : changes) {
+      for (ColumnSpec column : change.columns()) {
+        if (!table.columns().containsKey(column.name()) && !missing.contains(column.name())) {
+          missing.add(column.name());
+        }
+      }
+    }
+    if (!missing.isEmpty() && autoEvolve) {
+      SchemaChanges.addColumns(c, id, missing, changes);
+      catalog.invalidate(id);
+      table = catalog.get(c, id);
+      c.commit();
+      dropStaging(id);
+    }
+    return table;
+  }
+
+  /**
+   * Stops the task when a record declares a PostgreSQL type for a column that the target column
+   * cannot hold exactly (for example bigint into integer).
+   */
+  private void checkTypes(Table table, List<RowChange> changes) {
+    for (RowChange change : changes) {
+      for (ColumnSpec spec : change.columns()) {
+        Column column = table.columns().get(spec.name());
+        if (column == null || spec.pgType() == null) {
+          continue;
+        }
+        if (!checkedTypes.add(table.id() + "\0" + spec.name() + "\0" + spec.pgType())) {
+          continue;
+        }
+        if (!ColumnTypes.holds(column.type(), spec.pgType())) {
+          checkedTypes.remove(table.id() + "\0" + spec.name() + "\0" + spec.pgType());
+          throw new ConnectException(
+              "The column "
+                  + spec.name()
+                  + " of table "
+                  + table.id()
+                  + " has type "
+                  + column.type()
+                  + ", but the records declare "
+                  + spec.pgType()
+                  + " (schema parameter pgcdc.type), which it cannot hold exactly. The connector"
+                  + " never changes a column's type: run ALTER TABLE "
+                  + table.id().quoted()
+                  + " ALTER COLUMN "
+                  + Identifiers.quote(spec.name())
+                  + " TYPE "
+                  + spec.pgType()
+                  + "; then restart the task.");
+        }
+      }
+    }
+  }
+
+  /** The change with its values as PostgreSQL text, or null when it was rejected. */
+  private static RowChange render(
+      Table table, RowChange change, BiConsumer<RowChange, BadRecordException> rejected) {
+    if (change.kind() == Kind.TRUNCATE) {
+      return change;
+    }
+    Object[] texts = new Object[change.values().length];
+    for (int i = 0; i < texts.length; i++) {
+      ColumnSpec spec = change.columns().get(i);
+      Column column = table.columns().get(spec.name());
+      if (column == null) {
+        rejected.accept(
+            change,
+            new BadRecordException(
+                "the table "
+                    + table.id()
+                    + " has no column "
+                    + spec.name()
+                    + ": add it, or set auto.evolve=true to let the connector add it"));
+        return null;
+      }
+      if (column.generated()) {
+        rejected.accept(
+            change,
+            new BadRecordException(
+                "the column " + spec.name() + " of table " + table.id() + " is generated"));
+        return null;
+      }
+      try {
+        texts[i] =
+            PgText.render(change.values()[i], spec.schema(), PgText.Target.of(column.type()));
+      } catch (RuntimeException e) {
+        rejected.accept(
+            change,
+            new BadRecordException(
+                "the column "
+                    + spec.name()
+                    + " ("
+                    + column.type()
+                    + ") of table "
+                    + table.id()
+                    + " cannot take the value: "
+                    + e.getMessage(),
+                e));
+        return null;
+      }
+    }
+    return new RowChange(
+        change.record(),
+        change.table(),
+        change.kind(),
+        change.key(),
+        change.columns(),
+        texts,
+        change.keyCount(),
+        change.unchanged());
+  }
+
+  /** Writes prepared changes in one transaction; on failure rolls back and rethrows. */
+  void write(List<RowChange> prepared) throws SQLException {
+    Connection c = connection();
+    try {
+      Set<String> usedStaging = new HashSet<>();
+      for (TableBatch batch : TableBatch.reduce(prepared).values()) {
+        Table table = catalog.get(c, batch.table());
+        if (table == null) {
+          continue; // only deletes or truncates for a table that does not exist
+        }
+        writeTable(c, table, batch, usedStaging);
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      SchemaChanges.rollbackQuietly(c, e);
+      // The rollback undid staging tables created in this transaction.
+      staging.clear();
+      throw e;
+    }
+  }
+
+  private void writeTable(Connection c, Table table, TableBatch batch, Set<String> usedStaging)
+      throws SQLException {
+    if (batch.truncate()) {
+      try (Statement st = c.createStatement()) {
+        st.execute("TRUNCATE TABLE " + table.id().quoted());
+      }
+    }
+    if (!batch.deletes().isEmpty()) {
+      delete(c, table, batch.deletes());
+    }
+    for (List<RowChange> group : byColumns(batch.upserts())) {
+      upsert(c, table, group, insertMode, usedStaging);
+    }
+    for (List<RowChange> group : byColumns(batch.appends())) {
+      upsert(c, table, group, InsertMode.INSERT, usedStaging);
+    }
+  }
+
+  /** Groups rows by their list of present column names, keeping the first appearance order. */
+  private static Collection<List<RowChange>> byColumns(Collection<RowChange> rows) {
+    Map<List<String>, List<RowChange>> groups = new LinkedHashMap<>();
+    List<ColumnSpec> lastColumns = null;
+    List<RowChange> lastGroup = null;
+    for (RowChange row : rows) {
+      if (lastColumns == null || !sameNames(row.columns(), lastColumns)) {
+        lastColumns = row.columns();
+        lastGroup = groups.computeIfAbsent(row.columnNames(), k -> new ArrayList<>());
+      }
+      lastGroup.add(row);
+    }
+    return groups.values();
+  }
+
+  private static boolean sameNames(List<ColumnSpec> a, List<ColumnSpec> b) {
+    if (a == b) {
+      return true;
+    }
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).name().equals(b.get(i).name())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void delete(Connection c, Table table, Collection<RowChange> deletes)
+      throws SQLException {
+    RowChange first = deletes.iterator().next();
+    int keys = first.keyCount();
+    StringBuilder sql = new StringBuilder("DELETE FROM ").append(table.id().quoted());
+    sql.append(" AS t USING unnest(");
+    List<String> aliases = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      sql.append(i == 0 ? "" : ", ").append("?::text[]");
+      aliases.add(Identifiers.quote("k" + i));
+    }
+    sql.append(") AS d(").append(String.join(", ", aliases)).append(") WHERE ");
+    for (int i = 0; i < keys; i++) {
+      String name = first.columns().get(i).name();
+      Column column = table.columns().get(name);
+      sql.append(i == 0 ? "" : " AND ")
+          .append("t.")
+          .append(Identifiers.quote(name))
+          .append(" = d.")
+          .append(aliases.get(i))
+          .append("::")
+          .append(column.type());
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < keys; i++) {
+        String[] texts = new String[deletes.size()];
+        int row = 0;
+        for (RowChange delete : deletes) {
+          texts[row++] = (String) delete.values()[i];
+        }
+        Array array = c.createArrayOf("text", texts);
+        ps.setArray(i + 1, array);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  private void upsert(
+      Connection c, Table table, List<RowChange> rows, InsertMode mode, Set<String> usedStaging)
+      throws SQLException {
+    RowChange first = rows.get(0);
+    List<String> names = first.columns().stream().map(ColumnSpec::name).toList();
+    List<String> keyNames = names.subList(0, first.keyCount());
+    if (mode == InsertMode.UPSERT && !keyNames.isEmpty() && !table.hasUniqueKey(keyNames)) {
+      throw new ConnectException(
+          "The table "
+              + table.id()
+              + " has no primary key or unique index on ("
+              + String.join(", ", keyNames)
+              + "), which upserts need: add one (ALTER TABLE "
+              + table.id().quoted()
+              + " ADD PRIMARY KEY ("
+              + keyNames.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
+              + ")), or change primary.key.mode or insert.mode");
+    }
+    String stage = stagingTable(c, table, names);
+    if (!usedStaging.add(stage)) {
+      try (Statement st = c.createStatement()) {
+        st.execute("TRUNCATE " + stage);
+      }
+    }
+    copy(c, stage, names, rows);
+    String sql = writeStatement(table, stage, names, first.keyCount(), mode);
+    if (sql != null) {
+      try (Statement st = c.createStatement()) {
+        st.executeUpdate(sql);
+      }
+    }
+  }
+
+  static String writeStatement(
+      Table table, String stage, List<String> names, int keyCount, InsertMode mode) {
+    String cols = names.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+    List<String> valueNames = names.subList(keyCount, names.size());
+    String target = table.id().quoted();
+    if (mode == InsertMode.UPDATE) {
+      if (valueNames.isEmpty()) {
+        return null;
+      }
+      StringBuilder sql = new StringBuilder("UPDATE ").append(target).append(" AS t SET ");
+      sql.append(
+          valueNames.stream()
+              .map(n -> Identifiers.quote(n) + " = s." + Identifiers.quote(n))
+              .collect(Collectors.joining(", ")));
+      sql.append(" FROM ").append(stage).append(" AS s WHERE ");
+      sql.append(
+          names.subList(0, keyCount).stream()
+              .map(n -> "t." + Identifiers.quote(n) + " = s." + Identifiers.quote(n))
+              .collect(Collectors.joining(" AND ")));
+      return sql.toString();
+    }
+    StringBuilder sql = new StringBuilder("INSERT INTO ").append(target);
+    sql.append(" (").append(cols).append(") SELECT ").append(cols).append(" FROM ").append(stage);
+    if (mode == InsertMode.UPSERT && keyCount > 0) {
+      sql.append(" ON CONFLICT (")
+          .append(
+              names.subList(0, keyCount).stream()
+                  .map(Identifiers::quote)
+                  .collect(Collectors.joining(", ")))
+          .append(") DO ");
+      if (valueNames.isEmpty()) {
+        sql.append("NOTHING");
+      } else {
+        sql.append("UPDATE SET ")
+            .append(
+                valueNames.stream()
+                    .map(n -> Identifiers.quote(n) + " = EXCLUDED." + Identifiers.quote(n))
+                    .collect(Collectors.joining(", ")));
+      }
+    }
+    return sql.toString();
+  }
+
+  /** The staging table for these columns of the target, created on first use in this session. */
+  private String stagingTable(Connection c, Table table, List<String> names) throws SQLException {
+    StagingKey key = new StagingKey(table.id(), names);
+    String name = staging.get(key);
+    if (name != null) {
+      return name;
+    }
+    name = "pg_temp." + Identifiers.quote("pgcdc_stage_" + (++stagingCounter));
+    StringBuilder sql = new StringBuilder("CREATE TEMP TABLE ").append(name).append(" (");
+    for (int i = 0; i < names.size(); i++) {
+      Column column = table.columns().get(names.get(i));
+      sql.append(i == 0 ? "" : ", ")
+          .append(Identifiers.quote(column.name()))
+          .append(' ')
+          .append(column.type());
+    }
+    sql.append(") ON COMMIT DELETE ROWS");
+    try (Statement st = c.createStatement()) {
+      st.execute("DROP TABLE IF EXISTS " + name);
+      st.execute(sql.toString());
+    }
+    // Remembered now; a rollback of this transaction drops the table again, so a failed write
+    // forgets every staging table (and the DROP above clears one that survived).
+    staging.put(key, name);
+    return name;
+  }
+
+  private void dropStaging(TableId id) {
+    staging.keySet().removeIf(k -> k.table().equals(id));
+  }
+
+  private static void copy(Connection c, String stage, List<String> names, List<RowChange> rows)
+      throws SQLException {
+    CopyManager copyManager = c.unwrap(PGConnection.class).getCopyAPI();
+    String sql =
+        "COPY "
+            + stage
+            + " ("
+            + names.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
+            + ") FROM STDIN";
+    CopyIn copyIn = copyManager.copyIn(sql);
+    try {
+      StringBuilder sb = new StringBuilder(COPY_CHUNK_CHARS + 1024);
+      for (RowChange row : rows) {
+        Object[] texts = row.values();
+        for (int i = 0; i < texts.length; i++) {
+          if (i > 0) {
+            sb.append('\t');
+          }
+          PgText.appendCopyField(sb, (String) texts[i]);
+        }
+        sb.append('\n');
+        if (sb.length() >= COPY_CHUNK_CHARS) {
+          byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+          copyIn.writeToCopy(bytes, 0, bytes.length);
+          sb.setLength(0);
+        }
+      }
+      if (sb.length() > 0) {
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        copyIn.writeToCopy(bytes, 0, bytes.length);
+      }
+      copyIn.endCopy();
+    } finally {
+      if (copyIn.isActive()) {
+        copyIn.cancelCopy();
+      }
+    }
+  }
+}

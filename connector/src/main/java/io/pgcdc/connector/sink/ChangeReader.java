@@ -1,0 +1,500 @@
+package io.pgcdc.connector.sink;
+
+import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.sink.PostgresSinkConfig.PrimaryKeyMode;
+import io.pgcdc.connector.sink.RowChange.Kind;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a record into a {@link RowChange}: our CDC envelope or another producer's with the same
+ * field names ({@code before}, {@code after}, {@code source}, {@code op}), a flat row (struct or
+ * schemaless map), or a tombstone. Returns null for records that are deliberately skipped (op
+ * {@code m}, deletes or truncates when disabled), counted for the debug log.
+ */
+final class ChangeReader {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeReader.class);
+
+  /**
+   * The field of the source block (or of the envelope) that lists the unchanged TOAST columns our
+   * source leaves out of after.
+   */
+  static final String UNCHANGED_TOAST_FIELD = "unchanged_toast_columns";
+
+  /** The string Debezium sends in place of an unchanged TOAST value. */
+  static final String DEBEZIUM_UNAVAILABLE = "__debezium_unavailable_value";
+
+  private static final byte[] DEBEZIUM_UNAVAILABLE_BYTES =
+      DEBEZIUM_UNAVAILABLE.getBytes(StandardCharsets.UTF_8);
+
+  private final TableNameTemplate template;
+  private final Pattern topicRegex;
+  private final String topicReplacement;
+  private final PrimaryKeyMode keyMode;
+  private final List<String> keyFields;
+  private final boolean deleteEnabled;
+  private final boolean truncateEnabled;
+  private final Map<String, String> renamedTopics = new HashMap<>();
+  private final Map<String, TableId> tablesByTopic = new HashMap<>();
+  private final Map<Schema, List<ColumnSpec>> specsBySchema = new IdentityHashMap<>();
+  private final Map<String, Long> skipped = new TreeMap<>();
+
+  ChangeReader(PostgresSinkConfig config) {
+    this.template = TableNameTemplate.parse(config.tableNameFormat());
+    this.topicRegex = config.topicRegex();
+    this.topicReplacement = config.topicReplacement();
+    this.keyMode = config.primaryKeyMode();
+    this.keyFields = config.primaryKeyFields();
+    this.deleteEnabled = config.deleteEnabled();
+    this.truncateEnabled = config.truncateEnabled();
+  }
+
+  /** The change a record asks for, or null when it is skipped by design. */
+  RowChange read(SinkRecord record) {
+    Object value = record.value();
+    if (value == null) {
+      return tombstone(record);
+    }
+    Row envelope = envelopeOf(value);
+    if (envelope == null) {
+      Row row = Row.of(value, "the record value");
+      return upsert(record, row, null, Set.of());
+    }
+    Object op = envelope.get("op");
+    if (!(op instanceof String opText)) {
+      throw new BadRecordException(
+          "the envelope's field 'op' must be a string such as \"c\", \"u\" or \"d\", got " + op);
+    }
+    Row source = Row.ofNullable(envelope.get("source"), "the envelope's field 'source'");
+    switch (opText) {
+      case "c", "r", "u" -> {
+        Row after = Row.ofNullable(envelope.get("after"), "the envelope's field 'after'");
+        if (after == null) {
+          throw new BadRecordException("a change with op '" + opText + "' has no 'after' row");
+        }
+        return upsert(record, after, source, unchangedColumns(envelope, source));
+      }
+      case "d" -> {
+        if (!deleteEnabled) {
+          return skip("delete events (delete.enabled=false)");
+        }
+        Row before = Row.ofNullable(envelope.get("before"), "the envelope's field 'before'");
+        return delete(record, before, source);
+      }
+      case "t" -> {
+        if (!truncateEnabled) {
+          return skip("truncate events (truncate.enabled=false)");
+        }
+        TableId table = table(record, null, source);
+        return new RowChange(
+            record, table, Kind.TRUNCATE, null, List.of(), new Object[0], 0, Set.of());
+      }
+      case "m" -> {
+        return skip("logical decoding messages (op m)");
+      }
+      default ->
+          throw new BadRecordException(
+              "the envelope's field 'op' has the unknown value '"
+                  + opText
+                  + "': expected c, r, u, d, t or m");
+    }
+  }
+
+  /** Skip counts by reason since the last call; logged at debug by the task. */
+  Map<String, Long> drainSkipped() {
+    Map<String, Long> copy = new TreeMap<>(skipped);
+    skipped.clear();
+    return copy;
+  }
+
+  private RowChange skip(String reason) {
+    skipped.merge(reason, 1L, Long::sum);
+    if (LOG.isTraceEnabled()) {
+      LOG.trace("Skipping a record: {}", reason);
+    }
+    return null;
+  }
+
+  private RowChange tombstone(SinkRecord record) {
+    if (!deleteEnabled) {
+      return skip("tombstones (delete.enabled=false)");
+    }
+    if (keyMode != PrimaryKeyMode.RECORD_KEY) {
+      return skip("tombstones (the key comes from the value, which a tombstone lacks)");
+    }
+    if (template.needsValue()) {
+      // The table name needs the value or the source block; a CDC producer sends the delete
+      // event itself just before its tombstone, and that event did the delete.
+      return skip("tombstones (table.name.format needs the value to name the table)");
+    }
+    if (record.key() == null) {
+      throw new BadRecordException("the record has neither a key nor a value");
+    }
+    return delete(record, null, null);
+  }
+
+  private RowChange delete(SinkRecord record, Row before, Row source) {
+    List<ColumnSpec> columns = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    keyColumns(record, before, columns, values);
+    TableId table = table(record, before, source);
+    return new RowChange(
+        record,
+        table,
+        Kind.DELETE,
+        keyText(columns, values, columns.size()),
+        columns,
+        values.toArray(),
+        columns.size(),
+        Set.of());
+  }
+
+  private RowChange upsert(SinkRecord record, Row row, Row source, Set<String> unchanged) {
+    List<ColumnSpec> columns = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    keyColumns(record, row, columns, values);
+    int keyCount = columns.size();
+    Set<String> keyNames = keyCount == 0 ? Set.of() : new HashSet<>();
+    for (ColumnSpec c : columns) {
+      keyNames.add(c.name());
+    }
+    Set<String> unchangedHere = unchanged;
+    List<ColumnSpec> rowColumns = row.columns(specsBySchema);
+    for (int i = 0; i < rowColumns.size(); i++) {
+      ColumnSpec spec = rowColumns.get(i);
+      if (keyNames.contains(spec.name()) || unchanged.contains(spec.name())) {
+        continue;
+      }
+      Object v = row.value(i);
+      if (isDebeziumPlaceholder(v)) {
+        if (unchangedHere == unchanged) {
+          unchangedHere = new HashSet<>(unchanged);
+        }
+        unchangedHere.add(spec.name());
+        continue;
+      }
+      columns.add(spec);
+      values.add(v);
+    }
+    TableId table = table(record, row, source);
+    String key = keyCount == 0 ? null : keyText(columns, values, keyCount);
+    return new RowChange(
+        record, table, Kind.UPSERT, key, columns, values.toArray(), keyCount, unchangedHere);
+  }
+
+  private static boolean isDebeziumPlaceholder(Object v) {
+    if (v instanceof String s) {
+      return s.equals(DEBEZIUM_UNAVAILABLE);
+    }
+    if (v instanceof byte[] b) {
+      return Arrays.equals(b, DEBEZIUM_UNAVAILABLE_BYTES);
+    }
+    if (v instanceof ByteBuffer b) {
+      return b.equals(ByteBuffer.wrap(DEBEZIUM_UNAVAILABLE_BYTES));
+    }
+    return false;
+  }
+
+  /** Appends the primary key columns as primary.key.mode says. */
+  private void keyColumns(
+      SinkRecord record, Row row, List<ColumnSpec> columns, List<Object> values) {
+    switch (keyMode) {
+      case NONE -> {}
+      case KAFKA -> {
+        columns.add(new ColumnSpec("__connect_topic", "text", Schema.STRING_SCHEMA));
+        values.add(record.topic());
+        columns.add(new ColumnSpec("__connect_partition", "integer", Schema.INT32_SCHEMA));
+        values.add(record.kafkaPartition());
+        columns.add(new ColumnSpec("__connect_offset", "bigint", Schema.INT64_SCHEMA));
+        values.add(record.kafkaOffset());
+      }
+      case RECORD_VALUE -> {
+        if (row == null) {
+          throw new BadRecordException(
+              "the delete event has no 'before' row to read the key fields " + keyFields + " from");
+        }
+        for (String name : keyFields) {
+          int i = row.indexOf(name, specsBySchema);
+          if (i < 0) {
+            throw new BadRecordException(
+                "the row has no field '" + name + "' named in primary.key.fields");
+          }
+          columns.add(row.columns(specsBySchema).get(i));
+          values.add(requireKeyValue(name, row.value(i)));
+        }
+      }
+      case RECORD_KEY -> {
+        Object key = record.key();
+        if (key == null) {
+          throw new BadRecordException(
+              "the record has no key, but primary.key.mode=record_key takes the primary key from"
+                  + " it");
+        }
+        if (key instanceof Struct || key instanceof Map<?, ?>) {
+          Row keyRow = Row.of(key, "the record key");
+          List<ColumnSpec> keySpecs = keyRow.columns(specsBySchema);
+          if (keyFields.isEmpty()) {
+            for (int i = 0; i < keySpecs.size(); i++) {
+              columns.add(keySpecs.get(i));
+              values.add(requireKeyValue(keySpecs.get(i).name(), keyRow.value(i)));
+            }
+          } else {
+            for (String name : keyFields) {
+              int i = keyRow.indexOf(name, specsBySchema);
+              if (i < 0) {
+                throw new BadRecordException(
+                    "the record key has no field '" + name + "' named in primary.key.fields");
+              }
+              columns.add(keySpecs.get(i));
+              values.add(requireKeyValue(name, keyRow.value(i)));
+            }
+          }
+          if (columns.isEmpty()) {
+            throw new BadRecordException("the record key has no fields");
+          }
+        } else {
+          if (keyFields.size() != 1) {
+            throw new BadRecordException(
+                "the record key is a single value, so primary.key.fields must name its one"
+                    + " column (it names "
+                    + keyFields.size()
+                    + ")");
+          }
+          columns.add(ColumnSpec.of(keyFields.get(0), record.keySchema()));
+          values.add(key);
+        }
+      }
+      default -> throw new IllegalStateException(keyMode.toString());
+    }
+  }
+
+  private static Object requireKeyValue(String name, Object value) {
+    if (value == null) {
+      throw new BadRecordException("the primary key column '" + name + "' is null");
+    }
+    return value;
+  }
+
+  /** The key columns' text joined by NUL, which no PostgreSQL text contains. */
+  private static String keyText(List<ColumnSpec> columns, List<Object> values, int keyCount) {
+    if (keyCount == 1) {
+      return PgText.render(values.get(0), columns.get(0).schema(), PgText.Target.OTHER);
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < keyCount; i++) {
+      if (i > 0) {
+        sb.append('\0');
+      }
+      sb.append(PgText.render(values.get(i), columns.get(i).schema(), PgText.Target.OTHER));
+    }
+    return sb.toString();
+  }
+
+  private TableId table(SinkRecord record, Row row, Row source) {
+    String topic = renamedTopic(record.topic());
+    if (template.dependsOnTopicOnly()) {
+      TableId cached = tablesByTopic.get(topic);
+      if (cached == null) {
+        cached = render(topic, record, row, source);
+        tablesByTopic.put(topic, cached);
+      }
+      return cached;
+    }
+    return render(topic, record, row, source);
+  }
+
+  private TableId render(String topic, SinkRecord record, Row row, Row source) {
+    try {
+      return template.render(
+          name -> {
+            if (name.equals("topic")) {
+              return topic;
+            }
+            if (name.startsWith("source.")) {
+              if (source == null) {
+                throw new BadRecordException(
+                    "table.name.format uses ${"
+                        + name
+                        + "}, but the record has no envelope 'source' block");
+              }
+              return placeholderText(name, source.get(name.substring(7)));
+            }
+            if (name.startsWith("key.")) {
+              Object key = record.key();
+              if (!(key instanceof Struct || key instanceof Map<?, ?>)) {
+                throw new BadRecordException(
+                    "table.name.format uses ${" + name + "}, but the record key is not a struct");
+              }
+              return placeholderText(name, Row.of(key, "the record key").get(name.substring(4)));
+            }
+            if (row == null) {
+              throw new BadRecordException(
+                  "table.name.format uses ${" + name + "}, but the record has no row value");
+            }
+            return placeholderText(name, row.get(name.substring(6)));
+          });
+    } catch (IllegalArgumentException e) {
+      throw new BadRecordException(
+          "table.name.format '" + template.format() + "' gives no table name: " + e.getMessage());
+    }
+  }
+
+  private static String placeholderText(String name, Object value) {
+    if (value == null) {
+      throw new BadRecordException(
+          "table.name.format uses ${" + name + "}, which is missing or null in the record");
+    }
+    return value.toString();
+  }
+
+  private String renamedTopic(String topic) {
+    if (topicRegex == null) {
+      return topic;
+    }
+    return renamedTopics.computeIfAbsent(
+        topic,
+        t -> {
+          Matcher m = topicRegex.matcher(t);
+          return m.matches() ? m.replaceFirst(topicReplacement) : t;
+        });
+  }
+
+  /** The unchanged TOAST columns, listed in the source block (ours) or in the envelope. */
+  private static Set<String> unchangedColumns(Row envelope, Row source) {
+    Object listed = source == null ? null : source.get(UNCHANGED_TOAST_FIELD);
+    if (listed == null) {
+      listed = envelope.get(UNCHANGED_TOAST_FIELD);
+    }
+    if (listed == null) {
+      return Set.of();
+    }
+    if (!(listed instanceof Collection<?> names)) {
+      throw new BadRecordException(
+          "the envelope's field '" + UNCHANGED_TOAST_FIELD + "' must be an array of column names");
+    }
+    if (names.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> set = new HashSet<>();
+    for (Object name : names) {
+      set.add(String.valueOf(name));
+    }
+    return set;
+  }
+
+  /** The value as an envelope (it has 'op' and 'before' or 'after'), or null for a flat row. */
+  private static Row envelopeOf(Object value) {
+    if (value instanceof Struct s) {
+      Schema schema = s.schema();
+      if (schema.field("op") != null
+          && (schema.field("after") != null || schema.field("before") != null)) {
+        return Row.of(s, "the record value");
+      }
+      return null;
+    }
+    if (value instanceof Map<?, ?> m) {
+      if (m.containsKey("op") && (m.containsKey("after") || m.containsKey("before"))) {
+        return Row.of(m, "the record value");
+      }
+      return null;
+    }
+    throw new BadRecordException(
+        "the record value is a "
+            + value.getClass().getSimpleName()
+            + ", not a struct or a JSON object: use a converter that gives structs (JSON with"
+            + " schemas, Avro, ...) or JSON objects (schemas.enable=false)");
+  }
+
+  /** A struct or a schemaless map, read by field name or by position. */
+  private record Row(Struct struct, Map<?, ?> map, List<String> names) {
+    static Row of(Object value, String what) {
+      Row row = ofNullable(value, what);
+      if (row == null) {
+        throw new BadRecordException(what + " is null");
+      }
+      return row;
+    }
+
+    static Row ofNullable(Object value, String what) {
+      if (value == null) {
+        return null;
+      }
+      if (value instanceof Struct s) {
+        return new Row(s, null, null);
+      }
+      if (value instanceof Map<?, ?> m) {
+        List<String> names = new ArrayList<>(m.size());
+        for (Object k : m.keySet()) {
+          if (!(k instanceof String)) {
+            throw new BadRecordException(what + " has a non-string field name: " + k);
+          }
+          names.add((String) k);
+        }
+        return new Row(null, m, names);
+      }
+      throw new BadRecordException(
+          what + " must be a struct or a JSON object, got " + value.getClass().getSimpleName());
+    }
+
+    Object get(String name) {
+      if (struct != null) {
+        Field f = struct.schema().field(name);
+        return f == null ? null : struct.get(f);
+      }
+      return map.get(name);
+    }
+
+    List<ColumnSpec> columns(Map<Schema, List<ColumnSpec>> cache) {
+      if (struct != null) {
+        Schema schema = struct.schema();
+        List<ColumnSpec> specs = cache.get(schema);
+        if (specs == null) {
+          if (cache.size() > 10_000) {
+            cache.clear();
+          }
+          specs = schema.fields().stream().map(f -> ColumnSpec.of(f.name(), f.schema())).toList();
+          cache.put(schema, specs);
+        }
+        return specs;
+      }
+      List<ColumnSpec> specs = new ArrayList<>(names.size());
+      for (String name : names) {
+        specs.add(new ColumnSpec(name, null, null));
+      }
+      return specs;
+    }
+
+    int indexOf(String name, Map<Schema, List<ColumnSpec>> cache) {
+      if (struct != null) {
+        Field f = struct.schema().field(name);
+        return f == null ? -1 : f.index();
+      }
+      return names.indexOf(name);
+    }
+
+    Object value(int index) {
+      if (struct != null) {
+        return struct.get(struct.schema().fields().get(index));
+      }
+      return map.get(names.get(index));
+    }
+  }
+}

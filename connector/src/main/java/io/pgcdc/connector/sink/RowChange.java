@@ -1,0 +1,34 @@
+package io.pgcdc.connector.sink;
+
+import io.pgcdc.connector.common.TableId;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * One change to one target row, read from one record. The first {@code keyCount} columns form the
+ * primary key; {@code key} is their text joined (null when the table has no key: rows are
+ * appended). A delete carries the key columns only; a truncate no columns. {@code unchanged} names
+ * columns whose value the producer did not send (unchanged TOAST): the target keeps them.
+ */
+record RowChange(
+    SinkRecord record,
+    TableId table,
+    Kind kind,
+    String key,
+    List<ColumnSpec> columns,
+    Object[] values,
+    int keyCount,
+    Set<String> unchanged) {
+
+  enum Kind {
+    UPSERT,
+    DELETE,
+    TRUNCATE
+  }
+
+  /** The column names in order, the identity of a row shape. */
+  List<String> columnNames() {
+    return columns.stream().map(ColumnSpec::name).toList();
+  }
+}

@@ -1,0 +1,113 @@
+package io.pgcdc.connector.sink;
+
+import io.pgcdc.connector.common.TableId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The changes of one batch to one table, reduced by key in record order: the last change of a key
+ * wins, a delete after an upsert deletes, an upsert after a delete deletes the old row and inserts
+ * the new one, a truncate discards what came before it. An update that left unchanged TOAST columns
+ * out takes them from an earlier upsert of the same key in the batch.
+ */
+final class TableBatch {
+  private final TableId table;
+  private boolean truncate;
+  private final Map<String, RowChange> deletes = new LinkedHashMap<>();
+  private final Map<String, RowChange> upserts = new LinkedHashMap<>();
+  private final List<RowChange> appends = new ArrayList<>();
+
+  TableBatch(TableId table) {
+    this.table = table;
+  }
+
+  /** Groups changes by table and reduces each table's changes; tables in order of appearance. */
+  static Map<TableId, TableBatch> reduce(List<RowChange> changes) {
+    Map<TableId, TableBatch> batches = new LinkedHashMap<>();
+    for (RowChange change : changes) {
+      batches.computeIfAbsent(change.table(), TableBatch::new).add(change);
+    }
+    return batches;
+  }
+
+  void add(RowChange change) {
+    switch (change.kind()) {
+      case TRUNCATE -> {
+        truncate = true;
+        deletes.clear();
+        upserts.clear();
+        appends.clear();
+      }
+      case DELETE -> {
+        upserts.remove(change.key());
+        deletes.put(change.key(), change);
+      }
+      case UPSERT -> {
+        if (change.key() == null) {
+          appends.add(change);
+          return;
+        }
+        RowChange previous = upserts.get(change.key());
+        upserts.put(
+            change.key(),
+            previous != null && !change.unchanged().isEmpty() ? merge(previous, change) : change);
+      }
+      default -> throw new IllegalStateException(change.kind().toString());
+    }
+  }
+
+  /** {@code next} with the columns it left unchanged taken from {@code previous}. */
+  static RowChange merge(RowChange previous, RowChange next) {
+    List<ColumnSpec> columns = new ArrayList<>(next.columns());
+    List<Object> values = new ArrayList<>(java.util.Arrays.asList(next.values()));
+    Set<String> stillUnchanged = new HashSet<>(next.unchanged());
+    for (int i = previous.keyCount(); i < previous.columns().size(); i++) {
+      ColumnSpec column = previous.columns().get(i);
+      if (stillUnchanged.remove(column.name())) {
+        columns.add(column);
+        values.add(previous.values()[i]);
+      }
+    }
+    return new RowChange(
+        next.record(),
+        next.table(),
+        next.kind(),
+        next.key(),
+        List.copyOf(columns),
+        values.toArray(),
+        next.keyCount(),
+        Set.copyOf(stillUnchanged));
+  }
+
+  TableId table() {
+    return table;
+  }
+
+  boolean truncate() {
+    return truncate;
+  }
+
+  /** Rows to delete first (deleted keys, and keys deleted before an upsert in this batch). */
+  Collection<RowChange> deletes() {
+    return deletes.values();
+  }
+
+  /** One change per key, to write after the deletes. */
+  Collection<RowChange> upserts() {
+    return upserts.values();
+  }
+
+  /** Rows without a key, appended in order. */
+  List<RowChange> appends() {
+    return appends;
+  }
+
+  boolean isEmpty() {
+    return !truncate && deletes.isEmpty() && upserts.isEmpty() && appends.isEmpty();
+  }
+}

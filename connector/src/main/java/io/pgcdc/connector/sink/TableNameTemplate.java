@@ -1,0 +1,139 @@
+package io.pgcdc.connector.sink;
+
+import io.pgcdc.connector.common.TableId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The target table template ({@code table.name.format}): literal text and the placeholders {@code
+ * ${topic}}, {@code ${source.schema}}, {@code ${source.table}}, {@code ${key.FIELD}} and {@code
+ * ${value.FIELD}}.
+ */
+final class TableNameTemplate {
+  static final String DEFAULT_SCHEMA = "public";
+
+  /** A piece of the template: literal text, or a placeholder name such as {@code key.id}. */
+  private record Part(String text, boolean placeholder) {}
+
+  private final String format;
+  private final List<Part> parts;
+
+  private TableNameTemplate(String format, List<Part> parts) {
+    this.format = format;
+    this.parts = parts;
+  }
+
+  /** Parses a template; throws {@link IllegalArgumentException} naming an unknown placeholder. */
+  static TableNameTemplate parse(String format) {
+    List<Part> parts = new ArrayList<>();
+    int i = 0;
+    while (i < format.length()) {
+      int open = format.indexOf("${", i);
+      if (open < 0) {
+        parts.add(new Part(format.substring(i), false));
+        break;
+      }
+      if (open > i) {
+        parts.add(new Part(format.substring(i, open), false));
+      }
+      int close = format.indexOf('}', open);
+      if (close < 0) {
+        throw new IllegalArgumentException(
+            "table.name.format '" + format + "' has an unclosed '${' at position " + open);
+      }
+      String name = format.substring(open + 2, close).trim();
+      boolean known =
+          name.equals("topic")
+              || name.equals("source.schema")
+              || name.equals("source.table")
+              || (name.startsWith("key.") && name.length() > 4)
+              || (name.startsWith("value.") && name.length() > 6);
+      if (!known) {
+        throw new IllegalArgumentException(
+            "table.name.format '"
+                + format
+                + "' has the unknown placeholder ${"
+                + name
+                + "}: use ${topic}, ${source.schema}, ${source.table}, ${key.FIELD} or"
+                + " ${value.FIELD}");
+      }
+      parts.add(new Part(name, true));
+      i = close + 1;
+    }
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("table.name.format must not be empty");
+    }
+    return new TableNameTemplate(format, List.copyOf(parts));
+  }
+
+  String format() {
+    return format;
+  }
+
+  /** True when the template has no placeholder: every record goes to one table. */
+  boolean isConstant() {
+    return parts.stream().noneMatch(Part::placeholder);
+  }
+
+  /** True when the table depends on nothing but the topic (so it can be cached per topic). */
+  boolean dependsOnTopicOnly() {
+    return parts.stream().allMatch(p -> !p.placeholder() || p.text().equals("topic"));
+  }
+
+  /** True when a record without a value (a tombstone) cannot be routed. */
+  boolean needsValue() {
+    return parts.stream()
+        .anyMatch(
+            p ->
+                p.placeholder()
+                    && (p.text().startsWith("value.") || p.text().startsWith("source.")));
+  }
+
+  /**
+   * Fills the placeholders through {@code lookup} (placeholder name to text; it throws when the
+   * record lacks the value) and reads the result as a table name.
+   */
+  TableId render(Function<String, String> lookup) {
+    StringBuilder sb = new StringBuilder();
+    for (Part part : parts) {
+      sb.append(part.placeholder() ? lookup.apply(part.text()) : part.text());
+    }
+    return toTableId(sb.toString());
+  }
+
+  /**
+   * Reads a rendered name: {@code table} (schema public) or {@code schema.table}, case kept. A name
+   * with double quotes follows the SQL rules instead (quoted parts may contain dots, unquoted parts
+   * are folded to lower case).
+   */
+  static TableId toTableId(String name) {
+    if (name.indexOf('"') >= 0) {
+      return TableId.parse(name, DEFAULT_SCHEMA);
+    }
+    String[] pieces = name.split("\\.", -1);
+    for (String piece : pieces) {
+      if (piece.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the table name '" + name + "' has an empty part; expected table or schema.table");
+      }
+    }
+    return switch (pieces.length) {
+      case 1 -> new TableId(DEFAULT_SCHEMA, pieces[0]);
+      case 2 -> new TableId(pieces[0], pieces[1]);
+      default ->
+          throw new IllegalArgumentException(
+              "the table name '"
+                  + name
+                  + "' has "
+                  + pieces.length
+                  + " dot-separated parts; expected table or schema.table (use topic.regex and"
+                  + " topic.replacement to shorten a topic name)");
+    };
+  }
+
+  @Override
+  public String toString() {
+    return format;
+  }
+}
