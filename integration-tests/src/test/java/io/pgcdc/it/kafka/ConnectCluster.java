@@ -22,6 +22,7 @@ public final class ConnectCluster implements AutoCloseable {
   private final KafkaBroker broker;
   private final ConnectWorker worker;
   private final Thread shutdownHook;
+  private final List<Runnable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private ConnectCluster(Path workDir, KafkaBroker broker, ConnectWorker worker) {
@@ -89,6 +90,14 @@ public final class ConnectCluster implements AutoCloseable {
     return TopicReader.read(broker.bootstrapServers(), topic, count, timeout);
   }
 
+  /**
+   * Runs {@code action} when the cluster stops, before the worker does: e.g. deleting connectors so
+   * that the source drops its replication slot. Failures are printed, and stopping goes on.
+   */
+  public void beforeStop(Runnable action) {
+    beforeStop.add(action);
+  }
+
   /** Stops the worker, then the broker, and deletes their data. */
   @Override
   public void close() {
@@ -105,6 +114,13 @@ public final class ConnectCluster implements AutoCloseable {
       return;
     }
     closed = true;
+    for (Runnable action : beforeStop) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        System.err.println("pgcdc: before stopping the Connect worker: " + e);
+      }
+    }
     worker.close();
     broker.close();
     FileTrees.deleteQuietly(workDir);

@@ -1,0 +1,316 @@
+package io.pgcdc.quickstart;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectorDefinition;
+import io.pgcdc.it.kafka.ConnectorPlugin;
+import io.pgcdc.it.kafka.ItEnvironment;
+import io.pgcdc.it.kafka.KafkaSettings;
+import io.pgcdc.it.pg.PostgresServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The quickstart: a PostgreSQL server, a Kafka broker and a Connect worker on this machine, the
+ * source and sink registered from config/*.json, and a stream of demo changes to watch arrive in
+ * Kafka and in the sink's table. Ctrl-C deletes the connectors (the source drops its slot), then
+ * stops the worker, the broker and PostgreSQL.
+ */
+public final class Quickstart {
+  private static final String TABLE = "public.demo_orders";
+  private static final String COPY = "public.demo_orders_copy";
+  private static final Duration CHANGE_EVERY = Duration.ofSeconds(3);
+  private static final List<String> ITEMS =
+      List.of("apples", "pears", "plums", "figs", "dates", "kiwis", "limes", "lemons");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static volatile boolean stopping;
+
+  private Quickstart() {}
+
+  public static void main(String[] args) throws Exception {
+    long started = System.nanoTime();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopping = true));
+    say("starting PostgreSQL, a Kafka broker and a Kafka Connect worker (about a minute) ...");
+    PostgresServer pg = PostgresServer.shared();
+    say(
+        "PostgreSQL "
+            + pg.majorVersion()
+            + " at "
+            + pg.host()
+            + ":"
+            + pg.port()
+            + ", database "
+            + pg.database()
+            + ", user "
+            + pg.user()
+            + " ("
+            + pg.description()
+            + ")");
+    ConnectCluster cluster =
+        ConnectCluster.start(KafkaSettings.fromEnvironment(ItEnvironment.logDir()));
+    say("Kafka broker at " + cluster.bootstrapServers());
+    say(
+        "Connect worker REST API at "
+            + cluster.rest().baseUri()
+            + " (logs in "
+            + ItEnvironment.logDir()
+            + ")");
+    createDemoTables(pg);
+
+    ConnectorDefinition source = connector("pgcdc-source.json", pg);
+    ConnectorDefinition sink = connector("pgcdc-sink.json", pg);
+    cluster.beforeStop(() -> deleteConnectors(cluster, source, sink));
+    List<ConnectorPlugin> plugins = cluster.rest().plugins();
+    say("plugins the worker found in " + ItEnvironment.pluginDir() + ":");
+    plugins.forEach(p -> say("  " + p.type() + "  " + p.className() + "  " + p.version()));
+    if (plugins.isEmpty()) {
+      say(
+          "  (none: is the plugin built? mvn -Pquickstart -DskipTests verify at the root builds it)");
+    }
+    boolean sourceRuns = register(cluster, source);
+    boolean sinkRuns = register(cluster, sink);
+    String topic = sink.get("topics");
+
+    say(String.format("ready in %.0f s. Try:", (System.nanoTime() - started) / 1e9));
+    String rest = cluster.rest().baseUri().toString();
+    say("  curl -s " + rest + "connector-plugins");
+    say("  curl -s " + rest + "connectors?expand=status");
+    say(
+        "  psql 'postgresql://"
+            + pg.user()
+            + ":"
+            + pg.password()
+            + "@"
+            + pg.host()
+            + ":"
+            + pg.port()
+            + "/"
+            + pg.database()
+            + "' -c 'TABLE "
+            + COPY
+            + "'");
+    say(
+        "Writing a change to "
+            + TABLE
+            + " every "
+            + CHANGE_EVERY.toSeconds()
+            + " s. Press Ctrl-C to stop everything.");
+    if (sourceRuns) {
+      daemon("kafka-tail", () -> tailTopic(cluster.bootstrapServers(), topic));
+    }
+    if (sinkRuns) {
+      daemon("sink-watch", () -> watchCopy(pg));
+    }
+    writeChanges(pg);
+  }
+
+  private static ConnectorDefinition connector(String file, PostgresServer pg) {
+    return ConnectorDefinition.fromConfigDir(file)
+        .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password());
+  }
+
+  /** Creates the connector; on failure says why and goes on without it. */
+  private static boolean register(ConnectCluster cluster, ConnectorDefinition connector) {
+    try {
+      cluster.rest().create(connector);
+      cluster.rest().awaitRunning(connector.name(), Duration.ofSeconds(60));
+      say("connector " + connector.name() + " is RUNNING (config/" + connector.name() + ".json)");
+      return true;
+    } catch (RuntimeException | AssertionError e) {
+      say("!! connector " + connector.name() + " could not be started: " + firstLines(e, 12));
+      say(
+          "!! the worker keeps running; see its log and "
+              + cluster.rest().baseUri()
+              + "connectors/"
+              + connector.name()
+              + "/status");
+      return false;
+    }
+  }
+
+  private static void deleteConnectors(
+      ConnectCluster cluster, ConnectorDefinition source, ConnectorDefinition sink) {
+    say("stopping: deleting the connectors (the source drops its replication slot) ...");
+    for (ConnectorDefinition connector : List.of(sink, source)) {
+      try {
+        cluster.rest().delete(connector.name());
+      } catch (RuntimeException e) {
+        say("cannot delete " + connector.name() + ": " + e.getMessage());
+      }
+    }
+    say("stopping the Connect worker, the Kafka broker and PostgreSQL ...");
+  }
+
+  private static void createDemoTables(PostgresServer pg) throws SQLException {
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS " + TABLE + ", " + COPY);
+      s.execute(
+          "CREATE TABLE "
+              + TABLE
+              + " (id bigint PRIMARY KEY, item text NOT NULL,"
+              + " quantity integer NOT NULL, price numeric(10,2), updated_at timestamptz NOT NULL"
+              + " DEFAULT now())");
+      // The sink can create its table (auto.create); made here so the demo shows rows either way.
+      s.execute("CREATE TABLE " + COPY + " (LIKE " + TABLE + " INCLUDING ALL)");
+      s.execute(
+          "INSERT INTO "
+              + TABLE
+              + " (id, item, quantity, price) VALUES"
+              + " (1, 'apples', 3, 1.20), (2, 'pears', 5, 0.80), (3, 'plums', 2, 2.50)");
+    }
+    say(
+        "created "
+            + TABLE
+            + " with 3 rows (the source snapshots them), and "
+            + COPY
+            + " for the sink");
+  }
+
+  /** Inserts, updates and deletes rows, one change at a time, until the JVM stops. */
+  private static void writeChanges(PostgresServer pg) throws SQLException, InterruptedException {
+    long nextId = 4;
+    for (int step = 0; ; step++) {
+      Thread.sleep(CHANGE_EVERY.toMillis()); // pacing the demo for a human to read
+      try (Connection c = pg.connect()) {
+        switch (step % 3) {
+          case 0 -> {
+            String item = ITEMS.get((int) (nextId % ITEMS.size()));
+            update(
+                c,
+                "INSERT INTO " + TABLE + " (id, item, quantity, price) VALUES (?, ?, ?, ?)",
+                nextId,
+                item,
+                (int) (nextId % 7) + 1,
+                new java.math.BigDecimal("1.05"));
+            say("postgres  INSERT id=" + nextId++ + " " + item);
+          }
+          case 1 -> {
+            update(
+                c,
+                "UPDATE "
+                    + TABLE
+                    + " SET quantity = quantity + 1, updated_at = now()"
+                    + " WHERE id = (SELECT max(id) FROM "
+                    + TABLE
+                    + ")");
+            say("postgres  UPDATE the newest order: quantity + 1");
+          }
+          default -> {
+            update(
+                c,
+                "DELETE FROM "
+                    + TABLE
+                    + " WHERE id = (SELECT min(id) FROM "
+                    + TABLE
+                    + ") AND (SELECT count(*) FROM "
+                    + TABLE
+                    + ") > 4");
+            say("postgres  DELETE the oldest order (while more than 4 are left)");
+          }
+        }
+      } catch (SQLException e) {
+        if (!stopping) {
+          say("postgres  write failed: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static void update(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement statement = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      statement.executeUpdate();
+    }
+  }
+
+  /** Prints each change record that arrives in the source's topic. */
+  private static void tailTopic(String bootstrapServers, String topic) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "pgcdc-quickstart-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      while (true) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
+          say("kafka     " + topic + " " + describe(record.value()));
+        }
+      }
+    }
+  }
+
+  private static String describe(String value) {
+    if (value == null) {
+      return "tombstone (null value after a delete: lets compaction drop the key)";
+    }
+    try {
+      JsonNode json = JSON.readTree(value);
+      JsonNode payload = json.has("payload") ? json.path("payload") : json;
+      String op = payload.path("op").asText("?");
+      JsonNode row = op.equals("d") ? payload.path("before") : payload.path("after");
+      return "op=" + op + " " + (op.equals("d") ? "before=" : "after=") + row;
+    } catch (java.io.IOException e) {
+      return value.length() > 200 ? value.substring(0, 200) + "..." : value;
+    }
+  }
+
+  /** Prints the sink's table whenever its contents change. */
+  private static void watchCopy(PostgresServer pg) {
+    String last = "";
+    while (true) {
+      try (Connection c = pg.connect();
+          Statement s = c.createStatement();
+          ResultSet rows =
+              s.executeQuery(
+                  "SELECT count(*), coalesce(string_agg(id || ':' || item || ' x' || quantity,"
+                      + " ', ' ORDER BY id), '') FROM "
+                      + COPY)) {
+        rows.next();
+        String now = rows.getLong(1) + " rows: " + rows.getString(2);
+        if (!now.equals(last)) {
+          say("sink      " + COPY + " " + now);
+          last = now;
+        }
+        Thread.sleep(1000); // pacing the display
+      } catch (SQLException e) {
+        if (!stopping) {
+          say("sink      cannot read " + COPY + ": " + e.getMessage());
+        }
+        return;
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private static void daemon(String name, Runnable body) {
+    Thread thread = new Thread(body, "pgcdc-quickstart-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static String firstLines(Throwable e, int lines) {
+    return String.join("\n", String.valueOf(e.getMessage()).lines().limit(lines).toList());
+  }
+
+  private static void say(String line) {
+    System.out.println("[pgcdc] " + line);
+  }
+}

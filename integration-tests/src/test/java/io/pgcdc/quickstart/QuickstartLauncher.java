@@ -1,0 +1,57 @@
+package io.pgcdc.quickstart;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@link Quickstart} in its own JVM, its output straight on the terminal, from {@code mvn
+ * -Pquickstart} (exec:java). It keeps Maven alive on Ctrl-C until the quickstart has stopped
+ * everything it started, so the prompt comes back only when nothing is left running.
+ */
+public final class QuickstartLauncher {
+  private QuickstartLauncher() {}
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    Path classpathFile = Path.of(System.getProperty("pgcdc.test.classpath.file"));
+    String classpath =
+        System.getProperty("pgcdc.test.classes")
+            + File.pathSeparator
+            + Files.readString(classpathFile).strip();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("pgcdc.") || name.equals("pg.version")) {
+        command.add("-D" + name + "=" + System.getProperty(name));
+      }
+    }
+    command.add("-cp");
+    command.add(classpath);
+    command.add(Quickstart.class.getName());
+    Process quickstart = new ProcessBuilder(command).inheritIO().start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  quickstart.destroy(); // SIGTERM: it stops what it started, then exits
+                  try {
+                    if (!quickstart.waitFor(3, TimeUnit.MINUTES)) {
+                      quickstart.destroyForcibly();
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "pgcdc-quickstart-stop"));
+    int exit = quickstart.waitFor();
+    // 130 and 143: stopped by Ctrl-C (SIGINT) or SIGTERM, which is how a quickstart ends.
+    if (exit != 0 && exit != 130 && exit != 143) {
+      throw new IllegalStateException("the quickstart exited with code " + exit);
+    }
+  }
+}
