@@ -1,0 +1,88 @@
+package io.pgcdc.connector.source;
+
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Finds the LSN that may be confirmed to the server: the end of the last transaction whose every
+ * record, and every record before it, Kafka has acknowledged. Records are acknowledged out of order
+ * (they go to different partitions); the confirmable LSN only moves with the contiguous
+ * acknowledged prefix, and never backwards. Called by the task thread (emit, end of transaction)
+ * and by the producer's callback thread (acknowledge).
+ */
+final class OffsetTracker {
+  /** One emitted record, or the end of a transaction ({@code confirmLsn} set, no record). */
+  private static final class Entry {
+    final long confirmLsn;
+    boolean acked;
+
+    Entry(long confirmLsn, boolean acked) {
+      this.confirmLsn = confirmLsn;
+      this.acked = acked;
+    }
+  }
+
+  private final ArrayDeque<Entry> pending = new ArrayDeque<>();
+  private final Map<SourceRecord, Entry> byRecord = new IdentityHashMap<>();
+  private long confirmable;
+
+  /**
+   * @param confirmed the LSN the server has confirmed already (the slot's confirmed_flush_lsn)
+   */
+  OffsetTracker(long confirmed) {
+    this.confirmable = confirmed;
+  }
+
+  synchronized void emitted(SourceRecord record) {
+    Entry e = new Entry(0, false);
+    pending.addLast(e);
+    byRecord.put(record, e);
+  }
+
+  /** A transaction ended at {@code endLsn}: confirmable once every record before it is acked. */
+  synchronized void transactionEnd(long endLsn) {
+    if (pending.isEmpty()) {
+      advance(endLsn);
+    } else {
+      pending.addLast(new Entry(endLsn, true));
+    }
+  }
+
+  /** Kafka acknowledged {@code record} (or a transform dropped it). */
+  synchronized void acknowledged(SourceRecord record) {
+    Entry e = byRecord.remove(record);
+    if (e == null) {
+      return;
+    }
+    e.acked = true;
+    while (!pending.isEmpty() && pending.peekFirst().acked) {
+      advance(pending.pollFirst().confirmLsn);
+    }
+  }
+
+  /**
+   * The server reported its WAL end {@code walEnd} while no transaction was open: when every record
+   * is acknowledged, nothing before {@code walEnd} is left to deliver.
+   */
+  synchronized void idleAt(long walEnd) {
+    if (pending.isEmpty()) {
+      advance(walEnd);
+    }
+  }
+
+  synchronized long confirmable() {
+    return confirmable;
+  }
+
+  synchronized int unacknowledged() {
+    return byRecord.size();
+  }
+
+  private void advance(long lsn) {
+    if (Long.compareUnsigned(lsn, confirmable) > 0) {
+      confirmable = lsn;
+    }
+  }
+}

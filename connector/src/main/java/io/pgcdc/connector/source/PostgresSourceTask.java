@@ -1,0 +1,215 @@
+package io.pgcdc.connector.source;
+
+import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.PgErrors;
+import io.pgcdc.decoder.DecodeException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshots the captured tables, then streams their changes. The parts: {@link SnapshotReader},
+ * {@link StreamReader}, {@link RecordBuilder}, {@link OffsetTracker}, {@link SchemaCache}; how the
+ * task starts (fresh, mid-snapshot, mid-stream) is {@link StartPlan}'s business.
+ */
+public class PostgresSourceTask extends SourceTask {
+  private static final Logger log = LoggerFactory.getLogger(PostgresSourceTask.class);
+
+  private final Object lock = new Object();
+  private volatile boolean stopping;
+  private PostgresSourceConfig config;
+  private ConnectionSettings settings;
+  private StartPlan plan;
+  private SchemaCache schemas;
+  private RecordBuilder records;
+  private OffsetTracker tracker;
+  private SnapshotReader snapshot;
+  private StreamReader stream;
+  private int failures;
+  private long retryAtNanos;
+
+  @Override
+  public String version() {
+    return Version.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    config = new PostgresSourceConfig(props);
+    settings = config.connection("pgcdc-source-" + config.connectorName());
+    try (Connection c = settings.open()) {
+      plan = StartPlan.make(config, c, storedOffset());
+    } catch (SQLException e) {
+      throw new ConnectException(
+          "Could not prepare the source on " + settings.describe() + ": " + e.getMessage(), e);
+    }
+    String topicPrefix = config.topicPrefix();
+    TopicNamer topics = new TopicNamer(config.topicTemplate(), topicPrefix, settings.database());
+    schemas = new SchemaCache(settings, new HashSet<>(plan.tables()), config.keyColumns(), topics);
+    records =
+        new RecordBuilder(
+            partition(),
+            topicPrefix,
+            settings.database(),
+            topics.fill(config.messagesTopicTemplate(), null, null),
+            config.tombstonesOnDelete());
+    tracker = new OffsetTracker(plan.slotConfirmed());
+    log.info("Source task for {} starts: {}", plan.tables(), plan.describe());
+  }
+
+  private SourceOffset storedOffset() {
+    Map<String, Object> stored = context.offsetStorageReader().offset(partition());
+    return stored == null ? null : SourceOffset.fromMap(stored);
+  }
+
+  private Map<String, String> partition() {
+    return Map.of("slot", config.slotName());
+  }
+
+  @Override
+  public List<SourceRecord> poll() throws InterruptedException {
+    synchronized (lock) {
+      if (stopping || !backoffOver()) {
+        return null;
+      }
+      List<SourceRecord> batch = new ArrayList<>(Math.min(config.maxBatchSize(), 1024));
+      try {
+        if (plan.snapshotPending()) {
+          readSnapshot(batch);
+        } else if (plan.streams()) {
+          readStream(batch);
+        } else {
+          LockSupport.parkNanos(config.pollInterval().toNanos()); // initial_only: done
+        }
+        failures = 0;
+      } catch (SQLException | UncheckedIOException | RetriableException e) {
+        return failed(e, batch);
+      }
+      return batch.isEmpty() ? null : batch;
+    }
+  }
+
+  private void readSnapshot(List<SourceRecord> batch) throws SQLException {
+    if (snapshot == null) {
+      snapshot = plan.openSnapshot(settings, schemas, records);
+    }
+    if (!snapshot.poll(batch, config.maxBatchSize())) {
+      snapshot = null;
+      plan.snapshotDone();
+    }
+  }
+
+  private void readStream(List<SourceRecord> batch) throws SQLException {
+    if (stream == null) {
+      stream =
+          new StreamReader(
+              settings, config, plan.serverVersion(), schemas, records, tracker, plan.resume());
+      stream.open();
+    }
+    long deadline = System.nanoTime() + config.pollInterval().toNanos();
+    try {
+      stream.poll(batch, config.maxBatchSize(), deadline);
+    } catch (DecodeException e) {
+      throw new ConnectException(
+          "Could not decode a pgoutput message from slot "
+              + config.slotName()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * A transient error (lost connection, server restart) closes the readers and retries after the
+   * backoff; the stream resumes after the last record built, the snapshot from the table it was
+   * copying (with a new snapshot: the stream replays what changed since the slot's position, so
+   * rows are repeated, never lost). Anything else fails the task with what happened.
+   */
+  private List<SourceRecord> failed(Exception e, List<SourceRecord> batch) {
+    if (!(e instanceof RetriableException) && !PgErrors.isTransient(e)) {
+      closeReaders();
+      throw new ConnectException(
+          "Source on " + settings.describe() + " failed: " + e.getMessage(), e);
+    }
+    if (++failures > config.maxRetries()) {
+      closeReaders();
+      throw new ConnectException(
+          "Source on "
+              + settings.describe()
+              + " failed "
+              + failures
+              + " times in a row, giving up ("
+              + PostgresSourceConfig.MAX_RETRIES_CONFIG
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    log.warn("Transient error, reconnecting in {}: {}", config.retryBackoff(), e.toString());
+    if (snapshot != null) {
+      plan.snapshotInterrupted(snapshot.tableIndex());
+    }
+    if (stream != null) {
+      plan.streamInterrupted(stream.resumePosition());
+    }
+    closeReaders();
+    retryAtNanos = System.nanoTime() + config.retryBackoff().toNanos();
+    // Records built before the error are complete: hand them out; the readers resume after them.
+    return batch.isEmpty() ? null : batch;
+  }
+
+  private boolean backoffOver() {
+    long wait = retryAtNanos - System.nanoTime();
+    if (wait > 0) {
+      LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(500)));
+      return retryAtNanos - System.nanoTime() <= 0;
+    }
+    return true;
+  }
+
+  @Override
+  public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+    if (tracker != null) {
+      tracker.acknowledged(record);
+    }
+  }
+
+  @Override
+  public void stop() {
+    stopping = true;
+    synchronized (lock) {
+      closeReaders();
+      if (schemas != null) {
+        schemas.close();
+      }
+    }
+  }
+
+  private void closeReaders() {
+    if (snapshot != null) {
+      snapshot.close();
+      snapshot = null;
+    }
+    if (stream != null) {
+      try {
+        stream.confirm(true);
+      } catch (SQLException | RuntimeException e) {
+        log.debug("Final status update failed: {}", e.toString());
+      }
+      stream.close();
+      stream = null;
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package io.pgcdc.connector.source;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/** Builds the change records: key, envelope value, source block, topic and offset. */
+final class RecordBuilder {
+  /**
+   * The commit a streamed change belongs to; for the snapshot, the snapshot's time. {@code xid} is
+   * -1 when there is no transaction (a non-transactional message, the snapshot).
+   */
+  record Tx(long commitLsn, long xid, long commitMillis, boolean snapshot) {}
+
+  private static final Schema MESSAGE_KEY_SCHEMA =
+      SchemaBuilder.struct()
+          .name("io.pgcdc.connector.source.MessageKey")
+          .field("prefix", Schema.STRING_SCHEMA)
+          .build();
+  private static final Schema MESSAGE_BLOCK_SCHEMA =
+      SchemaBuilder.struct()
+          .name("io.pgcdc.connector.source.Message")
+          .field("prefix", Schema.STRING_SCHEMA)
+          .field("content", Schema.BYTES_SCHEMA)
+          .field("transactional", Schema.BOOLEAN_SCHEMA)
+          .build();
+  private static final Schema MESSAGE_VALUE_SCHEMA =
+      SchemaBuilder.struct()
+          .name("io.pgcdc.connector.source.MessageValue")
+          .field(Envelope.OP, Schema.STRING_SCHEMA)
+          .field(Envelope.TS_MS, Schema.OPTIONAL_INT64_SCHEMA)
+          .field(Envelope.SOURCE, Envelope.SOURCE_SCHEMA)
+          .field(Envelope.MESSAGE, MESSAGE_BLOCK_SCHEMA)
+          .build();
+
+  private final Map<String, ?> partition;
+  private final String name;
+  private final String database;
+  private final String messagesTopic;
+  private final boolean tombstones;
+
+  RecordBuilder(
+      Map<String, ?> partition,
+      String name,
+      String database,
+      String messagesTopic,
+      boolean tombstones) {
+    this.partition = partition;
+    this.name = name;
+    this.database = database;
+    this.messagesTopic = messagesTopic;
+    this.tombstones = tombstones;
+  }
+
+  /**
+   * Adds the records of one row change to {@code out}: the change, and for a delete a tombstone
+   * when configured. {@code before} or {@code after} is null when absent.
+   */
+  void change(
+      List<SourceRecord> out,
+      String op,
+      TableSchema t,
+      Row before,
+      Row after,
+      Tx tx,
+      long changeLsn,
+      SourceOffset offset,
+      long now) {
+    Schema beforeSchema = before == null ? t.fullRowSchema() : t.rowSchema(before.omitted);
+    Schema afterSchema = after == null ? t.fullRowSchema() : t.rowSchema(after.omitted);
+    Schema envelopeSchema = t.envelope(beforeSchema, afterSchema);
+    Struct value = new Struct(envelopeSchema);
+    if (before != null) {
+      value.put(Envelope.BEFORE, t.row(beforeSchema, before.values, before.omitted));
+    }
+    if (after != null) {
+      value.put(Envelope.AFTER, t.row(afterSchema, after.values, after.omitted));
+    }
+    value.put(
+        Envelope.SOURCE,
+        source(tx, t, changeLsn, after == null ? null : after.unchangedToast(t), offset));
+    value.put(Envelope.OP, op);
+    value.put(Envelope.TS_MS, now);
+    Row keyRow = after != null ? after : before;
+    Struct key = t.key(keyRow.values);
+    Map<String, Object> offsetMap = offset.toMap();
+    out.add(
+        new SourceRecord(
+            partition,
+            offsetMap,
+            t.topic,
+            null,
+            t.keySchema,
+            key,
+            envelopeSchema,
+            value,
+            tx.commitMillis()));
+    if (tombstones && Envelope.OP_DELETE.equals(op)) {
+      out.add(
+          new SourceRecord(
+              partition,
+              offsetMap,
+              t.topic,
+              null,
+              t.keySchema,
+              key,
+              null,
+              null,
+              tx.commitMillis()));
+    }
+  }
+
+  /** A truncate record (op t) on the table's topic: no key, no before or after. */
+  SourceRecord truncate(TableSchema t, Tx tx, long changeLsn, SourceOffset offset, long now) {
+    Schema envelopeSchema = t.envelope(t.fullRowSchema(), t.fullRowSchema());
+    Struct value = new Struct(envelopeSchema);
+    value.put(Envelope.SOURCE, source(tx, t, changeLsn, null, offset));
+    value.put(Envelope.OP, Envelope.OP_TRUNCATE);
+    value.put(Envelope.TS_MS, now);
+    return new SourceRecord(
+        partition,
+        offset.toMap(),
+        t.topic,
+        null,
+        null,
+        null,
+        envelopeSchema,
+        value,
+        tx.commitMillis());
+  }
+
+  /** A logical decoding message (op m) on the messages topic, keyed by its prefix. */
+  SourceRecord message(
+      String prefix,
+      byte[] content,
+      boolean transactional,
+      Tx tx,
+      long lsn,
+      SourceOffset offset,
+      long now) {
+    Struct key = new Struct(MESSAGE_KEY_SCHEMA).put("prefix", prefix);
+    Struct block =
+        new Struct(MESSAGE_BLOCK_SCHEMA)
+            .put("prefix", prefix)
+            .put("content", content)
+            .put("transactional", transactional);
+    Struct value =
+        new Struct(MESSAGE_VALUE_SCHEMA)
+            .put(Envelope.OP, Envelope.OP_MESSAGE)
+            .put(Envelope.TS_MS, now)
+            .put(Envelope.SOURCE, source(tx, null, lsn, null, offset))
+            .put(Envelope.MESSAGE, block);
+    return new SourceRecord(
+        partition,
+        offset.toMap(),
+        messagesTopic,
+        null,
+        MESSAGE_KEY_SCHEMA,
+        key,
+        MESSAGE_VALUE_SCHEMA,
+        value,
+        tx.commitMillis());
+  }
+
+  private Struct source(
+      Tx tx, TableSchema t, long changeLsn, List<String> unchangedToast, SourceOffset offset) {
+    Struct s =
+        new Struct(Envelope.SOURCE_SCHEMA)
+            .put(Envelope.VERSION, Version.VERSION)
+            .put(Envelope.CONNECTOR, "postgresql")
+            .put(Envelope.NAME, name)
+            .put(Envelope.TS_MS, tx.commitMillis())
+            .put(Envelope.SNAPSHOT, snapshotFlag(tx, offset))
+            .put(Envelope.DB, database);
+    if (t != null) {
+      s.put(Envelope.SCHEMA, t.table.schema()).put(Envelope.TABLE, t.table.table());
+    }
+    if (!tx.snapshot()) {
+      s.put(Envelope.TX_ID, tx.xid() < 0 ? null : tx.xid())
+          .put(Envelope.LSN, changeLsn)
+          .put(Envelope.COMMIT_LSN, tx.commitLsn());
+    } else {
+      s.put(Envelope.LSN, tx.commitLsn());
+    }
+    if (unchangedToast != null) {
+      s.put(Envelope.UNCHANGED_TOAST, unchangedToast);
+    }
+    return s;
+  }
+
+  private static String snapshotFlag(Tx tx, SourceOffset offset) {
+    if (!tx.snapshot()) {
+      return "false";
+    }
+    return offset.phase() == SourceOffset.Phase.SNAPSHOT_DONE ? "last" : "true";
+  }
+
+  /**
+   * One row's converted values; {@code omitted} marks columns whose value the server did not send
+   * (unchanged TOAST), which the row struct leaves out.
+   */
+  static final class Row {
+    /** The omitted-columns set of a complete row; never modified. */
+    static final BitSet COMPLETE = new BitSet();
+
+    final Object[] values;
+    final BitSet omitted;
+
+    Row(Object[] values, BitSet omitted) {
+      this.values = values;
+      this.omitted = omitted;
+    }
+
+    List<String> unchangedToast(TableSchema t) {
+      if (omitted.isEmpty()) {
+        return null;
+      }
+      return omitted.stream().mapToObj(i -> t.columns.get(i).name()).toList();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.pgcdc.connector.source;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/**
+ * Where a record sits in the change history, as Connect stores it. While streaming: the commit LSN
+ * of the record's transaction and the record's position in it (1, 2, ...), so that records of one
+ * transaction, which share an LSN, are told apart. While snapshotting: the slot's consistent point,
+ * the table being copied and the rows of it copied so far.
+ *
+ * @param phase what the task was doing
+ * @param lsn commit LSN (stream) or the snapshot's consistent point (snapshot), as unsigned bits
+ * @param pos position in the transaction (stream) or rows of {@code table} copied (snapshot)
+ * @param table the table being copied, schema.table; null while streaming
+ */
+record SourceOffset(Phase phase, long lsn, long pos, String table) {
+
+  static final String LSN_KEY = "lsn";
+  static final String POS_KEY = "pos";
+  static final String SNAPSHOT_KEY = "snapshot";
+  static final String TABLE_KEY = "snapshot_table";
+
+  /** The part of the history an offset points into. */
+  enum Phase {
+    /** Copying the tables; {@code table} is being copied. */
+    SNAPSHOT,
+    /** The snapshot is complete; streaming starts at {@code lsn}. */
+    SNAPSHOT_DONE,
+    /** Streaming; every record up to ({@code lsn}, {@code pos}) was delivered. */
+    STREAM
+  }
+
+  static SourceOffset stream(long commitLsn, long pos) {
+    return new SourceOffset(Phase.STREAM, commitLsn, pos, null);
+  }
+
+  static SourceOffset snapshot(long consistentPoint, String table, long rows) {
+    return new SourceOffset(Phase.SNAPSHOT, consistentPoint, rows, table);
+  }
+
+  static SourceOffset snapshotDone(long consistentPoint) {
+    return new SourceOffset(Phase.SNAPSHOT_DONE, consistentPoint, 0, null);
+  }
+
+  /** Whether a streamed record at ({@code commitLsn}, {@code position}) was delivered already. */
+  boolean covers(long commitLsn, long position) {
+    int c = Long.compareUnsigned(commitLsn, lsn);
+    return c < 0 || (c == 0 && phase == Phase.STREAM && position <= pos);
+  }
+
+  Map<String, Object> toMap() {
+    Map<String, Object> map = new HashMap<>(6);
+    map.put(LSN_KEY, lsn);
+    map.put(POS_KEY, pos);
+    switch (phase) {
+      case SNAPSHOT -> {
+        map.put(SNAPSHOT_KEY, "true");
+        map.put(TABLE_KEY, table);
+      }
+      case SNAPSHOT_DONE -> map.put(SNAPSHOT_KEY, "last");
+      case STREAM -> {}
+    }
+    return map;
+  }
+
+  /** Reads a stored offset; throws a {@link ConnectException} naming the bad key. */
+  static SourceOffset fromMap(Map<String, ?> map) {
+    long lsn = number(map, LSN_KEY);
+    long pos = number(map, POS_KEY);
+    Object snapshot = map.get(SNAPSHOT_KEY);
+    if (snapshot == null) {
+      return stream(lsn, pos);
+    }
+    if ("last".equals(snapshot)) {
+      return snapshotDone(lsn);
+    }
+    if (!"true".equals(snapshot)) {
+      throw bad(SNAPSHOT_KEY, "\"true\", \"last\" or absent", snapshot);
+    }
+    Object table = map.get(TABLE_KEY);
+    if (!(table instanceof String name) || name.isEmpty()) {
+      throw bad(TABLE_KEY, "the schema.table being copied", table);
+    }
+    return snapshot(lsn, name, pos);
+  }
+
+  private static long number(Map<String, ?> map, String key) {
+    Object value = map.get(key);
+    if (!(value instanceof Number n)) {
+      throw bad(key, "a number", value);
+    }
+    return n.longValue();
+  }
+
+  private static ConnectException bad(String key, String expected, Object got) {
+    return new ConnectException(
+        "Stored source offset key '"
+            + key
+            + "': expected "
+            + expected
+            + ", got "
+            + (got == null ? "nothing" : "'" + got + "'")
+            + ". The offset was not written by this connector version; reset the connector's"
+            + " offsets (DELETE /connectors/<name>/offsets while it is stopped) to start over.");
+  }
+}

@@ -1,0 +1,244 @@
+package io.pgcdc.connector.source;
+
+import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.TableId;
+import io.pgcdc.decoder.Lsn;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, from the stored offset and the slot, what the task does: a snapshot (from which table,
+ * with the slot's exported snapshot or a new one), then streaming from which position.
+ *
+ * <ul>
+ *   <li>No offset, no slot: create the slot exporting its snapshot, copy every table with it,
+ *       stream from the slot's consistent point: nothing lost, nothing doubled.
+ *   <li>No offset, slot exists (the task stopped before its first record was stored), or an offset
+ *       in the middle of the snapshot: copy the remaining tables with a new snapshot and stream
+ *       from the slot's position, which has not moved since the snapshot began. Changes made in
+ *       between arrive both ways: repeated, never lost.
+ *   <li>Offset after the snapshot: stream from it; the slot must exist.
+ * </ul>
+ */
+final class StartPlan {
+  private static final Logger log = LoggerFactory.getLogger(StartPlan.class);
+
+  private final PostgresSourceConfig config;
+  private final int serverVersion;
+  private final List<TableId> tables;
+  private final long slotConfirmed;
+  private boolean snapshotPending;
+  private int firstTable;
+  private boolean createSlotWithSnapshot;
+  private final boolean streams;
+  private SourceOffset resume;
+
+  private StartPlan(
+      PostgresSourceConfig config,
+      int serverVersion,
+      List<TableId> tables,
+      long slotConfirmed,
+      boolean streams) {
+    this.config = config;
+    this.serverVersion = serverVersion;
+    this.tables = tables;
+    this.slotConfirmed = slotConfirmed;
+    this.streams = streams;
+  }
+
+  static StartPlan make(PostgresSourceConfig config, Connection c, SourceOffset stored)
+      throws SQLException {
+    int serverVersion = Catalog.serverVersion(c);
+    List<TableId> tables = Catalog.resolveTables(c, config.tableSelectors());
+    checkListedTablesExist(config, tables);
+    if (config.snapshotMode() == PostgresSourceConfig.SnapshotMode.INITIAL_ONLY) {
+      StartPlan plan = new StartPlan(config, serverVersion, tables, 0, false);
+      if (stored == null || stored.phase() == SourceOffset.Phase.SNAPSHOT) {
+        plan.snapshotFrom(stored, tables, currentWalLsn(c));
+      }
+      return plan;
+    }
+    ReplicationSetup.ensurePublication(c, config.publicationName(), tables, serverVersion);
+    Map<String, String> slot = Catalog.slot(c, config.slotName());
+    checkSlot(config, slot, c.getCatalog());
+    long confirmed = slot == null ? 0 : confirmedFlush(slot);
+    StartPlan plan = new StartPlan(config, serverVersion, tables, confirmed, true);
+    boolean initial = config.snapshotMode() == PostgresSourceConfig.SnapshotMode.INITIAL;
+    if (stored == null || stored.phase() == SourceOffset.Phase.SNAPSHOT) {
+      if (slot == null && initial) {
+        if (stored != null) {
+          log.warn("Slot {} is gone while the snapshot ran: snapshot again", config.slotName());
+        }
+        plan.snapshotPending = true;
+        plan.createSlotWithSnapshot = true;
+      } else if (slot == null) {
+        plan.resume = SourceOffset.snapshotDone(ReplicationSetup.createSlot(c, config.slotName()));
+      } else if (initial || stored != null) {
+        plan.snapshotFrom(stored, tables, confirmed);
+      } else {
+        plan.resume = SourceOffset.snapshotDone(confirmed);
+      }
+    } else if (slot == null) {
+      throw new ConnectException(
+          "Replication slot "
+              + config.slotName()
+              + " does not exist, but the stored offset says streaming reached "
+              + new Lsn(stored.lsn())
+              + ": the changes since are lost to this connector. To start over with a new"
+              + " snapshot, stop the connector and reset its offsets (DELETE"
+              + " /connectors/<name>/offsets), then resume it.");
+    } else {
+      plan.resume = stored;
+    }
+    return plan;
+  }
+
+  private void snapshotFrom(SourceOffset stored, List<TableId> tables, long position) {
+    snapshotPending = true;
+    firstTable = 0;
+    if (stored != null && stored.phase() == SourceOffset.Phase.SNAPSHOT) {
+      for (int i = 0; i < tables.size(); i++) {
+        if (tables.get(i).toString().equals(stored.table())) {
+          firstTable = i;
+        }
+      }
+    }
+    resume = SourceOffset.snapshotDone(position);
+  }
+
+  private static void checkListedTablesExist(PostgresSourceConfig config, List<TableId> found) {
+    for (TableSelector sel : config.tableSelectors()) {
+      if (sel.table() != null && found.stream().noneMatch(sel::matches)) {
+        throw new ConnectException(
+            "Table "
+                + sel.schema()
+                + "."
+                + sel.table()
+                + " listed in "
+                + PostgresSourceConfig.TABLE_INCLUDE_LIST_CONFIG
+                + " does not exist (or is a partition: list its partitioned root table)");
+      }
+    }
+  }
+
+  private static void checkSlot(PostgresSourceConfig config, Map<String, String> slot, String db) {
+    if (slot != null && !"pgoutput".equals(slot.get("plugin"))) {
+      throw new ConnectException(
+          "Replication slot "
+              + config.slotName()
+              + " uses plugin "
+              + slot.get("plugin")
+              + ", not pgoutput: choose another "
+              + PostgresSourceConfig.SLOT_NAME_CONFIG);
+    }
+    if (slot != null && !db.equals(slot.get("database"))) {
+      throw new ConnectException(
+          "Replication slot "
+              + config.slotName()
+              + " belongs to database "
+              + slot.get("database")
+              + ": choose another "
+              + PostgresSourceConfig.SLOT_NAME_CONFIG);
+    }
+  }
+
+  private static long confirmedFlush(Map<String, String> slot) {
+    String text = slot.get("confirmed_flush_lsn");
+    return text == null || text.equals("null") ? 0 : Lsn.parse(text).value();
+  }
+
+  private static long currentWalLsn(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+      rs.next();
+      return Lsn.parse(rs.getString(1)).value();
+    }
+  }
+
+  /** Opens the snapshot: creates the slot with its exported snapshot first when planned. */
+  SnapshotReader openSnapshot(
+      ConnectionSettings settings, SchemaCache schemas, RecordBuilder records) throws SQLException {
+    ReplicationSetup.ExportedSlot exported = null;
+    if (createSlotWithSnapshot) {
+      exported = ReplicationSetup.createSlotExportingSnapshot(settings, config.slotName());
+      resume = SourceOffset.snapshotDone(exported.consistentPoint());
+      createSlotWithSnapshot = false;
+    }
+    SnapshotReader reader =
+        new SnapshotReader(tables, firstTable, schemas, records, resume.lsn(), serverVersion);
+    try {
+      reader.open(settings, exported);
+    } catch (SQLException | RuntimeException e) {
+      reader.close();
+      throw e;
+    } finally {
+      if (exported != null) {
+        exported.close();
+      }
+    }
+    return reader;
+  }
+
+  void snapshotDone() {
+    snapshotPending = false;
+  }
+
+  /** The snapshot broke off at {@code tableIndex}: copy again from there with a new snapshot. */
+  void snapshotInterrupted(int tableIndex) {
+    firstTable = tableIndex;
+  }
+
+  void streamInterrupted(SourceOffset position) {
+    resume = position;
+  }
+
+  boolean snapshotPending() {
+    return snapshotPending;
+  }
+
+  boolean streams() {
+    return streams;
+  }
+
+  SourceOffset resume() {
+    return resume;
+  }
+
+  List<TableId> tables() {
+    return tables;
+  }
+
+  int serverVersion() {
+    return serverVersion;
+  }
+
+  long slotConfirmed() {
+    return slotConfirmed;
+  }
+
+  String describe() {
+    String snapshot =
+        snapshotPending
+            ? (createSlotWithSnapshot ? "create slot " + config.slotName() + ", " : "")
+                + "snapshot from table "
+                + (firstTable + 1)
+                + " of "
+                + tables.size()
+                + ", then "
+            : "";
+    return snapshot
+        + (streams
+            ? "stream slot "
+                + config.slotName()
+                + " after "
+                + (resume == null ? "its position" : resume)
+            : "no streaming (" + PostgresSourceConfig.SNAPSHOT_MODE_CONFIG + " = initial_only)");
+  }
+}

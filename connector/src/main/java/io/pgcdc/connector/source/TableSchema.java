@@ -1,0 +1,125 @@
+package io.pgcdc.connector.source;
+
+import io.pgcdc.connector.common.TableId;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+
+/**
+ * One captured table's columns as a relation message or the catalog describes them, with the
+ * Connect schemas of its key, its row and its change envelope. A row that omits columns (unchanged
+ * TOASTed values) gets a schema variant without those fields, made once and cached.
+ */
+final class TableSchema {
+  /** One column: name, type OID, {@code format_type()} text and conversion. */
+  record Column(String name, int typeOid, String pgType, ColumnKind kind) {}
+
+  final TableId table;
+  final String topic;
+  final List<Column> columns;
+  final int[] keyColumns;
+  final Schema keySchema;
+  private final String valueSchemaName;
+  private final String envelopeSchemaName;
+  private final Schema sourceSchema;
+  private final Schema fullRowSchema;
+  private final Schema fullEnvelope;
+  private final Map<BitSet, Schema> rowVariants = new HashMap<>();
+  private final Map<List<Schema>, Schema> envelopeVariants = new HashMap<>();
+
+  TableSchema(
+      TableId table, String topic, List<Column> columns, int[] keyColumns, Schema sourceSchema) {
+    this.table = table;
+    this.topic = topic;
+    this.columns = List.copyOf(columns);
+    this.keyColumns = keyColumns.clone();
+    this.sourceSchema = sourceSchema;
+    this.valueSchemaName = topic + ".Value";
+    this.envelopeSchemaName = topic + ".Envelope";
+    SchemaBuilder key = SchemaBuilder.struct().name(topic + ".Key");
+    for (int i : keyColumns) {
+      Column c = columns.get(i);
+      key.field(c.name(), c.kind().schema(c.pgType(), false));
+    }
+    this.keySchema = keyColumns.length == 0 ? null : key.build();
+    this.fullRowSchema = rowSchema(new BitSet());
+    this.fullEnvelope = envelope(fullRowSchema, fullRowSchema);
+  }
+
+  /** The row schema without the {@code omitted} columns. */
+  Schema rowSchema(BitSet omitted) {
+    if (omitted.isEmpty() && fullRowSchema != null) {
+      return fullRowSchema;
+    }
+    return rowVariants.computeIfAbsent(
+        omitted,
+        o -> {
+          SchemaBuilder b = SchemaBuilder.struct().name(valueSchemaName).optional();
+          for (int i = 0; i < columns.size(); i++) {
+            if (!o.get(i)) {
+              Column c = columns.get(i);
+              b.field(c.name(), c.kind().schema(c.pgType(), true));
+            }
+          }
+          return b.build();
+        });
+  }
+
+  /** The envelope schema whose before and after have these row schemas. */
+  Schema envelope(Schema before, Schema after) {
+    if (before == fullRowSchema && after == fullRowSchema && fullEnvelope != null) {
+      return fullEnvelope;
+    }
+    return envelopeVariants.computeIfAbsent(
+        List.of(before, after),
+        k ->
+            SchemaBuilder.struct()
+                .name(envelopeSchemaName)
+                .version(1)
+                .field(Envelope.BEFORE, before)
+                .field(Envelope.AFTER, after)
+                .field(Envelope.SOURCE, sourceSchema)
+                .field(Envelope.OP, Schema.STRING_SCHEMA)
+                .field(Envelope.TS_MS, Schema.OPTIONAL_INT64_SCHEMA)
+                .build());
+  }
+
+  Schema fullRowSchema() {
+    return fullRowSchema;
+  }
+
+  /** The key struct of a row whose converted values are {@code values}. */
+  Struct key(Object[] values) {
+    if (keySchema == null) {
+      return null;
+    }
+    Struct key = new Struct(keySchema);
+    for (int i : keyColumns) {
+      key.put(columns.get(i).name(), values[i]);
+    }
+    return key;
+  }
+
+  /** A row struct of {@code schema} (which may omit columns) from the converted values. */
+  Struct row(Schema schema, Object[] values, BitSet omitted) {
+    Struct row = new Struct(schema);
+    List<org.apache.kafka.connect.data.Field> fields = schema.fields();
+    if (omitted.isEmpty()) {
+      for (int i = 0; i < values.length; i++) {
+        row.put(fields.get(i), values[i]);
+      }
+      return row;
+    }
+    int f = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (!omitted.get(i)) {
+        row.put(fields.get(f++), values[i]);
+      }
+    }
+    return row;
+  }
+}

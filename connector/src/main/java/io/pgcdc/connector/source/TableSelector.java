@@ -1,0 +1,62 @@
+package io.pgcdc.connector.source;
+
+import io.pgcdc.connector.common.TableId;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * One entry of {@code table.include.list}: a table ({@code public.orders}), every table of a schema
+ * ({@code public.*}) or every table of every non-system schema ({@code *}).
+ *
+ * @param schema the schema, or null for every non-system schema
+ * @param table the table, or null for every table of the schema
+ */
+record TableSelector(String schema, String table) {
+
+  static TableSelector parse(String setting, String text) {
+    String s = text.trim();
+    if (s.equals("*")) {
+      return new TableSelector(null, null);
+    }
+    try {
+      if (s.endsWith(".*")) {
+        List<String> parts = TableIdParts.split(s.substring(0, s.length() - 2));
+        if (parts.size() != 1) {
+          throw new IllegalArgumentException("'" + s + "': expected schema.*");
+        }
+        return new TableSelector(parts.get(0), null);
+      }
+      if (TableIdParts.split(s).size() != 2) {
+        throw new IllegalArgumentException(
+            "'" + s + "' is not schema-qualified: write schema.table, schema.* or *");
+      }
+      TableId id = TableId.parse(s, "public");
+      return new TableSelector(id.schema(), id.table());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(setting, text, e.getMessage());
+    }
+  }
+
+  boolean matches(TableId id) {
+    if (schema == null) {
+      return !isSystemSchema(id.schema());
+    }
+    return schema.equals(id.schema()) && (table == null || table.equals(id.table()));
+  }
+
+  static boolean isSystemSchema(String schema) {
+    return schema.equals("pg_catalog")
+        || schema.equals("information_schema")
+        || schema.startsWith("pg_toast")
+        || schema.startsWith("pg_temp");
+  }
+
+  /** Splits a dotted, possibly quoted name with {@link TableId}'s rules. */
+  private static final class TableIdParts {
+    static List<String> split(String text) {
+      // TableId.parse accepts one or two parts; three or more fail there with a clear message.
+      TableId id = TableId.parse(text, "\0");
+      return id.schema().equals("\0") ? List.of(id.table()) : List.of(id.schema(), id.table());
+    }
+  }
+}
