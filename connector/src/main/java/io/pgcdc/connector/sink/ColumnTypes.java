@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -153,34 +152,31 @@ final class ColumnTypes {
       return holds(
           target.substring(0, target.length() - 2), declared.substring(0, declared.length() - 2));
     }
-    Matcher t = MODIFIERS.matcher(target);
-    Matcher d = MODIFIERS.matcher(declared);
-    if (!t.matches() || !d.matches()) {
-      return false;
-    }
-    String tBase = t.group(1).trim();
-    String dBase = d.group(1).trim();
+    Parsed t = Parsed.of(target);
+    Parsed d = Parsed.of(declared);
+    String tBase = t.base();
+    String dBase = d.base();
     int tInt = intRank(tBase);
     int dInt = intRank(dBase);
     if (tInt > 0 && dInt > 0) {
       return tInt >= dInt;
     }
-    if (tBase.equals("numeric") && t.group(4).isEmpty()) {
-      int tPrecision = t.group(2) == null ? Integer.MAX_VALUE : Integer.parseInt(t.group(2));
-      int tScale = t.group(3) == null ? 0 : Integer.parseInt(t.group(3));
-      int tWhole = t.group(2) == null ? Integer.MAX_VALUE : tPrecision - tScale;
+    if (tBase.equals("numeric") && t.suffix().isEmpty()) {
+      int tPrecision = t.precision() == null ? Integer.MAX_VALUE : Integer.parseInt(t.precision());
+      int tScale = t.scale() == null ? 0 : Integer.parseInt(t.scale());
+      int tWhole = t.precision() == null ? Integer.MAX_VALUE : tPrecision - tScale;
       if (dInt > 0) {
         return tWhole >= new int[] {0, 5, 10, 19}[dInt];
       }
-      if (dBase.equals("numeric") && d.group(4).isEmpty()) {
-        if (t.group(2) == null) {
+      if (dBase.equals("numeric") && d.suffix().isEmpty()) {
+        if (t.precision() == null) {
           return true;
         }
-        if (d.group(2) == null) {
+        if (d.precision() == null) {
           return false;
         }
-        int dScale = d.group(3) == null ? 0 : Integer.parseInt(d.group(3));
-        return dScale <= tScale && Integer.parseInt(d.group(2)) - dScale <= tWhole;
+        int dScale = d.scale() == null ? 0 : Integer.parseInt(d.scale());
+        return dScale <= tScale && Integer.parseInt(d.precision()) - dScale <= tWhole;
       }
       return false;
     }
@@ -190,20 +186,45 @@ final class ColumnTypes {
     if (tBase.equals("real")) {
       return dInt == 1;
     }
-    if (tBase.equals("character varying") && t.group(2) != null) {
+    if (tBase.equals("character varying") && t.precision() != null) {
       boolean stringy = dBase.equals("character varying") || dBase.equals("character");
       return stringy
-          && d.group(2) != null
-          && Integer.parseInt(d.group(2)) <= Integer.parseInt(t.group(2));
+          && d.precision() != null
+          && Integer.parseInt(d.precision()) <= Integer.parseInt(t.precision());
     }
     boolean temporal =
         tBase.equals("timestamp") || tBase.equals("time") || tBase.equals("interval");
-    if (temporal && tBase.equals(dBase) && t.group(4).equals(d.group(4))) {
-      int tPrecision = t.group(2) == null ? 6 : Integer.parseInt(t.group(2));
-      int dPrecision = d.group(2) == null ? 6 : Integer.parseInt(d.group(2));
+    if (temporal && tBase.equals(dBase) && t.suffix().equals(d.suffix())) {
+      int tPrecision = t.precision() == null ? 6 : Integer.parseInt(t.precision());
+      int dPrecision = d.precision() == null ? 6 : Integer.parseInt(d.precision());
       return tPrecision >= dPrecision;
     }
     return false;
+  }
+
+  /**
+   * A type split into base name, modifiers and what follows them: {@code timestamp(3) with time
+   * zone}.
+   */
+  private record Parsed(String base, String precision, String scale, String suffix) {
+    static Parsed of(String type) {
+      int open = type.indexOf('(');
+      if (open >= 0) {
+        int close = type.indexOf(')', open);
+        String[] mods = type.substring(open + 1, close).split(",");
+        return new Parsed(
+            type.substring(0, open).trim(),
+            mods[0].trim(),
+            mods.length > 1 ? mods[1].trim() : null,
+            type.substring(close + 1).trim());
+      }
+      for (String zone : new String[] {"with time zone", "without time zone"}) {
+        if (type.endsWith(" " + zone)) {
+          return new Parsed(type.substring(0, type.length() - zone.length() - 1), null, null, zone);
+        }
+      }
+      return new Parsed(type, null, null, "");
+    }
   }
 
   private static int intRank(String base) {

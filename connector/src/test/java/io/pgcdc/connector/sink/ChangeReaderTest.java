@@ -1,0 +1,155 @@
+package io.pgcdc.connector.sink;
+
+import static io.pgcdc.connector.sink.TestRecords.change;
+import static io.pgcdc.connector.sink.TestRecords.config;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.sink.RowChange.Kind;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+class ChangeReaderTest {
+  private final ChangeReader reader =
+      new ChangeReader(config("table.name.format", "${source.schema}.${source.table}_copy"));
+
+  @Test
+  void readsAnEnvelopeUpsertWithKeyColumnsFirstAndTheDeclaredTypes() {
+    RowChange c = reader.read(change("c", 7, "a", "{}", 0));
+
+    assertThat(c.kind()).isEqualTo(Kind.UPSERT);
+    assertThat(c.table()).isEqualTo(new TableId("public", "orders_copy"));
+    assertThat(c.columnNames()).containsExactly("id", "name", "doc");
+    assertThat(c.columns().get(2).pgType()).isEqualTo("jsonb");
+    assertThat(c.keyCount()).isEqualTo(1);
+    assertThat(c.key()).isEqualTo("7");
+  }
+
+  @Test
+  void readsADeleteWithTheKeyOnly() {
+    RowChange c = reader.read(change("d", 7, "a", null, 0));
+
+    assertThat(c.kind()).isEqualTo(Kind.DELETE);
+    assertThat(c.columnNames()).containsExactly("id");
+  }
+
+  @Test
+  void skipsTombstonesWhenTheTableNeedsTheValueAndMessagesAlways() {
+    Struct message =
+        new Struct(TestRecords.ENVELOPE)
+            .put("source", TestRecords.source("orders", null))
+            .put("op", "m");
+
+    assertThat(reader.read(TestRecords.tombstone(7, 0))).isNull();
+    assertThat(reader.read(new SinkRecord("t", 0, null, null, TestRecords.ENVELOPE, message, 1)))
+        .isNull();
+    assertThat(reader.drainSkipped()).hasSize(2);
+  }
+
+  @Test
+  void tombstoneDeletesByKeyWhenTheTableDoesNotNeedTheValue() {
+    ChangeReader fixedTable = new ChangeReader(config("table.name.format", "orders_copy"));
+
+    RowChange c = fixedTable.read(TestRecords.tombstone(7, 0));
+
+    assertThat(c.kind()).isEqualTo(Kind.DELETE);
+    assertThat(c.table()).isEqualTo(new TableId("public", "orders_copy"));
+    assertThat(c.key()).isEqualTo("7");
+  }
+
+  @Test
+  void readsFlatSchemalessMapsWithTopicRename() {
+    ChangeReader flat =
+        new ChangeReader(
+            config("topic.regex", "pg\\.([^.]+)\\.([^.]+)", "topic.replacement", "$1.$2_copy"));
+    Map<String, Object> key = Map.of("id", 5L);
+    Map<String, Object> value = new LinkedHashMap<>();
+    value.put("id", 5L);
+    value.put("tags", List.of("a"));
+
+    RowChange c = flat.read(new SinkRecord("pg.public.orders", 0, null, key, null, value, 0));
+
+    assertThat(c.table()).isEqualTo(new TableId("public", "orders_copy"));
+    assertThat(c.columnNames()).containsExactly("id", "tags");
+    assertThat(c.values()).containsExactly(5L, List.of("a"));
+  }
+
+  @Test
+  void readsASchemalessEnvelopeMap() {
+    Map<String, Object> after = Map.of("id", 1L, "name", "x");
+    Map<String, Object> value = new LinkedHashMap<>();
+    value.put("before", null);
+    value.put("after", after);
+    value.put("source", Map.of("schema", "s", "table", "t"));
+    value.put("op", "u");
+
+    RowChange c = reader.read(new SinkRecord("x", 0, null, Map.of("id", 1L), null, value, 0));
+
+    assertThat(c.table()).isEqualTo(new TableId("s", "t_copy"));
+    assertThat(c.kind()).isEqualTo(Kind.UPSERT);
+  }
+
+  @Test
+  void takesTheKeyFromValueFieldsInRecordValueMode() {
+    ChangeReader byValue =
+        new ChangeReader(config("primary.key.mode", "record_value", "primary.key.fields", "name"));
+    Schema s =
+        SchemaBuilder.struct()
+            .field("id", Schema.INT64_SCHEMA)
+            .field("name", Schema.STRING_SCHEMA)
+            .build();
+
+    RowChange c =
+        byValue.read(
+            new SinkRecord("t", 0, null, null, s, new Struct(s).put("id", 1L).put("name", "n"), 0));
+
+    assertThat(c.columnNames()).containsExactly("name", "id");
+    assertThat(c.key()).isEqualTo("n");
+  }
+
+  @Test
+  void treatsDebeziumUnavailablePlaceholderAsUnchanged() {
+    Struct row =
+        new Struct(TestRecords.ROW)
+            .put("id", 1L)
+            .put("name", "n")
+            .put("doc", ChangeReader.DEBEZIUM_UNAVAILABLE);
+    Struct value =
+        new Struct(TestRecords.ENVELOPE)
+            .put("after", row)
+            .put("source", TestRecords.source("o", null))
+            .put("op", "u");
+
+    RowChange c =
+        reader.read(
+            new SinkRecord(
+                "t",
+                0,
+                TestRecords.KEY,
+                new Struct(TestRecords.KEY).put("id", 1L),
+                TestRecords.ENVELOPE,
+                value,
+                0));
+
+    assertThat(c.columnNames()).containsExactly("id", "name");
+    assertThat(c.unchanged()).containsExactly("doc");
+  }
+
+  @Test
+  void namesTheProblemOfABadRecord() {
+    assertThatThrownBy(() -> reader.read(new SinkRecord("t", 0, null, null, null, "text", 0)))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("not a struct or a JSON object");
+    assertThatThrownBy(
+            () -> reader.read(new SinkRecord("t", 0, null, null, null, Map.of("id", 1L), 0)))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("no key");
+  }
+}

@@ -1,0 +1,103 @@
+package io.pgcdc.connector.sink;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/** Records shaped like our source's: an envelope with before, after, source and op. */
+final class TestRecords {
+  static final Schema KEY =
+      SchemaBuilder.struct().field("id", column(Schema.INT64_SCHEMA, "bigint", false)).build();
+  static final Schema ROW =
+      SchemaBuilder.struct()
+          .optional()
+          .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
+          .field("name", column(Schema.STRING_SCHEMA, "text", true))
+          .field("doc", column(Schema.STRING_SCHEMA, "jsonb", true))
+          .build();
+  static final Schema SOURCE =
+      SchemaBuilder.struct()
+          .field("schema", Schema.OPTIONAL_STRING_SCHEMA)
+          .field("table", Schema.OPTIONAL_STRING_SCHEMA)
+          .field(
+              ChangeReader.UNCHANGED_TOAST_FIELD,
+              SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build())
+          .build();
+  static final Schema ENVELOPE =
+      SchemaBuilder.struct()
+          .field("before", ROW)
+          .field("after", ROW)
+          .field("source", SOURCE)
+          .field("op", Schema.STRING_SCHEMA)
+          .build();
+
+  private TestRecords() {}
+
+  static Schema column(Schema base, String pgType, boolean optional) {
+    SchemaBuilder b = new SchemaBuilder(base.type()).parameter("pgcdc.type", pgType);
+    return (optional ? b.optional() : b).build();
+  }
+
+  static PostgresSinkConfig config(String... keyValues) {
+    Map<String, String> props = new HashMap<>();
+    props.put("connection.host", "localhost");
+    props.put("connection.database", "db");
+    props.put("connection.user", "u");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      props.put(keyValues[i], keyValues[i + 1]);
+    }
+    return new PostgresSinkConfig(props);
+  }
+
+  static Struct source(String table, List<String> unchanged) {
+    Struct s = new Struct(SOURCE).put("schema", "public").put("table", table);
+    if (unchanged != null) {
+      s.put(ChangeReader.UNCHANGED_TOAST_FIELD, unchanged);
+    }
+    return s;
+  }
+
+  static SinkRecord change(String op, long id, String name, String doc, long offset) {
+    Struct row = new Struct(ROW).put("id", id).put("name", name).put("doc", doc);
+    Struct value =
+        new Struct(ENVELOPE)
+            .put(op.equals("d") ? "before" : "after", row)
+            .put("source", source("orders", null))
+            .put("op", op);
+    return new SinkRecord(
+        "pg.public.orders", 0, KEY, new Struct(KEY).put("id", id), ENVELOPE, value, offset);
+  }
+
+  /** An update whose doc column was an unchanged TOAST value: left out and listed in source. */
+  static SinkRecord toastUpdate(long id, String name, long offset) {
+    Schema row =
+        SchemaBuilder.struct()
+            .optional()
+            .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
+            .field("name", column(Schema.STRING_SCHEMA, "text", true))
+            .build();
+    Schema envelope =
+        SchemaBuilder.struct()
+            .field("before", row)
+            .field("after", row)
+            .field("source", SOURCE)
+            .field("op", Schema.STRING_SCHEMA)
+            .build();
+    Struct value =
+        new Struct(envelope)
+            .put("after", new Struct(row).put("id", id).put("name", name))
+            .put("source", source("orders", List.of("doc")))
+            .put("op", "u");
+    return new SinkRecord(
+        "pg.public.orders", 0, KEY, new Struct(KEY).put("id", id), envelope, value, offset);
+  }
+
+  static SinkRecord tombstone(long id, long offset) {
+    return new SinkRecord(
+        "pg.public.orders", 0, KEY, new Struct(KEY).put("id", id), null, null, offset);
+  }
+}
