@@ -36,7 +36,8 @@ class PluginLoadingIT {
     String pluginFolder =
         ItEnvironment.pluginDir()
             .resolve("pgcdc-connector-" + ItEnvironment.projectVersion())
-            .toUri()
+            .toFile()
+            .toURI()
             .toString();
     // At start-up the worker logs each isolated plugin class loader, with where it loads from,
     // and each plugin class it found.
