@@ -2,8 +2,8 @@ package io.pgcdc.decoder;
 
 /**
  * One pgoutput logical replication message, as PostgreSQL's "Logical Replication Message Formats"
- * defines it. Decode one with {@link PgOutputDecoder#decode}; switch over the permitted records
- * with a pattern switch.
+ * defines it. Decode one with {@link PgOutputDecoder#decode}, then tell the permitted records apart
+ * with {@code instanceof} patterns.
  *
  * <p>Transaction ids ({@code TransactionId}) are unsigned 32-bit numbers held in an {@code int}:
  * read them with {@link Integer#toUnsignedLong(int)}. Timestamps ({@code TimestampTz}, microseconds

@@ -1,0 +1,153 @@
+package io.pgcdc.decoder.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgcdc.decoder.DecodeException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Values exactly as PostgreSQL 15 writes them (pg15-values.tsv: type OID, output text, send bytes):
+ * the text and binary forms must convert to the same Java value, and that value must write back to
+ * text that converts to it again.
+ */
+class PostgresValuesTest {
+
+  private static final PgTypes TYPES = PgTypes.builtIn();
+
+  record Value(int oid, String text, byte[] binary) {
+    @Override
+    public String toString() {
+      return TYPES.typeName(oid) + " " + text;
+    }
+  }
+
+  static List<Value> values() throws IOException {
+    List<Value> out = new ArrayList<>();
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                PostgresValuesTest.class.getResourceAsStream("/pg15-values.tsv"),
+                StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.startsWith("#")) {
+          continue;
+        }
+        String[] f = line.split("\t", -1);
+        out.add(new Value(Integer.parseInt(f[0]), f[1], HexFormat.of().parseHex(f[2])));
+      }
+    }
+    return out;
+  }
+
+  /** Deep equality that compares byte[] by content, also inside arrays. */
+  static void assertSameValue(Object actual, Object expected) {
+    assertThat(normalize(actual)).isEqualTo(normalize(expected));
+  }
+
+  private static Object normalize(Object v) {
+    if (v instanceof byte[] b) {
+      return "bytes:" + HexFormat.of().formatHex(b);
+    }
+    if (v instanceof PgArray a) {
+      List<Object> elements = new ArrayList<>();
+      for (Object e : a.elements()) {
+        elements.add(normalize(e));
+      }
+      return List.of(a.dimensions(), a.lowerBounds(), elements);
+    }
+    return v;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("values")
+  void textAndBinaryFormsGiveTheSameJavaValue(Value v) {
+    Object fromText = TYPES.decodeText(v.oid(), v.text());
+    Object fromBinary = TYPES.decodeBinary(v.oid(), ByteBuffer.wrap(v.binary()));
+    assertThat(TYPES.isKnown(v.oid())).isTrue();
+    assertThat(fromText).isNotNull();
+    if (!isStringType(v.oid())) {
+      assertThat(fromText).isNotInstanceOf(String.class);
+    }
+    assertSameValue(fromBinary, fromText);
+  }
+
+  private static boolean isStringType(int oid) {
+    return List.of(25, 1043, 1042, 19, 18, 114, 3802, 142, 4072, 3614, 3615).contains(oid);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("values")
+  void javaValueWritesBackToTextThatReadsTheSame(Value v) {
+    Object value = TYPES.decodeText(v.oid(), v.text());
+    String written = TYPES.encodeText(v.oid(), value);
+    assertSameValue(TYPES.decodeText(v.oid(), written), value);
+    if (isStringType(v.oid())) {
+      assertThat(written).isEqualTo(v.text());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("values")
+  void truncatedOrMutatedBinaryOnlyFailsWithDecodeException(Value v) {
+    Random random = new Random(v.text().hashCode());
+    List<byte[]> inputs = new ArrayList<>();
+    for (int len = 0; len < v.binary().length; len++) {
+      inputs.add(Arrays.copyOf(v.binary(), len));
+    }
+    for (int k = 0; k < 300; k++) {
+      byte[] m = v.binary().clone();
+      if (m.length > 0) {
+        m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+        if (m.length >= 4 && random.nextBoolean()) {
+          ByteBuffer.wrap(m).putInt(random.nextInt(m.length - 3), random.nextInt(20) - 2);
+        }
+      }
+      inputs.add(m);
+    }
+    for (byte[] input : inputs) {
+      try {
+        TYPES.decodeBinary(v.oid(), ByteBuffer.wrap(input));
+      } catch (DecodeException e) {
+        assertThat(e.getMessage()).contains(": expected ");
+      } catch (RuntimeException e) {
+        throw new AssertionError("input " + HexFormat.of().formatHex(input), e);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("values")
+  void mutatedTextOnlyFailsWithDecodeException(Value v) {
+    Random random = new Random(v.text().hashCode());
+    String chars = "0123456789-+.:,;()[]{}\"\\ eE/xNULaB";
+    for (int k = 0; k < 300; k++) {
+      StringBuilder sb = new StringBuilder(v.text());
+      if (sb.length() > 0 && random.nextBoolean()) {
+        sb.setCharAt(random.nextInt(sb.length()), chars.charAt(random.nextInt(chars.length())));
+      } else if (sb.length() > 0) {
+        sb.setLength(random.nextInt(sb.length()));
+      } else {
+        sb.append(chars.charAt(random.nextInt(chars.length())));
+      }
+      try {
+        TYPES.decodeText(v.oid(), sb.toString());
+      } catch (DecodeException e) {
+        assertThat(e.getMessage()).contains(": expected ");
+      } catch (RuntimeException e) {
+        throw new AssertionError("text " + sb, e);
+      }
+    }
+  }
+}
