@@ -316,28 +316,13 @@ final class BatchWriter implements AutoCloseable {
     List<ColumnSpec> lastColumns = null;
     List<RowChange> lastGroup = null;
     for (RowChange row : rows) {
-      if (lastColumns == null || !sameNames(row.columns(), lastColumns)) {
+      if (lastColumns == null || !RowChange.sameColumnNames(row.columns(), lastColumns)) {
         lastColumns = row.columns();
         lastGroup = groups.computeIfAbsent(row.columnNames(), k -> new ArrayList<>());
       }
       lastGroup.add(row);
     }
     return groups.values();
-  }
-
-  private static boolean sameNames(List<ColumnSpec> a, List<ColumnSpec> b) {
-    if (a == b) {
-      return true;
-    }
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!a.get(i).name().equals(b.get(i).name())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static void delete(Connection c, Table table, Collection<RowChange> deletes)

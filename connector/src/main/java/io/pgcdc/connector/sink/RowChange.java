@@ -31,4 +31,20 @@ record RowChange(
   List<String> columnNames() {
     return columns.stream().map(ColumnSpec::name).toList();
   }
+
+  /** True when both lists name the same columns in the same order. */
+  static boolean sameColumnNames(List<ColumnSpec> a, List<ColumnSpec> b) {
+    if (a == b) {
+      return true;
+    }
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).name().equals(b.get(i).name())) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

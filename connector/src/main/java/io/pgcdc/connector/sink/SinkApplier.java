@@ -193,6 +193,10 @@ final class SinkApplier implements AutoCloseable {
   }
 
   private void report(List<Rejection> rejections) {
+    rejections.sort(
+        java.util.Comparator.comparing((Rejection r) -> r.record().topic())
+            .thenComparing(r -> r.record().kafkaPartition())
+            .thenComparingLong(r -> r.record().kafkaOffset()));
     for (Rejection r : rejections) {
       if (reporter != null) {
         reporter.report(r.record(), new BadRecordException(r.message(), r.cause()));

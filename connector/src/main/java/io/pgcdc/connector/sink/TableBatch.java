@@ -53,22 +53,27 @@ final class TableBatch {
           return;
         }
         RowChange previous = upserts.get(change.key());
-        upserts.put(
-            change.key(),
-            previous != null && !change.unchanged().isEmpty() ? merge(previous, change) : change);
+        boolean partial =
+            previous != null && !RowChange.sameColumnNames(previous.columns(), change.columns());
+        upserts.put(change.key(), partial ? merge(previous, change) : change);
       }
       default -> throw new IllegalStateException(change.kind().toString());
     }
   }
 
-  /** {@code next} with the columns it left unchanged taken from {@code previous}. */
+  /**
+   * {@code next} plus the columns that {@code previous} wrote and {@code next} does not (unchanged
+   * TOAST, or a row from an older schema): the row that writing both, one after the other, leaves.
+   */
   static RowChange merge(RowChange previous, RowChange next) {
     List<ColumnSpec> columns = new ArrayList<>(next.columns());
     List<Object> values = new ArrayList<>(java.util.Arrays.asList(next.values()));
+    Set<String> present = new HashSet<>(next.columnNames());
     Set<String> stillUnchanged = new HashSet<>(next.unchanged());
     for (int i = previous.keyCount(); i < previous.columns().size(); i++) {
       ColumnSpec column = previous.columns().get(i);
-      if (stillUnchanged.remove(column.name())) {
+      if (present.add(column.name())) {
+        stillUnchanged.remove(column.name());
         columns.add(column);
         values.add(previous.values()[i]);
       }

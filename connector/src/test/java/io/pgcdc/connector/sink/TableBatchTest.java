@@ -102,6 +102,16 @@ class TableBatchTest {
   }
 
   @Test
+  void upsertFromAnOlderSchemaKeepsTheColumnsAnEarlierUpsertWrote() {
+    TableBatch batch =
+        reduce(change("c", 1, "a", "{}", 0), TestRecords.narrowUpdate(1, "b", null, 1));
+
+    RowChange merged = batch.upserts().iterator().next();
+    assertThat(merged.columnNames()).containsExactly("id", "name", "doc");
+    assertThat(merged.values()).containsExactly(1L, "b", "{}");
+  }
+
+  @Test
   void updateWithUnchangedToastAloneLeavesTheColumnOut() {
     TableBatch batch = reduce(toastUpdate(1, "b", 0));
 

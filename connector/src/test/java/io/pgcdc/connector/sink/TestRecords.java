@@ -74,6 +74,11 @@ final class TestRecords {
 
   /** An update whose doc column was an unchanged TOAST value: left out and listed in source. */
   static SinkRecord toastUpdate(long id, String name, long offset) {
+    return narrowUpdate(id, name, List.of("doc"), offset);
+  }
+
+  /** An update without the doc column, listed as unchanged TOAST or (null) not at all. */
+  static SinkRecord narrowUpdate(long id, String name, List<String> unchanged, long offset) {
     Schema row =
         SchemaBuilder.struct()
             .optional()
@@ -90,7 +95,7 @@ final class TestRecords {
     Struct value =
         new Struct(envelope)
             .put("after", new Struct(row).put("id", id).put("name", name))
-            .put("source", source("orders", List.of("doc")))
+            .put("source", source("orders", unchanged))
             .put("op", "u");
     return new SinkRecord(
         "pg.public.orders", 0, KEY, new Struct(KEY).put("id", id), envelope, value, offset);
