@@ -1,0 +1,238 @@
+package io.pgcdc.it.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.pg.PostgresExtension;
+import io.pgcdc.it.pg.PostgresServer;
+import io.pgcdc.it.source.SourceFixture.Change;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The records the source writes through the real worker and the JSON converter: the envelope, every
+ * column's value as PostgreSQL prints it (or as the typed Connect value), the pgcdc.type schema
+ * parameter, unchanged TOAST columns, tombstones, truncates, messages and added columns.
+ */
+@ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
+class RecordFormatIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  /** Column name, type, and a value that the peers tested in docs/DESIGN.md changed. */
+  private static final String[][] COLUMNS = {
+    {"b", "boolean", "true"},
+    {"i2", "smallint", "-32768"},
+    {"i8", "bigint", "9223372036854775807"},
+    {"num", "numeric(10,2)", "'NaN'"},
+    {"num_big", "numeric", "12345678901234567890.000000000000000001"},
+    {"f4", "real", "'NaN'"},
+    {"f8", "double precision", "'-Infinity'"},
+    {"f8_exact", "double precision", "0.1"},
+    {"by", "bytea", "'\\x00ff10'"},
+    {"txt", "text", "E'tab\\there\\nnewline \\\\ backslash'"},
+    {"ch", "character(5)", "'ab'"},
+    {"nm", "name", "'a_name'"},
+    {"js", "jsonb", "'{\"a\": [1, 2.50, null]}'"},
+    {"ip", "inet", "'192.168.0.1/24'"},
+    {"rng", "int4range", "'[1,10)'"},
+    {"iv", "interval", "'1 year 2 mons 3 days 04:05:06.789'"},
+    {"ttz", "time with time zone", "'12:34:56.789+05:30'"},
+    {"tstz", "timestamp with time zone", "'2024-02-29 23:59:59.999999+00'"},
+    {"ts_bc", "timestamp without time zone", "'0044-03-15 12:00:00 BC'"},
+    {"d_inf", "date", "'infinity'"},
+    {"tstz_arr", "timestamp with time zone[]", "ARRAY['2020-01-01 00:00+00'::timestamptz, NULL]"},
+    {"arr2", "integer[]", "'{{1,2},{3,4}}'"},
+    {"circ", "circle", "'<(1,2),3>'"},
+    {"u", "uuid", "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'"},
+    {"vb", "bit varying(8)", "B'101'"},
+    {"mood", "%s_mood", "'happy'"},
+    {"pos", "%s_pos", "42"},
+    {"nul", "text", "NULL"},
+  };
+
+  @Test
+  void snapshotAndStreamCarryExactValuesTypesAndEnvelope(PostgresServer pg, ConnectCluster cluster)
+      throws SQLException {
+    String name = pg.uniqueName("fmt");
+    String table = name + "_t";
+    StringBuilder ddl = new StringBuilder("CREATE TABLE " + table + " (id int PRIMARY KEY");
+    StringBuilder insert = new StringBuilder("INSERT INTO " + table + " VALUES (1");
+    for (String[] c : COLUMNS) {
+      ddl.append(", ").append(c[0]).append(' ').append(c[1].formatted(name));
+      insert.append(", ").append(c[2]);
+    }
+    pg.execute(
+        "CREATE TYPE " + name + "_mood AS ENUM ('sad', 'happy')",
+        "CREATE DOMAIN " + name + "_pos AS integer CHECK (VALUE > 0)",
+        ddl.append(", big text)").toString(),
+        "ALTER TABLE " + table + " ALTER big SET STORAGE EXTERNAL",
+        insert.append(", repeat('x', 10000))").toString());
+    Map<String, String> expected = textValues(pg, table);
+    try {
+      cluster.rest().create(SourceFixture.source(pg, name, "public." + table));
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      String topic = name + ".public." + table;
+
+      Change snapshot = SourceFixture.readUntil(cluster, topic, l -> l.size() >= 1, TIMEOUT).get(0);
+      assertThat(snapshot.op()).isEqualTo("r");
+      assertThat(snapshot.source().path("snapshot").asText()).isEqualTo("last");
+      assertThat(snapshot.keyPayload().path("id").asInt()).isEqualTo(1);
+      assertValues(snapshot, expected);
+      assertSchema(snapshot, name);
+
+      pg.execute(
+          "UPDATE " + table + " SET txt = 'changed' WHERE id = 1",
+          "INSERT INTO " + table + " (id, txt) VALUES (2, 'two')",
+          "DELETE FROM " + table + " WHERE id = 2",
+          "SELECT pg_logical_emit_message(true, 'audit', 'hello')",
+          "ALTER TABLE " + table + " ADD COLUMN added integer",
+          "INSERT INTO " + table + " (id, added) VALUES (3, 33)",
+          "TRUNCATE " + table);
+      List<Change> changes = SourceFixture.readUntil(cluster, topic, l -> l.size() >= 7, TIMEOUT);
+
+      Change update = changes.get(1);
+      assertThat(update.op()).isEqualTo("u");
+      assertThat(update.after().path("txt").asText()).isEqualTo("changed");
+      assertThat(update.after().has("big")).as("unchanged TOAST column omitted").isFalse();
+      assertThat(update.source().path("unchanged_toast_columns").toString()).isEqualTo("[\"big\"]");
+      assertThat(update.source().path("snapshot").asText()).isEqualTo("false");
+      assertThat(update.source().path("commit_lsn").asLong()).isPositive();
+      assertThat(update.source().path("txId").asLong()).isPositive();
+      expected.put("txt", "changed");
+      expected.remove("big");
+      assertValues(update, expected);
+
+      assertThat(changes.get(2).op()).isEqualTo("c");
+      assertThat(changes.get(3).op()).isEqualTo("d");
+      assertThat(changes.get(3).before().path("id").asInt()).isEqualTo(2);
+      assertThat(changes.get(4).tombstone()).isTrue();
+      assertThat(changes.get(4).keyPayload().path("id").asInt()).isEqualTo(2);
+      assertThat(changes.get(5).op()).isEqualTo("c");
+      assertThat(changes.get(5).after().path("added").asInt()).isEqualTo(33);
+      assertThat(changes.get(6).op()).isEqualTo("t");
+      assertThat(changes.get(6).key()).isNull();
+
+      Change message =
+          SourceFixture.readUntil(cluster, name + ".messages", l -> l.size() >= 1, TIMEOUT).get(0);
+      JsonNode payload = message.value().path("payload");
+      assertThat(payload.path("op").asText()).isEqualTo("m");
+      assertThat(payload.path("message").path("prefix").asText()).isEqualTo("audit");
+      assertThat(
+              new String(
+                  Base64.getDecoder().decode(payload.path("message").path("content").asText()),
+                  StandardCharsets.UTF_8))
+          .isEqualTo("hello");
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute(
+          "DROP TABLE " + table, "DROP TYPE " + name + "_mood", "DROP DOMAIN " + name + "_pos");
+    }
+  }
+
+  @Test
+  void validationNamesTheTableWithoutKeyAndTheFix(PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("nokey");
+    pg.execute("CREATE TABLE " + table + " (a int, b text)");
+    try {
+      Map<String, String> config =
+          new HashMap<>(SourceFixture.source(pg, table, "public." + table).config());
+      config.put("name", table);
+      JsonNode answer =
+          cluster.rest().validate("io.pgcdc.connector.source.PostgresSourceConnector", config);
+      List<String> errors = new java.util.ArrayList<>();
+      for (JsonNode c : answer.path("configs")) {
+        c.path("value")
+            .path("errors")
+            .forEach(e -> errors.add(c.path("value").path("name").asText() + ": " + e.asText()));
+      }
+      assertThat(errors)
+          .as("validation errors")
+          .anySatisfy(
+              e ->
+                  assertThat(e)
+                      .startsWith("table.include.list: ")
+                      .contains("public." + table + " has no primary key")
+                      .contains("REPLICA IDENTITY FULL")
+                      .contains("table.key.columns"));
+    } finally {
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
+  /** Each column's text form as PostgreSQL prints it (UTC, ISO dates), or null. */
+  private static Map<String, String> textValues(PostgresServer pg, String table)
+      throws SQLException {
+    Map<String, String> values = new LinkedHashMap<>();
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement()) {
+      s.execute("SET TimeZone = 'UTC'");
+      try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+        rs.next();
+        ResultSetMetaData md = rs.getMetaData();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          values.put(md.getColumnName(i), rs.getString(i));
+        }
+      }
+    }
+    return values;
+  }
+
+  private static void assertValues(Change change, Map<String, String> expected) {
+    JsonNode after = change.after();
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      JsonNode v = after.path(e.getKey());
+      String actual;
+      if (v.isNull()) {
+        actual = null;
+      } else if (e.getKey().equals("by")) {
+        actual = "\\x" + java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(v.asText()));
+      } else if (e.getKey().equals("b")) {
+        actual = v.asBoolean() ? "t" : "f";
+      } else {
+        actual = v.asText();
+      }
+      assertThat(actual).as("column %s", e.getKey()).isEqualTo(e.getValue());
+    }
+  }
+
+  private static void assertSchema(Change change, String name) {
+    Map<String, String[]> fields = new HashMap<>();
+    for (JsonNode envelopeField : change.value().path("schema").path("fields")) {
+      if (envelopeField.path("field").asText().equals("after")) {
+        for (JsonNode f : envelopeField.path("fields")) {
+          fields.put(
+              f.path("field").asText(),
+              new String[] {
+                f.path("type").asText(), f.path("parameters").path("pgcdc.type").asText()
+              });
+        }
+      }
+    }
+    assertThat(fields.get("id")).containsExactly("int32", "integer");
+    assertThat(fields.get("b")).containsExactly("boolean", "boolean");
+    assertThat(fields.get("i2")).containsExactly("int16", "smallint");
+    assertThat(fields.get("i8")).containsExactly("int64", "bigint");
+    assertThat(fields.get("by")).containsExactly("bytes", "bytea");
+    assertThat(fields.get("f8")).containsExactly("string", "double precision");
+    assertThat(fields.get("num")).containsExactly("string", "numeric(10,2)");
+    assertThat(fields.get("ch")).containsExactly("string", "character(5)");
+    assertThat(fields.get("tstz_arr")).containsExactly("string", "timestamp with time zone[]");
+    assertThat(fields.get("vb")).containsExactly("string", "bit varying(8)");
+    assertThat(fields.get("mood")).containsExactly("string", name + "_mood");
+    assertThat(fields.get("pos")).containsExactly("string", name + "_pos");
+  }
+}
