@@ -1,0 +1,233 @@
+package io.pgcdc.decoder.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgcdc.decoder.DecodeException;
+import io.pgcdc.decoder.Lsn;
+import io.pgcdc.decoder.TupleValue;
+import java.math.BigDecimal;
+import java.net.Inet6Address;
+import java.nio.ByteBuffer;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each type converts to its exact Java form, specials included, and writes back as PostgreSQL
+ * reads.
+ */
+class JavaFormsTest {
+
+  private final PgTypes types = PgTypes.builtIn();
+
+  private Object text(int oid, String t) {
+    return types.decodeText(oid, t);
+  }
+
+  @Test
+  void numbersKeepEveryDigitAndTheirSpecials() {
+    assertThat(text(1700, "-123456789012345678901234567890.000000001"))
+        .isEqualTo(new BigDecimal("-123456789012345678901234567890.000000001"));
+    assertThat(text(1700, "0.00")).isEqualTo(new BigDecimal("0.00"));
+    assertThat(text(1700, "NaN")).isEqualTo(PgSpecial.NAN);
+    assertThat(text(1700, "-Infinity")).isEqualTo(PgSpecial.NEGATIVE_INFINITY);
+    assertThat(types.encodeText(1700, PgSpecial.INFINITY)).isEqualTo("Infinity");
+    assertThat(types.encodeText(1700, new BigDecimal("1E+20"))).isEqualTo("100000000000000000000");
+    assertThat(text(701, "NaN")).isEqualTo(Double.NaN);
+    assertThat(text(700, "-Infinity")).isEqualTo(Float.NEGATIVE_INFINITY);
+    assertThat(text(700, "0.1")).isEqualTo(0.1f);
+    assertThat(text(21, "-32768")).isEqualTo((short) -32768);
+    assertThat(text(20, "-9223372036854775808")).isEqualTo(Long.MIN_VALUE);
+    assertThat(text(26, "4294967295")).isEqualTo(4294967295L);
+    assertThat(text(790, "-$1,234.56")).isEqualTo(new BigDecimal("-1234.56"));
+    assertThat(text(16, "t")).isEqualTo(true);
+    assertThatThrownBy(() -> text(23, "2147483648"))
+        .isInstanceOf(DecodeException.class)
+        .hasMessage("int4: expected an integer from -2147483648 to 2147483647, got '2147483648'");
+    assertThatThrownBy(() -> text(701, "0x1p3")).isInstanceOf(DecodeException.class);
+  }
+
+  @Test
+  void datesAndTimesKeepBcInfinityAndOffsets() {
+    assertThat(text(1082, "0044-03-15 BC")).isEqualTo(LocalDate.of(-43, 3, 15));
+    assertThat(types.encodeText(1082, LocalDate.of(-43, 3, 15))).isEqualTo("0044-03-15 BC");
+    assertThat(text(1082, "275760-09-13")).isEqualTo(LocalDate.of(275760, 9, 13));
+    assertThat(text(1082, "infinity")).isEqualTo(PgSpecial.INFINITY);
+    assertThat(text(1114, "-infinity")).isEqualTo(PgSpecial.NEGATIVE_INFINITY);
+    assertThat(text(1114, "2021-06-01 12:34:56.789"))
+        .isEqualTo(LocalDateTime.of(2021, 6, 1, 12, 34, 56, 789_000_000));
+    assertThat(text(1184, "2021-06-01 12:34:56.5+02"))
+        .isEqualTo(OffsetDateTime.of(2021, 6, 1, 10, 34, 56, 500_000_000, ZoneOffset.UTC));
+    assertThat(text(1184, "1850-01-01 00:00:00+00:19:32"))
+        .isEqualTo(OffsetDateTime.of(1849, 12, 31, 23, 40, 28, 0, ZoneOffset.UTC));
+    assertThat(types.encodeText(1184, OffsetDateTime.of(-43, 3, 15, 12, 0, 0, 0, ZoneOffset.UTC)))
+        .isEqualTo("0044-03-15 12:00:00+00:00 BC");
+    assertThat(text(1083, "24:00:00")).isEqualTo(LocalTime.MAX);
+    assertThat(types.encodeText(1083, LocalTime.MAX)).isEqualTo("24:00:00");
+    assertThat(text(1266, "12:00:00+05:30"))
+        .isEqualTo(OffsetTime.of(12, 0, 0, 0, ZoneOffset.ofHoursMinutes(5, 30)));
+    assertThat(
+            types.encodeText(1266, OffsetTime.of(23, 59, 59, 500_000_000, ZoneOffset.ofHours(-8))))
+        .isEqualTo("23:59:59.5-08:00");
+    assertThatThrownBy(() -> text(1082, "2021-02-30"))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageStartingWith("date: expected YYYY-MM-DD");
+  }
+
+  @Test
+  void intervalsKeepMonthsDaysAndMicrosApart() {
+    assertThat(text(1186, "1 year 2 mons -3 days +04:05:06.7"))
+        .isEqualTo(new PgInterval(14, -3, 14_706_700_000L));
+    assertThat(text(1186, "P1Y2M-3DT4H5M6.7S")).isEqualTo(new PgInterval(14, -3, 14_706_700_000L));
+    assertThat(text(1186, "-00:00:01.5")).isEqualTo(new PgInterval(0, 0, -1_500_000));
+    assertThat(types.encodeText(1186, new PgInterval(0, -1, 3_600_000_000L)))
+        .isEqualTo("-1 days +01:00:00");
+    assertThat(types.encodeText(1186, new PgInterval(0, 0, 0))).isEqualTo("00:00:00");
+    assertThat(types.encodeText(1186, new PgInterval(1, 0, Long.MIN_VALUE)))
+        .isEqualTo("1 mons -2562047788:00:54.775808");
+  }
+
+  @Test
+  void textTypesKeepTheirExactText() {
+    assertThat(text(1042, "ab   ")).isEqualTo("ab   ");
+    assertThat(text(17, "\\x00ff5c27")).isEqualTo(new byte[] {0, -1, 0x5c, 0x27});
+    assertThat(text(17, "\\000\\377\\\\'")).isEqualTo(new byte[] {0, -1, 0x5c, 0x27});
+    assertThat(types.encodeText(17, new byte[] {0, -1})).isEqualTo("\\x00ff");
+    assertThat(text(2950, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"))
+        .isEqualTo(UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
+    assertThat(text(3220, "16/B374D848")).isEqualTo(Lsn.parse("16/B374D848"));
+    assertThat(text(1562, "101")).isEqualTo(new PgBitString("101"));
+    assertThat(types.decodeBinary(3802, ByteBuffer.wrap(new byte[] {1, '{', '}'}))).isEqualTo("{}");
+    assertThatThrownBy(() -> types.decodeBinary(3802, ByteBuffer.wrap(new byte[] {2, '{', '}'})))
+        .isInstanceOf(DecodeException.class)
+        .hasMessage("jsonb.version: expected 1, got 2 at offset 0");
+  }
+
+  @Test
+  void networkAndGeometricValues() {
+    PgInet mapped = (PgInet) text(869, "::ffff:1.2.3.4");
+    assertThat(mapped.address()).isInstanceOf(Inet6Address.class);
+    assertThat(mapped.prefixLength()).isEqualTo(128);
+    assertThat(types.encodeText(869, text(869, "192.168.0.1/24"))).isEqualTo("192.168.0.1/24");
+    assertThat(types.encodeText(650, text(650, "10.0.0.0/8"))).isEqualTo("10.0.0.0/8");
+    assertThatThrownBy(() -> text(869, "example.com")).isInstanceOf(DecodeException.class);
+    assertThat(text(829, "08:00:2b:01:02:03"))
+        .isEqualTo(new PgMacAddr(new byte[] {8, 0, 0x2b, 1, 2, 3}));
+    assertThat(text(718, "<(1,2),3>"))
+        .isEqualTo(new PgGeometry.Circle(new PgGeometry.Point(1, 2), 3));
+    assertThat(text(602, "[(1,2),(3,4)]"))
+        .isEqualTo(
+            new PgGeometry.Path(
+                false, List.of(new PgGeometry.Point(1, 2), new PgGeometry.Point(3, 4))));
+  }
+
+  @Test
+  void arraysKeepDimensionsBoundsNullsAndQuoting() {
+    PgArray a = (PgArray) text(1007, "[0:1][2:3]={{1,2},{3,4}}");
+    assertThat(a.dimensions()).containsExactly(2, 2);
+    assertThat(a.lowerBounds()).containsExactly(0, 2);
+    assertThat(a.get(1, 2)).isEqualTo(3);
+    assertThat(types.encodeText(1007, a)).isEqualTo("[0:1][2:3]={{1,2},{3,4}}");
+    PgArray t = (PgArray) text(1009, "{\"a b\",\"c\\\"d\",\"e\\\\f\",\"\",\"NULL\",NULL,\"{x}\"}");
+    assertThat(t.elements()).containsExactly("a b", "c\"d", "e\\f", "", "NULL", null, "{x}");
+    assertThat(types.encodeText(1009, t))
+        .isEqualTo("{\"a b\",\"c\\\"d\",\"e\\\\f\",\"\",\"NULL\",NULL,\"{x}\"}");
+    assertThat(text(1007, "{}")).isEqualTo(PgArray.of());
+    PgArray boxes = (PgArray) text(1020, "{(1,1),(0,0);(2,2),(1,1)}");
+    assertThat(boxes.elements()).hasSize(2);
+    assertThat(types.encodeText(1020, boxes))
+        .isEqualTo("{(1.0,1.0),(0.0,0.0);(2.0,2.0),(1.0,1.0)}");
+    PgArray ts = (PgArray) text(1185, "{\"2021-01-01 00:00:00+00\",infinity}");
+    assertThat(ts.elements().get(1)).isEqualTo(PgSpecial.INFINITY);
+    PgArray numbers = (PgArray) text(1231, "{{1.5,NaN},{NULL,-Infinity}}");
+    assertThat(numbers.elements())
+        .isEqualTo(
+            Arrays.asList(new BigDecimal("1.5"), PgSpecial.NAN, null, PgSpecial.NEGATIVE_INFINITY));
+    assertThatThrownBy(() -> text(1007, "{{1,2},{3}}"))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageContaining("sub-arrays of equal size");
+    assertThatThrownBy(() -> text(1007, "{{1,2},3}")).isInstanceOf(DecodeException.class);
+    assertThatThrownBy(() -> text(1007, "{1,{2}}")).isInstanceOf(DecodeException.class);
+  }
+
+  @Test
+  void rangesKeepUnboundedApartFromInfinity() {
+    assertThat(text(3904, "[1,10)")).isEqualTo(PgRange.of(1, true, 10, false));
+    assertThat(text(3904, "empty")).isEqualTo(PgRange.EMPTY);
+    assertThat(text(3904, "(,6)")).isEqualTo(PgRange.of(null, false, 6, false));
+    assertThat(text(3908, "[\"2020-01-01 00:00:00\",infinity)"))
+        .isEqualTo(PgRange.of(LocalDateTime.of(2020, 1, 1, 0, 0), true, PgSpecial.INFINITY, false));
+    assertThat(types.encodeText(3908, text(3908, "[\"2020-01-01 00:00:00\",infinity)")))
+        .isEqualTo("[\"2020-01-01 00:00:00\",infinity)");
+    assertThat(text(4451, "{[1,3),[5,7)}"))
+        .isEqualTo(
+            new PgMultirange(
+                List.of(PgRange.of(1, true, 3, false), PgRange.of(5, true, 7, false))));
+  }
+
+  @Test
+  void textSearchBinaryBecomesTheTextForm() {
+    assertThat(
+            types.decodeBinary(
+                3615,
+                ByteBuffer.wrap(
+                    java.util.HexFormat.of()
+                        .parseHex("0000000502020100006300020301000062000100006100"))))
+        .isEqualTo("( 'a' | 'b' ) & 'c'");
+  }
+
+  @Test
+  void enumsDomainsAndTheirArraysResolveThroughRegistration() {
+    PgTypes t = PgTypes.builtIn();
+    t.registerEnum(16400, "mood").registerArray(16399, 16400);
+    t.registerDomain(16410, 1700).registerArray(16409, 16410);
+    assertThat(t.decodeText(16400, "happy")).isEqualTo("happy");
+    assertThat(t.decodeText(16399, "{happy,sad}")).isEqualTo(PgArray.of("happy", "sad"));
+    assertThat(t.decodeText(16410, "1.50")).isEqualTo(new BigDecimal("1.50"));
+    assertThat(t.decodeText(16409, "{1.50}")).isEqualTo(PgArray.of(new BigDecimal("1.50")));
+    assertThat(t.typeName(16409)).isEqualTo("numeric[]");
+    t.registerRange(16420, "floatrange", 701).registerMultirange(16421, "floatmultirange", 16420);
+    assertThat(t.decodeText(16420, "[1.5,2)")).isEqualTo(PgRange.of(1.5, true, 2.0, false));
+    assertThatThrownBy(() -> t.registerDomain(16430, 99999))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not known");
+    assertThatThrownBy(() -> t.registerEnum(23, "int4"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("built in");
+  }
+
+  @Test
+  void unknownTypesPassTheirExactTextAndRefuseBinary() {
+    assertThat(types.decodeText(99999, " (1,\"x y\") ")).isEqualTo(" (1,\"x y\") ");
+    assertThat(types.encodeText(99999, "(1,2)")).isEqualTo("(1,2)");
+    assertThat(types.isKnown(99999)).isFalse();
+    assertThatThrownBy(() -> types.decodeBinary(99999, ByteBuffer.wrap(new byte[] {1})))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageStartingWith("unknown type OID 99999: expected a type with a binary codec");
+  }
+
+  @Test
+  void tupleValuesConvertByKind() {
+    assertThat(types.decode(23, TupleValue.Text.of("42"))).isEqualTo(42);
+    assertThat(types.decode(23, new TupleValue.Binary(new byte[] {0, 0, 0, 42}))).isEqualTo(42);
+    assertThat(types.decode(23, TupleValue.Null.INSTANCE)).isNull();
+    assertThatThrownBy(() -> types.decode(3802, TupleValue.UnchangedToast.INSTANCE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unchanged TOAST");
+  }
+
+  @Test
+  void encodingAValueOfTheWrongClassNamesTypeAndClass() {
+    assertThatThrownBy(() -> types.encodeText(1186, "1 day"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("interval: cannot write a java.lang.String as interval; expected PgInterval");
+  }
+}
