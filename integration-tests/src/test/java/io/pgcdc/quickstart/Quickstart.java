@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.ConnectorPlugin;
+import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.ItEnvironment;
 import io.pgcdc.it.kafka.KafkaSettings;
 import io.pgcdc.it.pg.PostgresServer;
@@ -71,7 +72,7 @@ public final class Quickstart {
 
     ConnectorDefinition source = connector("pgcdc-source.json", pg);
     ConnectorDefinition sink = connector("pgcdc-sink.json", pg);
-    cluster.beforeStop(() -> deleteConnectors(cluster, source, sink));
+    cluster.beforeStop(() -> deleteConnectors(cluster, source, sink, pg));
     List<ConnectorPlugin> plugins = cluster.rest().plugins();
     say("plugins the worker found in " + ItEnvironment.pluginDir() + ":");
     plugins.forEach(p -> say("  " + p.type() + "  " + p.className() + "  " + p.version()));
@@ -141,7 +142,10 @@ public final class Quickstart {
   }
 
   private static void deleteConnectors(
-      ConnectCluster cluster, ConnectorDefinition source, ConnectorDefinition sink) {
+      ConnectCluster cluster,
+      ConnectorDefinition source,
+      ConnectorDefinition sink,
+      PostgresServer pg) {
     say("stopping: deleting the connectors (the source drops its replication slot) ...");
     for (ConnectorDefinition connector : List.of(sink, source)) {
       try {
@@ -150,7 +154,39 @@ public final class Quickstart {
         say("cannot delete " + connector.name() + ": " + e.getMessage());
       }
     }
+    reportSlots(pg);
     say("stopping the Connect worker, the Kafka broker and PostgreSQL ...");
+  }
+
+  /**
+   * Waits briefly for the source's slot to go. PostgreSQL may be stopping at the same time (its own
+   * shutdown hook); then there is nothing to report, and its data folder goes with it.
+   */
+  private static void reportSlots(PostgresServer pg) {
+    Deadline deadline = Deadline.in(Duration.ofSeconds(15));
+    List<String> slots = List.of();
+    try {
+      while (!(slots = logicalSlots(pg)).isEmpty() && !deadline.expired()) {
+        deadline.pause();
+      }
+    } catch (SQLException e) {
+      return;
+    }
+    say(slots.isEmpty() ? "no replication slot left" : "replication slots left: " + slots);
+  }
+
+  private static List<String> logicalSlots(PostgresServer pg) throws SQLException {
+    List<String> slots = new java.util.ArrayList<>();
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement();
+        ResultSet rows =
+            s.executeQuery(
+                "SELECT slot_name FROM pg_replication_slots WHERE database = current_database()")) {
+      while (rows.next()) {
+        slots.add(rows.getString(1));
+      }
+    }
+    return slots;
   }
 
   private static void createDemoTables(PostgresServer pg) throws SQLException {

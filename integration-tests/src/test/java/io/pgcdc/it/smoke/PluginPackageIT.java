@@ -51,6 +51,7 @@ class PluginPackageIT {
     assertThat(manifest.path("name").asText()).isEqualTo("pgcdc-connector");
     assertThat(manifest.path("version").asText()).isEqualTo(version);
     assertThat(manifest.path("title").asText()).isNotBlank();
+    assertThat(manifest.path("release_date").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
     assertThat(manifest.path("description").asText()).isNotBlank();
     assertThat(manifest.path("owner").path("username").asText()).isNotBlank();
     assertThat(manifest.path("license").isArray()).isTrue();
