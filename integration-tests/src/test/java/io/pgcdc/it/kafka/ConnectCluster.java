@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ConnectCluster implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static ConnectCluster shared;
+  private static RuntimeException sharedFailure;
 
   private final Path workDir;
   private final KafkaBroker broker;
@@ -32,10 +33,22 @@ public final class ConnectCluster implements AutoCloseable {
     this.shutdownHook = new Thread(this::stopAll, "pgcdc-kafka-shutdown");
   }
 
-  /** The cluster shared by all tests in this JVM, started on first use. */
+  /**
+   * The cluster shared by all tests in this JVM, started on first use. If it cannot start, every
+   * later call fails at once with the same cause instead of trying again.
+   */
   public static synchronized ConnectCluster shared() {
+    if (sharedFailure != null) {
+      throw new IllegalStateException(
+          "the shared Kafka cluster failed to start earlier in this JVM", sharedFailure);
+    }
     if (shared == null || shared.closed) {
-      shared = start(KafkaSettings.fromEnvironment(ItEnvironment.logDir()));
+      try {
+        shared = start(KafkaSettings.fromEnvironment(ItEnvironment.logDir()));
+      } catch (RuntimeException e) {
+        sharedFailure = e;
+        throw e;
+      }
     }
     return shared;
   }

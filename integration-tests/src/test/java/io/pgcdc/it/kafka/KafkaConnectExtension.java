@@ -39,10 +39,12 @@ public final class KafkaConnectExtension
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     Long offset = context.getStore(NAMESPACE).get("worker-log-offset", Long.class);
-    if (offset == null) {
-      return;
+    SharedCluster shared =
+        context.getRoot().getStore(NAMESPACE).get(SharedCluster.class, SharedCluster.class);
+    if (offset == null || shared == null) {
+      return; // the cluster did not start: the failure says why
     }
-    JavaProcess worker = cluster(context).worker().process();
+    JavaProcess worker = shared.cluster().worker().process();
     System.err.printf(
         "---- %s failed; Connect worker log %s (last %d lines of this test):%n%s%n----%n",
         context.getDisplayName(),
