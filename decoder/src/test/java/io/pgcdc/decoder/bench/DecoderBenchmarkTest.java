@@ -1,0 +1,41 @@
+package io.pgcdc.decoder.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgcdc.decoder.Insert;
+import io.pgcdc.decoder.PgOutputDecoder;
+import io.pgcdc.decoder.types.PgTypes;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark measures the real path: its message decodes and every column converts. */
+class DecoderBenchmarkTest {
+
+  @Test
+  void benchmarkMessageDecodesAndConvertsToJavaValues() {
+    Insert i =
+        (Insert)
+            new PgOutputDecoder(1).decode(ByteBuffer.wrap(DecoderBenchmark.insertMessage()), false);
+    PgTypes types = PgTypes.builtIn();
+    Object[] values = new Object[10];
+    for (int c = 0; c < 10; c++) {
+      values[c] = types.decode(DecoderBenchmark.TYPE_OIDS[c], i.newTuple().get(c));
+    }
+    assertThat(values)
+        .containsExactly(
+            1234567L,
+            "Ada Lovelace",
+            "ada@example.com",
+            new BigDecimal("12345.67"),
+            true,
+            OffsetDateTime.parse("2024-03-01T12:34:56.789012Z"),
+            LocalDate.of(1815, 12, 10),
+            UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+            3.14159,
+            42);
+  }
+}
