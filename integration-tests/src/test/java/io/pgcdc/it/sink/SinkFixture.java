@@ -1,0 +1,145 @@
+package io.pgcdc.it.sink;
+
+import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectorDefinition;
+import io.pgcdc.it.kafka.Deadline;
+import io.pgcdc.it.pg.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * What the sink ITs share: a sink connector from config/pgcdc-sink.json pointed at the test server
+ * and a unique topic, a producer of JSON records, SQL checks polled until they hold, and clean-up
+ * of the connector and the tables a test made.
+ */
+final class SinkFixture implements AutoCloseable {
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  final ConnectCluster cluster;
+  final PostgresServer pg;
+  final String name;
+  final String topic;
+  private final List<String> dropStatements = new ArrayList<>();
+
+  SinkFixture(ConnectCluster cluster, PostgresServer pg, String prefix) {
+    this.cluster = cluster;
+    this.pg = pg;
+    this.name = pg.uniqueName(prefix);
+    this.topic = name + "_topic";
+  }
+
+  /** The shipped sink config, on this test's server and topic. */
+  ConnectorDefinition connector() {
+    return ConnectorDefinition.fromConfigDir("pgcdc-sink.json")
+        .withName(name)
+        .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
+        .with("topics", topic)
+        .with("consumer.override.max.poll.records", "500");
+  }
+
+  void start(ConnectorDefinition connector) {
+    cluster.rest().create(connector);
+    cluster.rest().awaitRunning(name, TIMEOUT);
+  }
+
+  /** Drops this table when the test ends. */
+  String table(String table) {
+    dropStatements.add("DROP TABLE IF EXISTS public." + quote(table) + " CASCADE");
+    return table;
+  }
+
+  void cleanUpAlso(String sql) {
+    dropStatements.add(sql);
+  }
+
+  void produce(List<String[]> keyValues) {
+    produce(topic, keyValues);
+  }
+
+  /** Sends records (key JSON, value JSON; null for none) in order, and waits for the acks. */
+  void produce(String toTopic, List<String[]> keyValues) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (String[] kv : keyValues) {
+        producer.send(new ProducerRecord<>(toTopic, 0, kv[0], kv[1]));
+      }
+      producer.flush();
+    }
+  }
+
+  /** Rows of a query, each as its columns' text joined by '|'. */
+  List<String> rows(String sql) {
+    try (Connection c = pg.connect();
+        Statement st = c.createStatement()) {
+      st.execute("SET TIME ZONE 'UTC'");
+      List<String> rows = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery(sql)) {
+        ResultSetMetaData md = rs.getMetaData();
+        while (rs.next()) {
+          StringBuilder sb = new StringBuilder();
+          for (int i = 1; i <= md.getColumnCount(); i++) {
+            sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+          }
+          rows.add(sb.toString());
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        return List.of(); // the table is not there yet
+      }
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Polls the query until it returns exactly these rows. */
+  List<String> awaitRows(String sql, List<String> expected) {
+    AtomicReference<List<String>> last = new AtomicReference<>();
+    Deadline.in(TIMEOUT)
+        .await(
+            "rows of " + sql,
+            () -> {
+              last.set(rows(sql));
+              return last.get().equals(expected);
+            },
+            () ->
+                "expected "
+                    + expected
+                    + ", got "
+                    + last.get()
+                    + "; "
+                    + cluster.rest().status(name).describe());
+    return last.get();
+  }
+
+  static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  @Override
+  public void close() {
+    try {
+      cluster.rest().delete(name);
+    } finally {
+      for (String sql : dropStatements) {
+        pg.execute(sql);
+      }
+    }
+  }
+}
