@@ -1,0 +1,49 @@
+package io.pgcdc.decoder.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgcdc.decoder.DecodeException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class CopyTextTest {
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void splitsOnTabsUndoesEscapesAndReadsNull() {
+    assertThat(CopyText.parseRow(bytes("1\ta\\tb\\nc\\\\d\t\\N\tné\t\\x41\\101\\7\t\\Nx\n")))
+        .isEqualTo(Arrays.asList("1", "a\tb\nc\\d", null, "né", "AA\u0007", "Nx"));
+    assertThat(CopyText.parseRow(bytes(""))).containsExactly("");
+    assertThat(CopyText.parseRow(bytes("\t"))).containsExactly("", "");
+  }
+
+  @Test
+  void octalEscapesFormUtf8Bytes() {
+    assertThat(CopyText.parseRow(bytes("\\303\\251"))).containsExactly("é");
+  }
+
+  @Test
+  void aBackslashAtTheEndIsAnError() {
+    assertThatThrownBy(() -> CopyText.parseRow(bytes("ab\\")))
+        .isInstanceOf(DecodeException.class)
+        .hasMessage("COPY row: expected a character after '\\', got end of row at offset 2");
+  }
+
+  @Test
+  void escapedFieldsReadBackTheSame() {
+    String[] values = {"plain", "tab\there", "new\nline\r", "back\\slash", "\\N", "", null};
+    StringBuilder row = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        row.append('\t');
+      }
+      CopyText.appendField(row, values[i]);
+    }
+    assertThat(CopyText.parseRow(bytes(row.toString()))).isEqualTo(Arrays.asList(values));
+  }
+}
