@@ -1,0 +1,38 @@
+package io.pgcdc.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgcdc.connector.sink.PostgresSinkConnector;
+import io.pgcdc.connector.source.PostgresSourceConnector;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/configuration.md is generated from the connectors' {@code ConfigDef}s; this test fails when
+ * the committed file differs. To regenerate it: {@code mvn -pl connector test
+ * -Dtest=ConfigurationReferenceTest -Dpgcdc.docs.update=true}.
+ */
+class ConfigurationReferenceTest {
+  private static final Path DOC = Path.of("..", "docs", "configuration.md");
+
+  @Test
+  void committedReferenceMatchesTheConfigDefs() throws IOException {
+    String expected =
+        ConfigurationReference.render(
+            new PostgresSourceConnector().config(), new PostgresSinkConnector().config());
+    if (Boolean.getBoolean("pgcdc.docs.update")) {
+      Files.writeString(DOC, expected, StandardCharsets.UTF_8);
+    }
+    assertThat(Files.exists(DOC))
+        .as("docs/configuration.md is missing: regenerate it with -Dpgcdc.docs.update=true")
+        .isTrue();
+    assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
+        .as(
+            "docs/configuration.md is stale: regenerate it with mvn -pl connector test"
+                + " -Dtest=ConfigurationReferenceTest -Dpgcdc.docs.update=true")
+        .isEqualTo(expected);
+  }
+}
