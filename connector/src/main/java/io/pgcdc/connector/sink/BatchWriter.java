@@ -15,8 +15,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,10 @@ final class BatchWriter implements AutoCloseable {
   private final boolean autoEvolve;
   private final TableCatalog catalog = new TableCatalog();
   private final Map<StagingKey, String> staging = new HashMap<>();
-  private final Set<String> checkedTypes = new HashSet<>();
+
+  /** Per table, the column specs (by identity) whose declared type has been checked. */
+  private final Map<TableId, Set<ColumnSpec>> checkedSpecs = new HashMap<>();
+
   private Connection connection;
   private int stagingCounter;
 
@@ -72,7 +77,7 @@ final class BatchWriter implements AutoCloseable {
     closeQuietly();
     staging.clear();
     catalog.invalidateAll();
-    checkedTypes.clear();
+    checkedSpecs.clear();
   }
 
   @Override
@@ -171,6 +176,7 @@ final class BatchWriter implements AutoCloseable {
       table = catalog.get(c, id);
       c.commit();
       dropStaging(id);
+      checkedSpecs.remove(id);
     }
     return table;
   }
@@ -180,17 +186,20 @@ final class BatchWriter implements AutoCloseable {
    * cannot hold exactly (for example bigint into integer).
    */
   private void checkTypes(Table table, List<RowChange> changes) {
+    Set<ColumnSpec> checked =
+        checkedSpecs.computeIfAbsent(
+            table.id(), t -> Collections.newSetFromMap(new IdentityHashMap<>()));
+    if (checked.size() > 10_000) {
+      checked.clear(); // records that bring new schema objects all the time
+    }
     for (RowChange change : changes) {
       for (ColumnSpec spec : change.columns()) {
+        if (spec.pgType() == null || !checked.add(spec)) {
+          continue;
+        }
         Column column = table.columns().get(spec.name());
-        if (column == null || spec.pgType() == null) {
-          continue;
-        }
-        if (!checkedTypes.add(table.id() + "\0" + spec.name() + "\0" + spec.pgType())) {
-          continue;
-        }
-        if (!ColumnTypes.holds(column.type(), spec.pgType())) {
-          checkedTypes.remove(table.id() + "\0" + spec.name() + "\0" + spec.pgType());
+        if (column != null && !ColumnTypes.holds(column.type(), spec.pgType())) {
+          checked.remove(spec);
           throw new ConnectException(
               "The column "
                   + spec.name()

@@ -45,6 +45,13 @@ final class ChangeReader {
   private static final byte[] DEBEZIUM_UNAVAILABLE_BYTES =
       DEBEZIUM_UNAVAILABLE.getBytes(StandardCharsets.UTF_8);
 
+  /** The primary key columns of primary.key.mode=kafka. */
+  static final List<ColumnSpec> KAFKA_COLUMNS =
+      List.of(
+          new ColumnSpec("__connect_topic", "text", Schema.STRING_SCHEMA),
+          new ColumnSpec("__connect_partition", "integer", Schema.INT32_SCHEMA),
+          new ColumnSpec("__connect_offset", "bigint", Schema.INT64_SCHEMA));
+
   private final TableNameTemplate template;
   private final Pattern topicRegex;
   private final String topicReplacement;
@@ -219,11 +226,9 @@ final class ChangeReader {
     switch (keyMode) {
       case NONE -> {}
       case KAFKA -> {
-        columns.add(new ColumnSpec("__connect_topic", "text", Schema.STRING_SCHEMA));
+        columns.addAll(KAFKA_COLUMNS);
         values.add(record.topic());
-        columns.add(new ColumnSpec("__connect_partition", "integer", Schema.INT32_SCHEMA));
         values.add(record.kafkaPartition());
-        columns.add(new ColumnSpec("__connect_offset", "bigint", Schema.INT64_SCHEMA));
         values.add(record.kafkaOffset());
       }
       case RECORD_VALUE -> {

@@ -115,6 +115,47 @@ class ChangeReaderTest {
   }
 
   @Test
+  void keysRowsByKafkaCoordinatesInKafkaMode() {
+    ChangeReader kafka =
+        new ChangeReader(
+            config(
+                "primary.key.mode",
+                "kafka",
+                "delete.enabled",
+                "false",
+                "table.name.format",
+                "log"));
+
+    RowChange c = kafka.read(new SinkRecord("t", 3, null, null, null, Map.of("msg", "hi"), 42));
+
+    assertThat(c.columnNames())
+        .containsExactly("__connect_topic", "__connect_partition", "__connect_offset", "msg");
+    assertThat(c.values()).containsExactly("t", 3, 42L, "hi");
+    assertThat(c.key()).isEqualTo(String.join("\u0000", "t", "3", "42"));
+  }
+
+  @Test
+  void appendsRowsWithoutKeyInNoneMode() {
+    ChangeReader append =
+        new ChangeReader(
+            config(
+                "primary.key.mode",
+                "none",
+                "insert.mode",
+                "insert",
+                "delete.enabled",
+                "false",
+                "table.name.format",
+                "log"));
+
+    RowChange c = append.read(new SinkRecord("t", 0, null, null, null, Map.of("msg", "hi"), 1));
+
+    assertThat(c.key()).isNull();
+    assertThat(c.keyCount()).isZero();
+    assertThat(append.read(new SinkRecord("t", 0, null, "k", null, null, 2))).isNull();
+  }
+
+  @Test
   void treatsDebeziumUnavailablePlaceholderAsUnchanged() {
     Struct row =
         new Struct(TestRecords.ROW)

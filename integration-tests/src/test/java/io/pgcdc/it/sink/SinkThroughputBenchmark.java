@@ -1,0 +1,227 @@
+package io.pgcdc.it.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectorDefinition;
+import io.pgcdc.it.kafka.Deadline;
+import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.pg.PostgresExtension;
+import io.pgcdc.it.pg.PostgresServer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Sink throughput through a real Connect worker, next to a plain COPY of the same rows into the
+ * same table. Not part of the test suite (the name does not end in IT); run it with
+ *
+ * <pre>
+ * mvn -q -pl connector install -DskipTests
+ * mvn -pl integration-tests verify -Dit.test=SinkThroughputBenchmark [-Dbench.rows=1000000]
+ * </pre>
+ *
+ * Rows: bigint key, text, numeric(12,2), timestamptz, jsonb; records are flat JSON without schemas
+ * (JsonConverter, schemas.enable=false). Phase 1 inserts N rows; phase 2 sends N more records of
+ * which 30% update existing rows, 5% delete (tombstones) and the rest insert. Figures go to
+ * docs/performance.md.
+ */
+@ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
+class SinkThroughputBenchmark {
+  private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
+  private static final Duration TIMEOUT = Duration.ofMinutes(30);
+  private static final Map<String, String> SETTINGS =
+      Map.of(
+          "key.converter", "org.apache.kafka.connect.json.JsonConverter",
+          "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+          "key.converter.schemas.enable", "false",
+          "value.converter.schemas.enable", "false",
+          "consumer.override.max.poll.records", "10000",
+          "consumer.override.max.partition.fetch.bytes", "10485760",
+          "consumer.override.fetch.max.bytes", "52428800",
+          "batch.size", "10000",
+          "auto.create", "false");
+
+  @Test
+  void upsertThroughputNextToCopy(ConnectCluster cluster, PostgresServer pg) throws Exception {
+    try (SinkFixture f = new SinkFixture(cluster, pg, "sink_bench")) {
+      String table = f.table(f.name);
+      pg.execute(
+          "CREATE TABLE public."
+              + table
+              + " (id bigint PRIMARY KEY, name text, amount numeric(12,2), ts timestamptz,"
+              + " doc jsonb)");
+
+      double copyRate = copy(pg, table);
+      pg.execute("TRUNCATE public." + table, "VACUUM ANALYZE public." + table);
+
+      produce(f, f.topic, ROWS, SinkThroughputBenchmark::insert);
+      double insertRate = runSink(f, f.name, f.topic, table, ROWS - 1, ROWS);
+
+      String mixedTopic = f.topic + "_mixed";
+      String mixed = f.name + "_mixed";
+      produce(f, mixedTopic, ROWS, SinkThroughputBenchmark::mixed);
+      long expected = ROWS - ROWS / 20 + ROWS - ROWS * 35L / 100;
+      double mixedRate;
+      try {
+        mixedRate = runSink(f, mixed, mixedTopic, table, 2L * ROWS - 1, expected);
+      } finally {
+        cluster.rest().delete(mixed);
+      }
+      assertThat(f.rows("SELECT count(*) FROM " + table + " WHERE name LIKE 'updated-%'"))
+          .containsExactly(Long.toString(ROWS * 30L / 100));
+
+      System.out.printf(
+          "%nSink benchmark, %,d rows (bigint, text, numeric, timestamptz, jsonb), PostgreSQL %d,"
+              + " %d cores:%n"
+              + "  plain COPY into the table:          %,10.0f rows/s%n"
+              + "  sink, inserts:                      %,10.0f rows/s (%.0f%% of COPY)%n"
+              + "  sink, 30%% updates / 5%% deletes:     %,10.0f records/s%n"
+              + "  settings: %s%n%n",
+          ROWS,
+          pg.majorVersion(),
+          Runtime.getRuntime().availableProcessors(),
+          copyRate,
+          insertRate,
+          100 * insertRate / copyRate,
+          mixedRate,
+          SETTINGS);
+    }
+  }
+
+  /** A row's columns; COPY and the records carry the same text. */
+  private static String[] row(long id, String name) {
+    return new String[] {
+      Long.toString(id),
+      name,
+      (id % 100_000) + "." + String.format("%02d", id % 100),
+      "2024-01-01 00:00:00.123456+00",
+      "{\"id\": " + id + ", \"tags\": [\"a\", \"b\"], \"ok\": true}"
+    };
+  }
+
+  private static String json(String[] row) {
+    return "{\"id\":"
+        + row[0]
+        + ",\"name\":\""
+        + row[1]
+        + "\",\"amount\":\""
+        + row[2]
+        + "\",\"ts\":\""
+        + row[3]
+        + "\",\"doc\":\""
+        + row[4].replace("\"", "\\\"")
+        + "\"}";
+  }
+
+  private static String[] insert(int i) {
+    return new String[] {"{\"id\":" + i + "}", json(row(i, "name-" + i))};
+  }
+
+  /** Record i of phase 2: 30% update row i, 5% delete row i, else insert a new row. */
+  private static String[] mixed(int i) {
+    int bucket = i % 100;
+    if (bucket < 30) {
+      return new String[] {"{\"id\":" + i + "}", json(row(i, "updated-" + i))};
+    }
+    if (bucket < 35) {
+      return new String[] {"{\"id\":" + i + "}", null};
+    }
+    long id = (long) ROWS + i;
+    return new String[] {"{\"id\":" + id + "}", json(row(id, "new-" + id))};
+  }
+
+  private static double copy(PostgresServer pg, String table) throws SQLException {
+    try (Connection c = pg.connect()) {
+      long start = System.nanoTime();
+      CopyIn in =
+          c.unwrap(PGConnection.class)
+              .getCopyAPI()
+              .copyIn("COPY public." + table + " (id, name, amount, ts, doc) FROM STDIN");
+      StringBuilder sb = new StringBuilder(1 << 17);
+      for (int i = 0; i < ROWS; i++) {
+        sb.append(String.join("\t", row(i, "name-" + i))).append('\n');
+        if (sb.length() > 1 << 16 || i == ROWS - 1) {
+          byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+          in.writeToCopy(bytes, 0, bytes.length);
+          sb.setLength(0);
+        }
+      }
+      long copied = in.endCopy();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertThat(copied).isEqualTo(ROWS);
+      return ROWS / seconds;
+    }
+  }
+
+  private static void produce(
+      SinkFixture f, String topic, int count, IntFunction<String[]> recordOf) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, f.cluster.bootstrapServers());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < count; i++) {
+        String[] kv = recordOf.apply(i);
+        producer.send(new ProducerRecord<>(topic, 0, kv[0], kv[1]));
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * Starts a sink on the topic and waits until the row {@code lastId} exists (records arrive in
+   * order and each batch commits whole), then checks the row count. Returns records per second.
+   */
+  private static double runSink(
+      SinkFixture f, String name, String topic, String table, long lastId, long expectedRows)
+      throws SQLException {
+    ConnectorDefinition sink =
+        f.connector()
+            .withName(name)
+            .with("topics", topic)
+            .with("table.name.format", table)
+            .with(SETTINGS);
+    long start = System.nanoTime();
+    f.cluster.rest().create(sink);
+    try (Connection c = f.pg.connect();
+        Statement st = c.createStatement()) {
+      Deadline.in(TIMEOUT)
+          .await(
+              "row " + lastId + " in " + table,
+              () -> exists(st, table, lastId),
+              () -> f.cluster.rest().status(name).describe());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertThat(f.rows("SELECT count(*) FROM " + table))
+          .containsExactly(Long.toString(expectedRows));
+      return ROWS / seconds;
+    } finally {
+      if (name.equals(f.name)) {
+        f.cluster.rest().delete(name);
+      }
+    }
+  }
+
+  private static boolean exists(Statement st, String table, long id) {
+    try (var rs = st.executeQuery("SELECT 1 FROM " + table + " WHERE id = " + id)) {
+      return rs.next();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
