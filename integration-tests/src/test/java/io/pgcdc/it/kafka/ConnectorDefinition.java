@@ -35,9 +35,7 @@ public record ConnectorDefinition(String name, Map<String, String> config) {
           file + ": expected {\"name\": \"...\", \"config\": {...}}, got " + json);
     }
     Map<String, String> config = new LinkedHashMap<>();
-    json.path("config")
-        .fields()
-        .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+    json.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
     return new ConnectorDefinition(json.path("name").asText(), config);
   }
 
