@@ -1,0 +1,265 @@
+package io.pgcdc.it.decoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgcdc.decoder.Insert;
+import io.pgcdc.decoder.Relation;
+import io.pgcdc.decoder.TupleValue;
+import io.pgcdc.decoder.Type;
+import io.pgcdc.decoder.types.PgArray;
+import io.pgcdc.decoder.types.PgInterval;
+import io.pgcdc.decoder.types.PgSpecial;
+import io.pgcdc.decoder.types.PgTypes;
+import io.pgcdc.it.decoder.SlotChanges.Change;
+import io.pgcdc.it.pg.PostgresExtension;
+import io.pgcdc.it.pg.PostgresServer;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every built-in type, as the server sends it in pgoutput text mode and binary mode, converts to
+ * the same Java value as the row read back with SQL, and writes back to text the server reads as
+ * the same value.
+ */
+@ExtendWith(PostgresExtension.class)
+class ValuesGoldenIT {
+
+  private static final String COLUMNS =
+      "id int PRIMARY KEY, b bool, i2 int2, i4 int4, i8 int8, o oid, f4 float4, f8 float8,"
+          + " n numeric, n2 numeric(12,2), m money, c5 char(5), vc varchar(10), t text, nm name,"
+          + " ch \"char\", ba bytea, u uuid, j json, jb jsonb, d date, tm time, ttz timetz,"
+          + " ts timestamp, tstz timestamptz, iv interval, bt bit(4), vb varbit, ip inet, cd cidr,"
+          + " mac macaddr, mac8 macaddr8, pt point, ln line, ls lseg, bx box, pa path,"
+          + " pg polygon, ci circle, tv tsvector, tq tsquery, lsn pg_lsn, r4 int4range,"
+          + " rn numrange, rts tsrange, rtz tstzrange, rd daterange, r8 int8range, a4 int4[],"
+          + " at text[], a2 int4[], atz timestamptz[], an numeric[], ab box[], e %1$s,"
+          + " ea %1$s[], dom %2$s";
+
+  private static final String ROW1 =
+      "1, true, -32768, 2147483647, -9223372036854775808, 4294967295, 0.1, 1e100,"
+          + " -123456789012345678901234567890.000000001, 12.50, -1234.56, 'ab', 'héllo', e'tab\\tquote\"',"
+          + " 'nm', 'A', '\\x00ff5c27', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"a\": [1, 2]}',"
+          + " '{\"b\": {\"c\": null}}', '2021-06-01', '13:45:06.123456', '12:00+05:30',"
+          + " '2021-06-01 12:34:56.789', '2021-06-01 12:34:56.5+02', '1 year 2 mons -3 days 04:05:06.7',"
+          + " B'1010', B'101010101', '192.168.0.1/24', '10.0.0.0/8', '08:00:2b:01:02:03',"
+          + " '08:00:2b:ff:fe:01:02:03', '(1.5,-2)', '{1,2,3}', '[(1,2),(3,4)]', '(3,4),(1,2)',"
+          + " '[(1,2),(3,4),(5,6)]', '((1,2),(3,4),(5,6))', '<(1,2),3>', 'a fat:1A cat:2B',"
+          + " $$'it''s' & !b:* | c <-> d$$, '16/B374D848', '[1,10)', '(1.5,)',"
+          + " '[\"2020-01-01 00:00\",infinity)', '[2020-01-01 00:00+00,)', '[2020-01-01,2020-02-01)',"
+          + " 'empty', '{1,NULL,3}', '{\"a b\",\"c\\\"d\",\"\",NULL,\"NULL\",\"{x}\"}',"
+          + " '[0:1][2:3]={{1,2},{3,4}}', '{\"2021-01-01 00:00+00\",infinity}',"
+          + " '{{1.5,NaN},{NULL,-Infinity}}', '{(1,1),(0,0);(2,2),(1,1)}', 'happy', '{happy,sad}',"
+          + " 12.345";
+
+  private static final String ROW2 =
+      "2, false, 0, 0, 0, 0, 'NaN', '-Infinity', 'NaN', 0, 0, ' ', '', '', '', ' ', '\\x', "
+          + " '00000000-0000-0000-0000-000000000000', 'null', '[]', '0044-03-15 BC', '24:00',"
+          + " '00:00-15:59', 'infinity', '-infinity', '-1 days +01:00:00', B'0000', B'',"
+          + " '::ffff:1.2.3.4', '2001:db8::/32', '00:00:00:00:00:00', '00:00:00:00:00:00:00:00',"
+          + " '(0,0)', '{1,-1,0}', '[(0,0),(0,0)]', '(0,0),(0,0)', '((0,0))', '((0,0))',"
+          + " '<(0,0),0>', '', '', '0/0', 'empty', '(,)', '(,)', 'empty', '(,2020-01-01]',"
+          + " '(,5]', '{}', '{}', '{}', '{}', '{}', '{}', 'sad', '{}', 'Infinity'";
+
+  @Test
+  void textBinaryAndSqlAgreeOnEveryType(PostgresServer pg) throws Exception {
+    String table = pg.uniqueName("types");
+    String mood = pg.uniqueName("mood");
+    String dom = pg.uniqueName("dom");
+    pg.execute(
+        "CREATE TYPE " + mood + " AS ENUM ('happy', 'sad')",
+        "CREATE DOMAIN " + dom + " AS numeric",
+        "CREATE TABLE " + table + " (" + String.format(COLUMNS, mood, dom) + ")");
+    try (SlotChanges slot = SlotChanges.create(pg, false, table)) {
+      pg.execute(
+          "INSERT INTO " + table + " VALUES (" + ROW1 + ")",
+          "INSERT INTO " + table + " VALUES (" + ROW2 + ")",
+          "INSERT INTO " + table + " (id) VALUES (3)");
+      List<Change> text = slot.peek(1);
+      List<Change> binary = slot.read(pg.majorVersion() >= 14 ? 2 : 1, "binary", "true");
+
+      PgTypes types = PgTypes.builtIn();
+      for (boolean arrays : new boolean[] {false, true}) { // elements before their arrays
+        for (Type t : SlotChanges.of(text, Type.class)) {
+          register(pg, types, t, arrays);
+        }
+      }
+      Relation rel = SlotChanges.of(text, Relation.class).get(0);
+      assertRelationMatchesCatalog(pg, table, rel);
+      List<Insert> textRows = SlotChanges.of(text, Insert.class);
+      List<Insert> binaryRows = SlotChanges.of(binary, Insert.class);
+      assertThat(textRows).hasSize(3);
+      assertThat(binaryRows).hasSize(3);
+      List<List<String>> sqlRows = sqlText(pg, "SELECT * FROM " + table + " ORDER BY id");
+
+      for (int row = 0; row < 3; row++) {
+        for (int col = 0; col < rel.columns().size(); col++) {
+          Relation.Column column = rel.columns().get(col);
+          int oid = column.typeOid();
+          TupleValue tv = textRows.get(row).newTuple().get(col);
+          String where = "row " + (row + 1) + " column " + column.name() + " " + tv;
+          Object fromText = types.decode(oid, tv);
+          String sql = sqlRows.get(row).get(col);
+          Object fromSql = sql == null ? null : types.decodeText(oid, sql);
+          assertThat(norm(fromText)).as(where).isEqualTo(norm(fromSql));
+          if (pg.majorVersion() >= 14) {
+            TupleValue bv = binaryRows.get(row).newTuple().get(col);
+            assertThat(bv)
+                .as(where)
+                .isInstanceOfAny(TupleValue.Binary.class, TupleValue.Null.class);
+            assertThat(norm(types.decode(oid, bv))).as(where + " binary").isEqualTo(norm(fromText));
+          }
+          if (fromText != null) {
+            String written = types.encodeText(oid, fromText);
+            assertThat(serverReadsBack(pg, written, table, column, row + 1))
+                .as(where + " written " + written)
+                .isTrue();
+          }
+        }
+      }
+      // A few exact Java forms, beyond agreement between the paths.
+      Insert r1 = textRows.get(0);
+      Insert r2 = textRows.get(1);
+      assertThat(types.decode(1700, r1.newTuple().get(8)))
+          .isEqualTo(new BigDecimal("-123456789012345678901234567890.000000001"));
+      assertThat(types.decode(1186, r2.newTuple().get(25)))
+          .isEqualTo(new PgInterval(0, -1, 3_600_000_000L));
+      assertThat(types.decode(1082, r2.newTuple().get(20))).isEqualTo(LocalDate.of(-43, 3, 15));
+      assertThat(types.decode(1083, r2.newTuple().get(21))).isEqualTo(LocalTime.MAX);
+      assertThat(types.decode(1114, r2.newTuple().get(23))).isEqualTo(PgSpecial.INFINITY);
+      assertThat(types.decode(1700, r2.newTuple().get(8))).isEqualTo(PgSpecial.NAN);
+      PgArray a2 = (PgArray) types.decode(1007, r1.newTuple().get(50));
+      assertThat(a2.lowerBounds()).containsExactly(0, 2);
+    } finally {
+      pg.execute(
+          "DROP TABLE IF EXISTS " + table,
+          "DROP TYPE IF EXISTS " + mood,
+          "DROP DOMAIN IF EXISTS " + dom);
+    }
+  }
+
+  /** Registers a user type the way a connector would: by its kind in pg_type. */
+  private static void register(PostgresServer pg, PgTypes types, Type t, boolean arrays)
+      throws Exception {
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT typtype, typbasetype::int, typelem::int, typcategory FROM pg_type WHERE oid = "
+                    + Integer.toUnsignedLong(t.typeOid()))) {
+      assertThat(rs.next()).isTrue();
+      boolean isArray = rs.getString(4).equals("A");
+      if (isArray != arrays) {
+        return;
+      }
+      if (isArray) {
+        types.registerArray(t.typeOid(), rs.getInt(3));
+        return;
+      }
+      switch (rs.getString(1)) {
+        case "e" -> types.registerEnum(t.typeOid(), t.name());
+        case "d" -> types.registerDomain(t.typeOid(), rs.getInt(2));
+        default -> throw new AssertionError("unexpected user type " + t);
+      }
+    }
+  }
+
+  private static void assertRelationMatchesCatalog(PostgresServer pg, String table, Relation rel)
+      throws Exception {
+    assertThat(rel.name()).isEqualTo(table);
+    assertThat(rel.namespace()).isEqualTo("public");
+    assertThat(rel.replicaIdentity()).isEqualTo('d');
+    List<List<String>> attrs =
+        sqlText(
+            pg,
+            "SELECT '"
+                + table
+                + "'::regclass::oid::text, attname::text, atttypid::int::text, atttypmod::text"
+                + " FROM pg_attribute WHERE attrelid = '"
+                + table
+                + "'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum");
+    assertThat(Integer.toUnsignedString(rel.relationId())).isEqualTo(attrs.get(0).get(0));
+    assertThat(rel.columns()).hasSize(attrs.size());
+    for (int i = 0; i < attrs.size(); i++) {
+      Relation.Column col = rel.columns().get(i);
+      assertThat(col.name()).isEqualTo(attrs.get(i).get(1));
+      assertThat(col.typeOid()).isEqualTo(Integer.parseInt(attrs.get(i).get(2)));
+      assertThat(col.typeModifier()).isEqualTo(Integer.parseInt(attrs.get(i).get(3)));
+      assertThat(col.isKey()).isEqualTo(i == 0);
+    }
+  }
+
+  /** Each column as the server's own text ({@code ::text}), null for NULL. */
+  static List<List<String>> sqlText(PostgresServer pg, String query) throws Exception {
+    List<List<String>> rows = new ArrayList<>();
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement()) {
+      s.execute("SET TimeZone = 'Europe/Amsterdam'"); // not UTC, so offsets are really parsed
+      try (ResultSet rs = s.executeQuery(query)) {
+        ResultSetMetaData md = rs.getMetaData();
+        while (rs.next()) {
+          List<String> row = new ArrayList<>();
+          for (int i = 1; i <= md.getColumnCount(); i++) {
+            row.add(rs.getString(i));
+          }
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Whether the server reads the written text as the value it holds (compared as text). */
+  private static boolean serverReadsBack(
+      PostgresServer pg, String written, String table, Relation.Column column, int id)
+      throws Exception {
+    String type = typeName(pg, column.typeOid(), column.typeModifier());
+    try (Connection c = pg.connect();
+        java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT (?::text)::"
+                    + type
+                    + "::text IS NOT DISTINCT FROM "
+                    + column.name()
+                    + "::text FROM "
+                    + table
+                    + " WHERE id = ?")) {
+      ps.setString(1, written);
+      ps.setInt(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static String typeName(PostgresServer pg, int oid, int typmod) throws Exception {
+    return sqlText(pg, "SELECT format_type(" + Integer.toUnsignedLong(oid) + ", " + typmod + ")")
+        .get(0)
+        .get(0);
+  }
+
+  /** byte[] compared by content, also inside arrays. */
+  private static Object norm(Object v) {
+    if (v instanceof byte[] b) {
+      return "bytes:" + HexFormat.of().formatHex(b);
+    }
+    if (v instanceof PgArray a) {
+      List<Object> elements = new ArrayList<>();
+      for (Object e : a.elements()) {
+        elements.add(norm(e));
+      }
+      return List.of(a.dimensions(), a.lowerBounds(), elements);
+    }
+    return v;
+  }
+}
