@@ -16,6 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class ConnectCluster implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final String WORK_DIR_PREFIX = "pgcdc-kafka-";
+  private static final String OWNER_FILE = "owner.pid";
   private static ConnectCluster shared;
   private static RuntimeException sharedFailure;
 
@@ -55,9 +57,11 @@ public final class ConnectCluster implements AutoCloseable {
 
   /** Starts a broker, then a worker; returns once both answer. */
   public static ConnectCluster start(KafkaSettings settings) {
+    removeStaleWorkDirs();
     Path workDir;
     try {
-      workDir = Files.createTempDirectory("pgcdc-kafka-");
+      workDir = Files.createTempDirectory(WORK_DIR_PREFIX);
+      Files.writeString(workDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary folder", e);
     }
@@ -78,6 +82,27 @@ public final class ConnectCluster implements AutoCloseable {
       }
       FileTrees.deleteQuietly(workDir);
       throw e;
+    }
+  }
+
+  /**
+   * Deletes the data of clusters whose JVM was killed: their broker and worker ended with it (see
+   * {@link ChildMain}), but nobody was left to delete the folder.
+   */
+  private static void removeStaleWorkDirs() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    try (var dirs = Files.newDirectoryStream(tmp, WORK_DIR_PREFIX + "*")) {
+      for (Path dir : dirs) {
+        Path owner = dir.resolve(OWNER_FILE);
+        if (Files.exists(owner)
+            && !ProcessHandle.of(Long.parseLong(Files.readString(owner).strip()))
+                .map(ProcessHandle::isAlive)
+                .orElse(false)) {
+          FileTrees.deleteQuietly(dir);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      System.err.println("pgcdc: cannot look for stale Kafka folders in " + tmp + ": " + e);
     }
   }
 
