@@ -23,7 +23,7 @@ public record Insert(OptionalInt xid, int relationId, List<TupleValue> newTuple)
 
   /** Copies {@code newTuple} into an unmodifiable list. */
   public Insert {
-    newTuple = List.copyOf(newTuple);
+    newTuple = TupleList.copyOf(newTuple);
   }
 
   static Insert decode(Reader r, boolean inStream) {

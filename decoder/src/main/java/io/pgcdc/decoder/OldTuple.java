@@ -20,6 +20,6 @@ public record OldTuple(boolean keyOnly, List<TupleValue> values) {
 
   /** Copies {@code values} into an unmodifiable list. */
   public OldTuple {
-    values = List.copyOf(values);
+    values = TupleList.copyOf(values);
   }
 }

@@ -43,7 +43,7 @@ final class Tuples {
                 throw r.error(column(field, i), KINDS, Reader.describe(kind), r.offset() - 1);
           };
     }
-    return List.of(values);
+    return new TupleList(values);
   }
 
   private static byte[] data(Reader r, String field, int i) {

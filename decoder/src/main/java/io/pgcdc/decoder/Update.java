@@ -36,7 +36,7 @@ public record Update(
 
   /** Copies {@code newTuple} into an unmodifiable list. */
   public Update {
-    newTuple = List.copyOf(newTuple);
+    newTuple = TupleList.copyOf(newTuple);
   }
 
   static Update decode(Reader r, boolean inStream) {
