@@ -50,11 +50,15 @@ public class PostgresSourceTask extends SourceTask {
   public void start(Map<String, String> props) {
     config = new PostgresSourceConfig(props);
     settings = config.connection("pgcdc-source-" + config.connectorName());
+  }
+
+  /**
+   * Plans the work (publication, slot, snapshot or not, resume position) on the first poll, so that
+   * a server still starting up is retried like any transient error.
+   */
+  private void prepare() throws SQLException {
     try (Connection c = settings.open()) {
       plan = StartPlan.make(config, c, storedOffset());
-    } catch (SQLException e) {
-      throw new ConnectException(
-          "Could not prepare the source on " + settings.describe() + ": " + e.getMessage(), e);
     }
     String topicPrefix = config.topicPrefix();
     TopicNamer topics = new TopicNamer(config.topicTemplate(), topicPrefix, settings.database());
@@ -87,6 +91,9 @@ public class PostgresSourceTask extends SourceTask {
       }
       List<SourceRecord> batch = new ArrayList<>(Math.min(config.maxBatchSize(), 1024));
       try {
+        if (plan == null) {
+          prepare();
+        }
         if (plan.snapshotPending()) {
           readSnapshot(batch);
         } else if (plan.streams()) {
@@ -161,7 +168,7 @@ public class PostgresSourceTask extends SourceTask {
     if (snapshot != null) {
       plan.snapshotInterrupted(snapshot.tableIndex());
     }
-    if (stream != null) {
+    if (stream != null && plan != null) {
       plan.streamInterrupted(stream.resumePosition());
     }
     closeReaders();
