@@ -105,11 +105,6 @@ public final class PostgresSourceConfig extends AbstractConfig {
           + " file until its commit.";
   public static final long STREAMING_BUFFER_DEFAULT = 8L * 1024 * 1024;
 
-  public static final String SNAPSHOT_FETCH_SIZE_CONFIG = "snapshot.fetch.bytes";
-  private static final String SNAPSHOT_FETCH_SIZE_DOC =
-      "Bytes of COPY output the snapshot reads ahead per table.";
-  public static final int SNAPSHOT_FETCH_SIZE_DEFAULT = 1024 * 1024;
-
   public static final String RETRY_BACKOFF_CONFIG = "retry.backoff.ms";
   private static final String RETRY_BACKOFF_DOC =
       "Wait before reconnecting after a transient error (lost connection, server restart).";
@@ -321,17 +316,6 @@ public final class PostgresSourceConfig extends AbstractConfig {
             Width.SHORT,
             "Poll interval (ms)")
         .define(
-            SNAPSHOT_FETCH_SIZE_CONFIG,
-            Type.INT,
-            SNAPSHOT_FETCH_SIZE_DEFAULT,
-            ConfigDef.Range.atLeast(4096),
-            Importance.LOW,
-            SNAPSHOT_FETCH_SIZE_DOC,
-            REPLICATION_GROUP,
-            ++order,
-            Width.SHORT,
-            "Snapshot read-ahead (bytes)")
-        .define(
             RETRY_BACKOFF_CONFIG,
             Type.LONG,
             RETRY_BACKOFF_DEFAULT,
@@ -442,10 +426,6 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
   public long streamingBufferBytes() {
     return getLong(STREAMING_BUFFER_CONFIG);
-  }
-
-  public int snapshotFetchBytes() {
-    return getInt(SNAPSHOT_FETCH_SIZE_CONFIG);
   }
 
   public Duration retryBackoff() {
