@@ -134,6 +134,27 @@ class StreamingAndTwoPhaseGoldenIT {
   }
 
   @Test
+  void parallelStreamingAbortCarriesItsLsnAndTime(PostgresServer pg) throws Exception {
+    assumeTrue(pg.majorVersion() >= 16, "protocol version 4 needs PostgreSQL 16");
+    String t = pg.uniqueName("parallel");
+    pg.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, pad text)");
+    try (SlotChanges slot = SlotChanges.create(pg, false, t)) {
+      long aborted = transaction(pg, "ROLLBACK", String.format(ROWS, t, 1, 3000));
+      long committed = transaction(pg, "COMMIT", String.format(ROWS, t, 5001, 8000));
+      List<Change> all = slot.read(false, 4, "64kB", "streaming", "parallel");
+      List<PgOutputMessage> a = streamOf(all, aborted);
+      StreamAbort abort = (StreamAbort) a.get(a.size() - 1);
+      assertThat(abort.isTopLevel()).isTrue();
+      assertThat(abort.abortLsn()).hasValueSatisfying(lsn -> assertThat(lsn.isValid()).isTrue());
+      assertThat(abort.abortTime()).isPresent();
+      List<PgOutputMessage> c = streamOf(all, committed);
+      assertThat(c.get(c.size() - 1)).isInstanceOf(StreamCommit.class);
+    } finally {
+      pg.execute("DROP TABLE IF EXISTS " + t);
+    }
+  }
+
+  @Test
   void preparedTransactionsAreDecodedAtPrepare(PostgresServer pg) throws Exception {
     assumeTrue(pg.majorVersion() >= 15, "two-phase decoding needs PostgreSQL 15");
     assumeTrue(maxPreparedTransactions(pg) > 0, "max_prepared_transactions is 0");
