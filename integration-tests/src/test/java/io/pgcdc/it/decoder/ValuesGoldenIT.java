@@ -80,9 +80,18 @@ class ValuesGoldenIT {
         "CREATE DOMAIN " + dom + " AS numeric",
         "CREATE TABLE " + table + " (" + String.format(COLUMNS, mood, dom) + ")");
     try (SlotChanges slot = SlotChanges.create(pg, false, table)) {
+      boolean numericInfinity = pg.majorVersion() >= 14; // numeric ±Infinity: PostgreSQL 14
       pg.execute(
-          "INSERT INTO " + table + " VALUES (" + ROW1 + ")",
-          "INSERT INTO " + table + " VALUES (" + ROW2 + ")",
+          "INSERT INTO "
+              + table
+              + " VALUES ("
+              + (numericInfinity ? ROW1 : ROW1.replace("{NULL,-Infinity}", "{NULL,-1}"))
+              + ")",
+          "INSERT INTO "
+              + table
+              + " VALUES ("
+              + (numericInfinity ? ROW2 : ROW2.replace("'Infinity'", "'-1'"))
+              + ")",
           "INSERT INTO " + table + " (id) VALUES (3)");
       List<Change> text = slot.peek(1);
       // pgoutput's binary option exists from PostgreSQL 14 on.
