@@ -1,17 +1,9 @@
 package io.pgcdc.connector.source;
 
-import io.pgcdc.connector.common.ConnectionSettings;
-import io.pgcdc.connector.common.TableId;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -60,117 +52,15 @@ public class PostgresSourceConnector extends SourceConnector {
   }
 
   /**
-   * Checks each setting alone, then against the database: it is reachable, logical decoding is on,
-   * the listed tables exist, and each captured table has a key.
+   * Checks each setting alone, then against the database ({@link SourceValidation}): it is
+   * reachable, logical decoding is on, the listed tables exist, and each captured table has a key.
    */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Config result = super.validate(connectorConfigs);
-    if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
-      return result;
-    }
-    PostgresSourceConfig config = new PostgresSourceConfig(connectorConfigs);
-    ConnectionSettings settings;
-    try {
-      settings = config.connection("pgcdc-source-validate");
-    } catch (ConfigException e) {
-      error(result, io.pgcdc.connector.common.ConnectionConfig.URL_CONFIG, e.getMessage());
-      return result;
-    }
-    try (Connection c = settings.open()) {
-      checkServer(result, config, c);
-      checkTables(result, config, c);
-    } catch (SQLException e) {
-      error(
-          result,
-          io.pgcdc.connector.common.ConnectionConfig.HOST_CONFIG,
-          "Could not connect to " + settings.describe() + ": " + e.getMessage());
+    if (result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+      SourceValidation.check(new PostgresSourceConfig(connectorConfigs), result);
     }
     return result;
-  }
-
-  private static void checkServer(Config result, PostgresSourceConfig config, Connection c)
-      throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT current_setting('server_version_num')::int,"
-                    + " current_setting('wal_level')")) {
-      rs.next();
-      if (rs.getInt(1) < 120000) {
-        error(
-            result,
-            io.pgcdc.connector.common.ConnectionConfig.HOST_CONFIG,
-            "PostgreSQL " + rs.getInt(1) + " is too old: version 12 or later is needed");
-      }
-      if (config.snapshotMode() != PostgresSourceConfig.SnapshotMode.INITIAL_ONLY
-          && !"logical".equals(rs.getString(2))) {
-        error(
-            result,
-            PostgresSourceConfig.SNAPSHOT_MODE_CONFIG,
-            "wal_level is "
-                + rs.getString(2)
-                + ": set wal_level = logical in postgresql.conf and restart the server");
-      }
-    }
-  }
-
-  private static void checkTables(Config result, PostgresSourceConfig config, Connection c)
-      throws SQLException {
-    List<TableId> tables = Catalog.resolveTables(c, config.tableSelectors());
-    for (TableSelector sel : config.tableSelectors()) {
-      if (sel.table() != null && tables.stream().noneMatch(sel::matches)) {
-        error(
-            result,
-            PostgresSourceConfig.TABLE_INCLUDE_LIST_CONFIG,
-            "Table " + sel.schema() + "." + sel.table() + " does not exist");
-      }
-    }
-    Map<TableId, List<String>> keys = config.keyColumns();
-    for (TableId t : tables) {
-      Catalog.TableInfo info = Catalog.tableInfo(c, t);
-      if (!keys.containsKey(t) && !info.hasPrimaryKey() && info.replicaIdentity() != 'f') {
-        error(
-            result,
-            PostgresSourceConfig.TABLE_INCLUDE_LIST_CONFIG,
-            "Table "
-                + t
-                + " has no primary key: run ALTER TABLE "
-                + t.quoted()
-                + " REPLICA IDENTITY FULL, or name its key columns in "
-                + PostgresSourceConfig.TABLE_KEY_COLUMNS_CONFIG
-                + " (and give it REPLICA IDENTITY FULL or USING INDEX so that updates and"
-                + " deletes carry them)");
-      }
-    }
-    for (Map.Entry<TableId, List<String>> e : keys.entrySet()) {
-      Catalog.TableInfo info = Catalog.tableInfo(c, e.getKey());
-      if (info == null) {
-        error(
-            result,
-            PostgresSourceConfig.TABLE_KEY_COLUMNS_CONFIG,
-            "Table " + e.getKey() + " does not exist");
-        continue;
-      }
-      List<String> names =
-          Catalog.columns(c, info.oid(), 120000).stream().map(Catalog.ColumnInfo::name).toList();
-      for (String column : e.getValue()) {
-        if (!names.contains(column)) {
-          error(
-              result,
-              PostgresSourceConfig.TABLE_KEY_COLUMNS_CONFIG,
-              "Table " + e.getKey() + " has no column " + column);
-        }
-      }
-    }
-  }
-
-  private static void error(Config result, String name, String message) {
-    for (ConfigValue v : result.configValues()) {
-      if (v.name().equals(name)) {
-        v.addErrorMessage(message);
-        return;
-      }
-    }
   }
 }

@@ -8,6 +8,7 @@ import io.pgcdc.decoder.Insert;
 import io.pgcdc.decoder.Lsn;
 import io.pgcdc.decoder.Message;
 import io.pgcdc.decoder.OldTuple;
+import io.pgcdc.decoder.Origin;
 import io.pgcdc.decoder.PgOutputDecoder;
 import io.pgcdc.decoder.PgOutputMessage;
 import io.pgcdc.decoder.Relation;
@@ -273,9 +274,10 @@ final class StreamReader implements AutoCloseable {
       throws SQLException {
     if (m instanceof Relation r) {
       schemas.relation(r);
-    } else if (m instanceof Type) {
+    } else if (m instanceof Type || m instanceof Origin) {
       // Type names are read from the catalog with format_type() when a Relation message uses the
-      // type, so a Type message needs no bookkeeping.
+      // type, so a Type message needs no bookkeeping; the origin of a replicated transaction does
+      // not change its records.
     } else if (m instanceof Insert i) {
       TableSchema t = schemas.get(i.relationId());
       if (next(tx) && t != null) {

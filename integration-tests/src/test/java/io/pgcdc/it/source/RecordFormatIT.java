@@ -144,6 +144,34 @@ class RecordFormatIT {
   }
 
   @Test
+  void partitionedTableIsCapturedThroughItsRoot(PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("part");
+    String table = name + "_t";
+    pg.execute(
+        "CREATE TABLE " + table + " (id int PRIMARY KEY, v text) PARTITION BY RANGE (id)",
+        "CREATE TABLE " + table + "_a PARTITION OF " + table + " FOR VALUES FROM (0) TO (100)",
+        "CREATE TABLE " + table + "_b PARTITION OF " + table + " FOR VALUES FROM (100) TO (200)",
+        "INSERT INTO " + table + " VALUES (1, 'snapshot a'), (101, 'snapshot b')");
+    try {
+      cluster.rest().create(SourceFixture.source(pg, name, "public." + table));
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      String topic = name + ".public." + table;
+      SourceFixture.readUntil(cluster, topic, l -> l.size() >= 2, TIMEOUT);
+      pg.execute("INSERT INTO " + table + " VALUES (2, 'stream a'), (102, 'stream b')");
+
+      List<Change> changes = SourceFixture.readUntil(cluster, topic, l -> l.size() >= 4, TIMEOUT);
+
+      assertThat(changes)
+          .extracting(c -> c.op() + " " + c.after().path("v").asText())
+          .containsExactlyInAnyOrder("r snapshot a", "r snapshot b", "c stream a", "c stream b");
+      assertThat(changes).allMatch(c -> c.source().path("table").asText().equals(table));
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
+  @Test
   void validationNamesTheTableWithoutKeyAndTheFix(PostgresServer pg, ConnectCluster cluster) {
     String table = pg.uniqueName("nokey");
     pg.execute("CREATE TABLE " + table + " (a int, b text)");
