@@ -146,7 +146,7 @@ public final class Quickstart {
       ConnectorDefinition source,
       ConnectorDefinition sink,
       PostgresServer pg) {
-    say("stopping: deleting the connectors (the source drops its replication slot) ...");
+    say("stopping: deleting the connectors ...");
     for (ConnectorDefinition connector : List.of(sink, source)) {
       try {
         cluster.rest().delete(connector.name());

@@ -2,10 +2,13 @@ package io.pgcdc.quickstart;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,23 +20,7 @@ public final class QuickstartLauncher {
   private QuickstartLauncher() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    Path classpathFile = Path.of(System.getProperty("pgcdc.test.classpath.file"));
-    String classpath =
-        System.getProperty("pgcdc.test.classes")
-            + File.pathSeparator
-            + Files.readString(classpathFile).strip();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    for (String name : System.getProperties().stringPropertyNames()) {
-      if (name.startsWith("pgcdc.") || name.equals("pg.version")) {
-        command.add("-D" + name + "=" + System.getProperty(name));
-      }
-    }
-    command.add("-cp");
-    command.add(classpath);
-    command.add(Quickstart.class.getName());
-    Process quickstart = new ProcessBuilder(command).inheritIO().start();
+    Process quickstart = new ProcessBuilder(command(forwardedProperties())).inheritIO().start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -53,5 +40,41 @@ public final class QuickstartLauncher {
     if (exit != 0 && exit != 130 && exit != 143) {
       throw new IllegalStateException("the quickstart exited with code " + exit);
     }
+  }
+
+  /** This JVM's pgcdc.* and pg.version system properties, set by Maven. */
+  static Map<String, String> forwardedProperties() {
+    Map<String, String> properties = new TreeMap<>();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("pgcdc.") || name.equals("pg.version")) {
+        properties.put(name, System.getProperty(name));
+      }
+    }
+    return properties;
+  }
+
+  /**
+   * The command that runs {@link Quickstart} with these system properties; its classpath comes from
+   * {@code pgcdc.test.classes} and the file {@code pgcdc.test.classpath.file}.
+   */
+  static List<String> command(Map<String, String> properties) {
+    Path classpathFile = Path.of(properties.get("pgcdc.test.classpath.file"));
+    String classpath;
+    try {
+      classpath =
+          properties.get("pgcdc.test.classes")
+              + File.pathSeparator
+              + Files.readString(classpathFile).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + classpathFile, e);
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
+    command.add("-cp");
+    command.add(classpath);
+    command.add(Quickstart.class.getName());
+    return command;
   }
 }

@@ -1,0 +1,121 @@
+package io.pgcdc.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgcdc.it.kafka.Deadline;
+import io.pgcdc.it.kafka.ItEnvironment;
+import io.pgcdc.it.pg.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The quickstart as README.md runs it, in its own JVM with its own PostgreSQL, broker and worker:
+ * it streams demo changes into Kafka and the sink's table, and a SIGTERM (what Ctrl-C amounts to)
+ * stops everything it started.
+ */
+class QuickstartIT {
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
+  private static final Pattern PG_PORT =
+      Pattern.compile("PostgreSQL \\d+ at 127\\.0\\.0\\.1:(\\d+)");
+
+  private Path outputFile;
+
+  @Test
+  void streamsDemoChangesAndStopsEverythingItStartedOnSigterm() throws Exception {
+    Path logDir = Files.createDirectories(ItEnvironment.logDir().resolve("quickstart"));
+    Map<String, String> properties = QuickstartLauncher.forwardedProperties();
+    properties.put("pgcdc.log.dir", logDir.toString());
+    outputFile = logDir.resolve("quickstart.out");
+    Process quickstart =
+        new ProcessBuilder(QuickstartLauncher.command(properties))
+            .redirectErrorStream(true)
+            .redirectOutput(outputFile.toFile())
+            .start();
+    try {
+      Deadline.in(START_TIMEOUT)
+          .await(
+              "an insert in Kafka and in the sink's table",
+              () ->
+                  has("[pgcdc] ready in")
+                      && has("[pgcdc] kafka     pgcdc.public.demo_orders op=c")
+                      && has("[pgcdc] sink      public.demo_orders_copy 4 rows"),
+              this::lastLines);
+      List<ProcessHandle> started = quickstart.descendants().toList();
+      assertThat(started).as("broker and worker JVMs").hasSizeGreaterThanOrEqualTo(2);
+
+      quickstart.destroy();
+
+      assertThat(
+              quickstart.waitFor(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+          .as("the quickstart stops within %s", STOP_TIMEOUT)
+          .isTrue();
+      Deadline.in(Duration.ofSeconds(30))
+          .await(
+              "the broker and worker to exit",
+              () -> started.stream().noneMatch(ProcessHandle::isAlive),
+              () -> "alive: " + started.stream().filter(ProcessHandle::isAlive).toList());
+      assertThat(output()).anyMatch(line -> line.contains("stopping the Connect worker"));
+      if (System.getenv(PostgresServer.URL_ENV) == null) {
+        int port = pgPort();
+        Deadline.in(Duration.ofSeconds(30))
+            .await(
+                "its PostgreSQL server on port " + port + " to stop",
+                () -> !listening(port),
+                () -> "port " + port + " still accepts connections");
+      }
+    } finally {
+      quickstart.destroyForcibly();
+    }
+  }
+
+  /** The quickstart's output so far. */
+  private List<String> output() {
+    try {
+      return Files.readAllLines(outputFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private boolean has(String prefix) {
+    return output().stream().anyMatch(line -> line.startsWith(prefix));
+  }
+
+  private String lastLines() {
+    List<String> output = output();
+    return "quickstart output ("
+        + outputFile
+        + "):\n"
+        + String.join("\n", output.subList(Math.max(0, output.size() - 60), output.size()));
+  }
+
+  private int pgPort() {
+    for (String line : output()) {
+      Matcher m = PG_PORT.matcher(line);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("no PostgreSQL address in the output: " + lastLines());
+  }
+
+  private static boolean listening(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
