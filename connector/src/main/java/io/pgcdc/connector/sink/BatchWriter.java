@@ -2,6 +2,7 @@ package io.pgcdc.connector.sink;
 
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.Identifiers;
+import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.sink.PostgresSinkConfig.InsertMode;
 import io.pgcdc.connector.sink.RowChange.Kind;
@@ -11,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -46,6 +50,9 @@ final class BatchWriter implements AutoCloseable {
   private final boolean autoEvolve;
   private final TableCatalog catalog = new TableCatalog();
   private final Map<StagingKey, String> staging = new HashMap<>();
+
+  /** Tables whose recent batches updated existing rows: their keys are looked up before a COPY. */
+  private final Set<TableId> tablesWithUpdates = new HashSet<>();
 
   /** Per table, the column specs (by identity) whose declared type has been checked. */
   private final Map<TableId, Set<ColumnSpec>> checkedSpecs = new HashMap<>();
@@ -389,19 +396,120 @@ final class BatchWriter implements AutoCloseable {
               + keyNames.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
               + ")), or change primary.key.mode or insert.mode");
     }
+    List<RowChange> staged = rows;
+    if (mode == InsertMode.INSERT) {
+      copy(c, table.id().quoted(), names, rows);
+      return;
+    }
+    if (mode == InsertMode.UPSERT) {
+      staged = copyNewRows(c, table, names, rows);
+      if (staged.isEmpty()) {
+        return;
+      }
+    }
     String stage = stagingTable(c, table, names);
     if (!usedStaging.add(stage)) {
       try (Statement st = c.createStatement()) {
         st.execute("TRUNCATE " + stage);
       }
     }
-    copy(c, stage, names, rows);
+    copy(c, stage, names, staged);
     String sql = writeStatement(table, stage, names, first.keyCount(), mode);
     if (sql != null) {
       try (Statement st = c.createStatement()) {
         st.executeUpdate(sql);
       }
     }
+  }
+
+  /**
+   * Copies the rows whose key is not in the table yet straight into it (COPY inserts in bulk, far
+   * cheaper than INSERT ... SELECT), and returns the others for the staging path. While a table's
+   * batches find no existing keys, all rows are copied without asking first; a unique violation
+   * undoes that COPY (savepoint), and from then on the existing keys are looked up first. If
+   * another session inserts one of the new keys meanwhile, every row takes the staging path.
+   */
+  private List<RowChange> copyNewRows(
+      Connection c, Table table, List<String> names, List<RowChange> rows) throws SQLException {
+    if (!tablesWithUpdates.contains(table.id())) {
+      if (copyUnlessDuplicate(c, table, names, rows)) {
+        return List.of();
+      }
+      tablesWithUpdates.add(table.id());
+    }
+    BitSet existing = existingKeys(c, table, names.subList(0, rows.get(0).keyCount()), rows);
+    int existingCount = existing.cardinality();
+    if (existingCount == 0) {
+      tablesWithUpdates.remove(table.id());
+    }
+    if (existingCount == rows.size()) {
+      return rows;
+    }
+    List<RowChange> fresh = new ArrayList<>(rows.size() - existingCount);
+    List<RowChange> old = new ArrayList<>(existingCount);
+    for (int i = 0; i < rows.size(); i++) {
+      (existing.get(i) ? old : fresh).add(rows.get(i));
+    }
+    return copyUnlessDuplicate(c, table, names, fresh) ? old : rows;
+  }
+
+  /** COPY into the table; false (and nothing written) when a key exists already. */
+  private static boolean copyUnlessDuplicate(
+      Connection c, Table table, List<String> names, List<RowChange> rows) throws SQLException {
+    Savepoint savepoint = c.setSavepoint();
+    try {
+      copy(c, table.id().quoted(), names, rows);
+    } catch (SQLException e) {
+      if (!"23505".equals(PgErrors.sqlState(e))) {
+        throw e;
+      }
+      c.rollback(savepoint);
+      return false;
+    }
+    c.releaseSavepoint(savepoint);
+    return true;
+  }
+
+  /** Which rows (by position) have a key that the table already holds. */
+  private static BitSet existingKeys(
+      Connection c, Table table, List<String> keyNames, List<RowChange> rows) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT d.ord FROM unnest(");
+    List<String> aliases = new ArrayList<>();
+    for (int i = 0; i < keyNames.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("?::text[]");
+      aliases.add(Identifiers.quote("k" + i));
+    }
+    sql.append(") WITH ORDINALITY AS d(")
+        .append(String.join(", ", aliases))
+        .append(", ord) WHERE EXISTS (SELECT 1 FROM ")
+        .append(table.id().quoted())
+        .append(" AS t WHERE ");
+    for (int i = 0; i < keyNames.size(); i++) {
+      sql.append(i == 0 ? "" : " AND ")
+          .append("t.")
+          .append(Identifiers.quote(keyNames.get(i)))
+          .append(" = d.")
+          .append(aliases.get(i))
+          .append("::")
+          .append(table.columns().get(keyNames.get(i)).type());
+    }
+    sql.append(')');
+    BitSet existing = new BitSet(rows.size());
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < keyNames.size(); i++) {
+        String[] texts = new String[rows.size()];
+        for (int row = 0; row < texts.length; row++) {
+          texts[row] = (String) rows.get(row).values()[i];
+        }
+        ps.setArray(i + 1, c.createArrayOf("text", texts));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          existing.set((int) (rs.getLong(1) - 1));
+        }
+      }
+    }
+    return existing;
   }
 
   static String writeStatement(

@@ -62,6 +62,7 @@ final class ChangeReader {
   private final Map<String, String> renamedTopics = new HashMap<>();
   private final Map<String, TableId> tablesByTopic = new HashMap<>();
   private final Map<Schema, List<ColumnSpec>> specsBySchema = new IdentityHashMap<>();
+  private final Map<String, ColumnSpec> specsByName = new HashMap<>();
   private final Map<String, Long> skipped = new TreeMap<>();
 
   ChangeReader(PostgresSinkConfig config) {
@@ -179,15 +180,11 @@ final class ChangeReader {
     List<Object> values = new ArrayList<>();
     keyColumns(record, row, columns, values);
     int keyCount = columns.size();
-    Set<String> keyNames = keyCount == 0 ? Set.of() : new HashSet<>();
-    for (ColumnSpec c : columns) {
-      keyNames.add(c.name());
-    }
     Set<String> unchangedHere = unchanged;
-    List<ColumnSpec> rowColumns = row.columns(specsBySchema);
+    List<ColumnSpec> rowColumns = row.columns(specsBySchema, specsByName);
     for (int i = 0; i < rowColumns.size(); i++) {
       ColumnSpec spec = rowColumns.get(i);
-      if (keyNames.contains(spec.name()) || unchanged.contains(spec.name())) {
+      if (isKeyColumn(columns, keyCount, spec.name()) || unchanged.contains(spec.name())) {
         continue;
       }
       Object v = row.value(i);
@@ -205,6 +202,15 @@ final class ChangeReader {
     String key = keyCount == 0 ? null : keyText(columns, values, keyCount);
     return new RowChange(
         record, table, Kind.UPSERT, key, columns, values.toArray(), keyCount, unchangedHere);
+  }
+
+  private static boolean isKeyColumn(List<ColumnSpec> columns, int keyCount, String name) {
+    for (int i = 0; i < keyCount; i++) {
+      if (columns.get(i).name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isDebeziumPlaceholder(Object v) {
@@ -237,12 +243,12 @@ final class ChangeReader {
               "the delete event has no 'before' row to read the key fields " + keyFields + " from");
         }
         for (String name : keyFields) {
-          int i = row.indexOf(name, specsBySchema);
+          int i = row.indexOf(name);
           if (i < 0) {
             throw new BadRecordException(
                 "the row has no field '" + name + "' named in primary.key.fields");
           }
-          columns.add(row.columns(specsBySchema).get(i));
+          columns.add(row.columns(specsBySchema, specsByName).get(i));
           values.add(requireKeyValue(name, row.value(i)));
         }
       }
@@ -255,7 +261,7 @@ final class ChangeReader {
         }
         if (key instanceof Struct || key instanceof Map<?, ?>) {
           Row keyRow = Row.of(key, "the record key");
-          List<ColumnSpec> keySpecs = keyRow.columns(specsBySchema);
+          List<ColumnSpec> keySpecs = keyRow.columns(specsBySchema, specsByName);
           if (keyFields.isEmpty()) {
             for (int i = 0; i < keySpecs.size(); i++) {
               columns.add(keySpecs.get(i));
@@ -263,7 +269,7 @@ final class ChangeReader {
             }
           } else {
             for (String name : keyFields) {
-              int i = keyRow.indexOf(name, specsBySchema);
+              int i = keyRow.indexOf(name);
               if (i < 0) {
                 throw new BadRecordException(
                     "the record key has no field '" + name + "' named in primary.key.fields");
@@ -429,7 +435,7 @@ final class ChangeReader {
   }
 
   /** A struct or a schemaless map, read by field name or by position. */
-  private record Row(Struct struct, Map<?, ?> map, List<String> names) {
+  private record Row(Struct struct, Map<?, ?> map, String[] names, Object[] values) {
     static Row of(Object value, String what) {
       Row row = ofNullable(value, what);
       if (row == null) {
@@ -443,17 +449,20 @@ final class ChangeReader {
         return null;
       }
       if (value instanceof Struct s) {
-        return new Row(s, null, null);
+        return new Row(s, null, null, null);
       }
       if (value instanceof Map<?, ?> m) {
-        List<String> names = new ArrayList<>(m.size());
-        for (Object k : m.keySet()) {
-          if (!(k instanceof String)) {
-            throw new BadRecordException(what + " has a non-string field name: " + k);
+        String[] names = new String[m.size()];
+        Object[] values = new Object[m.size()];
+        int i = 0;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          if (!(e.getKey() instanceof String name)) {
+            throw new BadRecordException(what + " has a non-string field name: " + e.getKey());
           }
-          names.add((String) k);
+          names[i] = name;
+          values[i++] = e.getValue();
         }
-        return new Row(null, m, names);
+        return new Row(null, m, names, values);
       }
       throw new BadRecordException(
           what + " must be a struct or a JSON object, got " + value.getClass().getSimpleName());
@@ -467,39 +476,48 @@ final class ChangeReader {
       return map.get(name);
     }
 
-    List<ColumnSpec> columns(Map<Schema, List<ColumnSpec>> cache) {
+    List<ColumnSpec> columns(
+        Map<Schema, List<ColumnSpec>> bySchema, Map<String, ColumnSpec> byName) {
       if (struct != null) {
         Schema schema = struct.schema();
-        List<ColumnSpec> specs = cache.get(schema);
+        List<ColumnSpec> specs = bySchema.get(schema);
         if (specs == null) {
-          if (cache.size() > 10_000) {
-            cache.clear();
+          if (bySchema.size() > 10_000) {
+            bySchema.clear();
           }
           specs = schema.fields().stream().map(f -> ColumnSpec.of(f.name(), f.schema())).toList();
-          cache.put(schema, specs);
+          bySchema.put(schema, specs);
         }
         return specs;
       }
-      List<ColumnSpec> specs = new ArrayList<>(names.size());
-      for (String name : names) {
-        specs.add(new ColumnSpec(name, null, null));
+      if (byName.size() > 10_000) {
+        byName.clear();
       }
-      return specs;
+      ColumnSpec[] specs = new ColumnSpec[names.length];
+      for (int i = 0; i < names.length; i++) {
+        specs[i] = byName.computeIfAbsent(names[i], n -> new ColumnSpec(n, null, null));
+      }
+      return Arrays.asList(specs);
     }
 
-    int indexOf(String name, Map<Schema, List<ColumnSpec>> cache) {
+    int indexOf(String name) {
       if (struct != null) {
         Field f = struct.schema().field(name);
         return f == null ? -1 : f.index();
       }
-      return names.indexOf(name);
+      for (int i = 0; i < names.length; i++) {
+        if (names[i].equals(name)) {
+          return i;
+        }
+      }
+      return -1;
     }
 
     Object value(int index) {
       if (struct != null) {
         return struct.get(struct.schema().fields().get(index));
       }
-      return map.get(names.get(index));
+      return values[index];
     }
   }
 }

@@ -1,7 +1,17 @@
 package io.pgcdc.connector.sink;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -9,13 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each {@code put()} batch to PostgreSQL before returning, in transactions of at most
- * batch.size records; so every offset Connect commits belongs to a committed write.
+ * Writes each {@code put()} batch to PostgreSQL on a writer thread, so that the worker converts the
+ * next batch while this one is written; at most one batch is in flight. {@link #flush} (which
+ * Connect calls before it commits offsets) and a rebalance wait for it, so every offset Connect
+ * commits belongs to a committed write, and a failed write fails the task at the next call.
  */
 public class PostgresSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSinkTask.class);
 
   private SinkApplier applier;
+  private ExecutorService writer;
+  private Future<?> inFlight;
 
   @Override
   public String version() {
@@ -26,11 +40,19 @@ public class PostgresSinkTask extends SinkTask {
   public void start(Map<String, String> props) {
     PostgresSinkConfig config = new PostgresSinkConfig(props);
     String name = props.getOrDefault("name", "pgcdc-sink");
-    BatchWriter writer = new BatchWriter(config, config.connectionSettings("pgcdc-sink " + name));
+    BatchWriter batchWriter =
+        new BatchWriter(config, config.connectionSettings("pgcdc-sink " + name));
     boolean tolerateAll = "all".equalsIgnoreCase(props.get("errors.tolerance"));
     applier =
         new SinkApplier(
-            config, new ChangeReader(config), writer, tolerateAll, errantRecordReporter());
+            config, new ChangeReader(config), batchWriter, tolerateAll, errantRecordReporter());
+    writer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "pgcdc-sink-writer-" + name);
+              t.setDaemon(true);
+              return t;
+            });
     LOG.info(
         "Started sink task for {} writing to {}", name, config.connectionSettings("").describe());
   }
@@ -45,13 +67,58 @@ public class PostgresSinkTask extends SinkTask {
 
   @Override
   public void put(Collection<SinkRecord> records) {
+    awaitInFlight();
     if (!records.isEmpty()) {
-      applier.apply(records);
+      List<SinkRecord> batch = new ArrayList<>(records);
+      inFlight = writer.submit(() -> applier.apply(batch));
+    }
+  }
+
+  @Override
+  public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    awaitInFlight();
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    awaitInFlight(); // before another task takes these partitions over
+  }
+
+  /** Waits for the batch being written; rethrows its failure. */
+  private void awaitInFlight() {
+    Future<?> pending = inFlight;
+    if (pending == null) {
+      return;
+    }
+    try {
+      pending.get();
+      inFlight = null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConnectException("Interrupted while waiting for a batch to be written", e);
+    } catch (ExecutionException e) {
+      inFlight = null;
+      Throwable cause = e.getCause();
+      if (cause instanceof ConnectException ce) {
+        throw ce;
+      }
+      throw new ConnectException("Writing a batch failed: " + cause, cause);
     }
   }
 
   @Override
   public void stop() {
+    if (writer != null) {
+      writer.shutdown();
+      try {
+        if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+          LOG.warn("A batch was still being written when the task stopped; it is rolled back");
+          writer.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (applier != null) {
       applier.close();
     }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -192,18 +194,35 @@ final class SinkApplier implements AutoCloseable {
     rejections.add(new Rejection(record, message, cause));
   }
 
+  /**
+   * Sends the bad records to the dead letter queue and waits until it has them: the batch counts as
+   * written (and its offsets may be committed) only then.
+   */
   private void report(List<Rejection> rejections) {
     rejections.sort(
         java.util.Comparator.comparing((Rejection r) -> r.record().topic())
             .thenComparing(r -> r.record().kafkaPartition())
             .thenComparingLong(r -> r.record().kafkaOffset()));
+    List<Future<Void>> sent = new ArrayList<>();
     for (Rejection r : rejections) {
       if (reporter != null) {
-        reporter.report(r.record(), new BadRecordException(r.message(), r.cause()));
+        sent.add(reporter.report(r.record(), new BadRecordException(r.message(), r.cause())));
       } else {
         LOG.warn(
             "{} (errors.tolerance=all and no dead letter queue: the record is skipped)",
             r.message());
+      }
+    }
+    for (Future<Void> future : sent) {
+      try {
+        future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConnectException("Interrupted while sending records to the dead letter queue", e);
+      } catch (ExecutionException e) {
+        throw new ConnectException(
+            "Cannot send a bad record to the dead letter queue: " + e.getCause().getMessage(),
+            e.getCause());
       }
     }
   }

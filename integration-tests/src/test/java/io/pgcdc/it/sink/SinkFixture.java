@@ -13,10 +13,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -80,6 +85,43 @@ final class SinkFixture implements AutoCloseable {
         producer.send(new ProducerRecord<>(toTopic, 0, kv[0], kv[1]));
       }
       producer.flush();
+    }
+  }
+
+  /**
+   * Waits until the connector's consumer group has committed the offset {@code offset} on partition
+   * 0 of the topic: every record before it was written.
+   */
+  void awaitCommittedOffset(String connectorName, long offset) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      AtomicReference<Long> last = new AtomicReference<>();
+      Deadline.in(TIMEOUT)
+          .await(
+              "committed offset " + offset + " of connector " + connectorName,
+              () -> {
+                last.set(committedOffset(admin, "connect-" + connectorName));
+                return last.get() != null && last.get() == offset;
+              },
+              () -> "committed: " + last.get());
+    }
+  }
+
+  private Long committedOffset(Admin admin, String group) {
+    try {
+      OffsetAndMetadata committed =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get()
+              .get(new TopicPartition(topic, 0));
+      return committed == null ? null : committed.offset();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read the offsets of " + group, e);
     }
   }
 
