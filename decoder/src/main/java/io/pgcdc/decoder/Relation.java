@@ -69,12 +69,13 @@ public record Relation(
     int n = r.count("columns", r.uint16("columns"), 10, at);
     Column[] columns = new Column[n];
     for (int i = 0; i < n; i++) {
+      String col = "columns[" + i + "]"; // Relation messages are rare: name the column in errors
       columns[i] =
           new Column(
-              r.int8("columns.flags") & 0xff,
-              r.string("columns.name"),
-              r.int32("columns.typeOid"),
-              r.int32("columns.typeModifier"));
+              r.int8(col + ".flags") & 0xff,
+              r.string(col + ".name"),
+              r.int32(col + ".typeOid"),
+              r.int32(col + ".typeModifier"));
     }
     return new Relation(xid, relationId, namespace, name, replicaIdentity, List.of(columns));
   }

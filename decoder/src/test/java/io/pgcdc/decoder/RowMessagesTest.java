@@ -133,6 +133,13 @@ class RowMessagesTest {
   }
 
   @Test
+  void relationErrorsNameTheColumn() {
+    fails(
+        Bytes.tag('R').i32(1).str("s").str("t").i8('d').i16(1).i8(0).str("abc").i32(23).i16(0),
+        "Relation.columns[0].typeModifier: expected 4 bytes, got 2 bytes at offset 21");
+  }
+
+  @Test
   void stringWithoutTerminatorIsRejected() {
     fails(
         Bytes.tag('O').i64(1).raw(new byte[] {'a', 'b'}),
