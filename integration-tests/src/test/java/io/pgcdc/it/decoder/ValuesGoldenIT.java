@@ -1,6 +1,7 @@
 package io.pgcdc.it.decoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgcdc.decoder.Insert;
 import io.pgcdc.decoder.Relation;
@@ -109,33 +110,7 @@ class ValuesGoldenIT {
       List<Insert> binaryRows = SlotChanges.of(binary, Insert.class);
       assertThat(textRows).hasSize(3);
       assertThat(binaryRows).hasSize(3);
-      List<List<String>> sqlRows = sqlText(pg, "SELECT * FROM " + table + " ORDER BY id");
-
-      for (int row = 0; row < 3; row++) {
-        for (int col = 0; col < rel.columns().size(); col++) {
-          Relation.Column column = rel.columns().get(col);
-          int oid = column.typeOid();
-          TupleValue tv = textRows.get(row).newTuple().get(col);
-          String where = "row " + (row + 1) + " column " + column.name() + " " + tv;
-          Object fromText = types.decode(oid, tv);
-          String sql = sqlRows.get(row).get(col);
-          Object fromSql = sql == null ? null : types.decodeText(oid, sql);
-          assertThat(norm(fromText)).as(where).isEqualTo(norm(fromSql));
-          if (pg.majorVersion() >= 14) {
-            TupleValue bv = binaryRows.get(row).newTuple().get(col);
-            assertThat(bv)
-                .as(where)
-                .isInstanceOfAny(TupleValue.Binary.class, TupleValue.Null.class);
-            assertThat(norm(types.decode(oid, bv))).as(where + " binary").isEqualTo(norm(fromText));
-          }
-          if (fromText != null) {
-            String written = types.encodeText(oid, fromText);
-            assertThat(serverReadsBack(pg, written, table, column, row + 1))
-                .as(where + " written " + written)
-                .isTrue();
-          }
-        }
-      }
+      assertAllFormsAgree(pg, table, types, rel, textRows, binaryRows);
       // A few exact Java forms, beyond agreement between the paths.
       Insert r1 = textRows.get(0);
       Insert r2 = textRows.get(1);
@@ -154,6 +129,77 @@ class ValuesGoldenIT {
           "DROP TABLE IF EXISTS " + table,
           "DROP TYPE IF EXISTS " + mood,
           "DROP DOMAIN IF EXISTS " + dom);
+    }
+  }
+
+  /**
+   * For each row and column: text mode, binary mode (PostgreSQL 14+) and the server's own text give
+   * the same Java value, and the value written back as text reads as the same value.
+   */
+  private static void assertAllFormsAgree(
+      PostgresServer pg,
+      String table,
+      PgTypes types,
+      Relation rel,
+      List<Insert> textRows,
+      List<Insert> binaryRows)
+      throws Exception {
+    List<List<String>> sqlRows = sqlText(pg, "SELECT * FROM " + table + " ORDER BY id");
+
+    for (int row = 0; row < textRows.size(); row++) {
+      for (int col = 0; col < rel.columns().size(); col++) {
+        Relation.Column column = rel.columns().get(col);
+        int oid = column.typeOid();
+        TupleValue tv = textRows.get(row).newTuple().get(col);
+        String where = "row " + (row + 1) + " column " + column.name() + " " + tv;
+        Object fromText = types.decode(oid, tv);
+        String sql = sqlRows.get(row).get(col);
+        Object fromSql = sql == null ? null : types.decodeText(oid, sql);
+        assertThat(norm(fromText)).as(where).isEqualTo(norm(fromSql));
+        if (pg.majorVersion() >= 14) {
+          TupleValue bv = binaryRows.get(row).newTuple().get(col);
+          assertThat(bv).as(where).isInstanceOfAny(TupleValue.Binary.class, TupleValue.Null.class);
+          assertThat(norm(types.decode(oid, bv))).as(where + " binary").isEqualTo(norm(fromText));
+        }
+        if (fromText != null) {
+          String written = types.encodeText(oid, fromText);
+          assertThat(serverReadsBack(pg, written, table, column, row + 1))
+              .as(where + " written " + written)
+              .isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void multirangesAndRangeArraysAgreeToo(PostgresServer pg) throws Exception {
+    assumeTrue(pg.majorVersion() >= 14, "multiranges need PostgreSQL 14");
+    String table = pg.uniqueName("multi");
+    pg.execute(
+        "CREATE TABLE "
+            + table
+            + " (id int PRIMARY KEY, m4 int4multirange, m8 int8multirange, mn nummultirange,"
+            + " md datemultirange, mts tsmultirange, mtz tstzmultirange, ra int4range[],"
+            + " ma int4multirange[])");
+    try (SlotChanges slot = SlotChanges.create(pg, false, table)) {
+      pg.execute(
+          "INSERT INTO "
+              + table
+              + " VALUES (1, '{[1,3),[5,7)}', '{(,0]}', '{[1.5,2.5], (3,)}',"
+              + " '{[2020-01-01,2020-01-05), [2021-01-01,infinity)}',"
+              + " '{[\"2020-01-01 00:00\",\"2020-01-02 00:00\")}', '{(,\"2020-01-01 00:00+00\"]}',"
+              + " '{\"[1,3)\",empty,NULL}', '{\"{[1,2)}\",\"{}\"}')",
+          "INSERT INTO " + table + " VALUES (2, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}')",
+          "INSERT INTO " + table + " (id) VALUES (3)");
+      List<Change> text = slot.peek(1);
+      List<Change> binary = slot.read(1, "binary", "true");
+      Relation rel = SlotChanges.of(text, Relation.class).get(0);
+      List<Insert> textRows = SlotChanges.of(text, Insert.class);
+      assertThat(textRows).hasSize(3);
+      assertAllFormsAgree(
+          pg, table, PgTypes.builtIn(), rel, textRows, SlotChanges.of(binary, Insert.class));
+    } finally {
+      pg.execute("DROP TABLE IF EXISTS " + table);
     }
   }
 
