@@ -7,6 +7,7 @@ import io.pgcdc.decoder.Insert;
 import io.pgcdc.decoder.Relation;
 import io.pgcdc.decoder.TupleValue;
 import io.pgcdc.decoder.Type;
+import io.pgcdc.decoder.types.CopyText;
 import io.pgcdc.decoder.types.PgArray;
 import io.pgcdc.decoder.types.PgInterval;
 import io.pgcdc.decoder.types.PgSpecial;
@@ -145,6 +146,7 @@ class ValuesGoldenIT {
       List<Insert> binaryRows)
       throws Exception {
     List<List<String>> sqlRows = sqlText(pg, "SELECT * FROM " + table + " ORDER BY id");
+    List<List<String>> copyRows = copyRows(pg, table);
 
     for (int row = 0; row < textRows.size(); row++) {
       for (int col = 0; col < rel.columns().size(); col++) {
@@ -156,6 +158,9 @@ class ValuesGoldenIT {
         String sql = sqlRows.get(row).get(col);
         Object fromSql = sql == null ? null : types.decodeText(oid, sql);
         assertThat(norm(fromText)).as(where).isEqualTo(norm(fromSql));
+        String copied = copyRows.get(row).get(col);
+        Object fromCopy = copied == null ? null : types.decodeText(oid, copied);
+        assertThat(norm(fromCopy)).as(where + " COPY " + copied).isEqualTo(norm(fromText));
         if (pg.majorVersion() >= 14) {
           TupleValue bv = binaryRows.get(row).newTuple().get(col);
           assertThat(bv).as(where).isInstanceOfAny(TupleValue.Binary.class, TupleValue.Null.class);
@@ -252,6 +257,28 @@ class ValuesGoldenIT {
       assertThat(col.typeModifier()).isEqualTo(Integer.parseInt(attrs.get(i).get(3)));
       assertThat(col.isKey()).isEqualTo(i == 0);
     }
+  }
+
+  /** The rows of COPY ... TO STDOUT (text format), split and unescaped by CopyText. */
+  private static List<List<String>> copyRows(PostgresServer pg, String table) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (Connection c = pg.connect()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET TimeZone = 'America/St_Johns'"); // a half-hour offset to parse
+      }
+      new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class))
+          .copyOut("COPY (SELECT * FROM " + table + " ORDER BY id) TO STDOUT", out);
+    }
+    List<List<String>> rows = new ArrayList<>();
+    byte[] all = out.toByteArray();
+    int start = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] == '\n') { // COPY escapes newlines inside values, so a raw one ends a row
+        rows.add(CopyText.parseRow(java.util.Arrays.copyOfRange(all, start, i + 1)));
+        start = i + 1;
+      }
+    }
+    return rows;
   }
 
   /** Each column as the server's own text ({@code ::text}), null for NULL. */
