@@ -467,6 +467,14 @@ final class DateTimeCodecs {
    * signed on its own; or iso_8601: {@code P[nY][nM][nW][nD][T[nH][nM][nS]]}.
    */
   static Object parseInterval(String t) {
+    try {
+      return parseIntervalExact(t);
+    } catch (ArithmeticException e) {
+      throw Codec.bad("interval", "months and days within int, microseconds within long", t);
+    }
+  }
+
+  private static Object parseIntervalExact(String t) {
     if (t.startsWith("P")) {
       return parseIsoInterval(t);
     }
@@ -501,8 +509,11 @@ final class DateTimeCodecs {
         if (m > 59 || s > 59 || h > 2_562_047_788L) {
           throw c.bad();
         }
-        long v = h * 3_600_000_000L + m * 60_000_000L + s * 1_000_000L + nanos / 1000;
-        micros = Math.addExact(micros, negative ? -v : v);
+        // h * 3_600_000_000 fits a long (h is at most 2562047788); the sum may not.
+        long sign = negative ? -1 : 1;
+        long v = sign * (h * 3_600_000_000L);
+        v = Math.addExact(v, sign * (m * 60_000_000L + s * 1_000_000L + nanos / 1000));
+        micros = Math.addExact(micros, v);
         continue;
       }
       c.expect(' ');
@@ -512,9 +523,9 @@ final class DateTimeCodecs {
         c.i++;
       }
       switch (t.substring(unitStart, c.i)) {
-        case "year", "years" -> months += signed * 12;
-        case "mon", "mons" -> months += signed;
-        case "day", "days" -> days += signed;
+        case "year", "years" -> months = Math.addExact(months, Math.multiplyExact(signed, 12));
+        case "mon", "mons" -> months = Math.addExact(months, signed);
+        case "day", "days" -> days = Math.addExact(days, signed);
         default -> throw c.bad();
       }
     }
@@ -560,10 +571,10 @@ final class DateTimeCodecs {
           throw c.bad();
         }
         switch (unit) {
-          case 'Y' -> months += sign * n * 12;
-          case 'M' -> months += sign * n;
-          case 'W' -> days += sign * n * 7;
-          case 'D' -> days += sign * n;
+          case 'Y' -> months = Math.addExact(months, Math.multiplyExact(sign * n, 12));
+          case 'M' -> months = Math.addExact(months, sign * n);
+          case 'W' -> days = Math.addExact(days, Math.multiplyExact(sign * n, 7));
+          case 'D' -> days = Math.addExact(days, sign * n);
           default -> throw c.bad();
         }
       } else {

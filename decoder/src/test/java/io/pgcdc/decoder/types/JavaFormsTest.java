@@ -77,6 +77,9 @@ class JavaFormsTest {
     assertThat(
             types.encodeText(1266, OffsetTime.of(23, 59, 59, 500_000_000, ZoneOffset.ofHours(-8))))
         .isEqualTo("23:59:59.5-08:00");
+    assertThatThrownBy(() -> text(1184, "999999999-12-31 24:00:00-01"))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageStartingWith("timestamptz: expected");
     assertThatThrownBy(() -> text(1082, "2021-02-30"))
         .isInstanceOf(DecodeException.class)
         .hasMessageStartingWith("date: expected YYYY-MM-DD");
@@ -93,6 +96,22 @@ class JavaFormsTest {
     assertThat(types.encodeText(1186, new PgInterval(0, 0, 0))).isEqualTo("00:00:00");
     assertThat(types.encodeText(1186, new PgInterval(1, 0, Long.MIN_VALUE)))
         .isEqualTo("1 mons -2562047788:00:54.775808");
+    assertThat(text(1186, "-2562047788:00:54.775808"))
+        .isEqualTo(new PgInterval(0, 0, Long.MIN_VALUE));
+    assertThat(text(1186, "2562047788:00:54.775807"))
+        .isEqualTo(new PgInterval(0, 0, Long.MAX_VALUE));
+    for (String tooBig :
+        List.of(
+            "2562047788:00:54.775808",
+            "999999999999999999 years",
+            "P999999999999999999Y",
+            "2147483648 days",
+            "PT9999999999999999H")) {
+      assertThatThrownBy(() -> text(1186, tooBig))
+          .as(tooBig)
+          .isInstanceOf(DecodeException.class)
+          .hasMessageStartingWith("interval: expected");
+    }
   }
 
   @Test
