@@ -241,11 +241,16 @@ final class DateTimeCodecs {
     boolean bc = bc(c);
     c.end();
     LocalDate date = localDate(c, ymd, bc);
-    LocalDateTime ldt = time == LocalTime.MAX ? date.plusDays(1).atStartOfDay() : date.atTime(time);
-    if (!withZone) {
-      return ldt;
+    try {
+      LocalDateTime ldt =
+          time == LocalTime.MAX ? date.plusDays(1).atStartOfDay() : date.atTime(time);
+      if (!withZone) {
+        return ldt;
+      }
+      return OffsetDateTime.of(ldt, zone).withOffsetSameInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) { // beyond Java's year range, far past PostgreSQL's
+      throw c.bad();
     }
-    return OffsetDateTime.of(ldt, zone).withOffsetSameInstant(ZoneOffset.UTC);
   }
 
   static Object parseTime(String t) {
