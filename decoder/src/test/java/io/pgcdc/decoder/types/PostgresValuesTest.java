@@ -56,6 +56,11 @@ class PostgresValuesTest {
     assertThat(normalize(actual)).isEqualTo(normalize(expected));
   }
 
+  /** The value with byte[] made comparable by content, also inside arrays. */
+  static Object normalized(Object v) {
+    return normalize(v);
+  }
+
   private static Object normalize(Object v) {
     if (v instanceof byte[] b) {
       return "bytes:" + HexFormat.of().formatHex(b);
