@@ -37,6 +37,7 @@ public class CpuTimeProfiler implements InternalProfiler {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // JMH's InternalProfiler declares the raw Result type
   public Collection<? extends Result> afterIteration(
       BenchmarkParams benchmark, IterationParams iteration, IterationResult result) {
     double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
