@@ -65,7 +65,6 @@ public final class JavaProcess {
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .redirectInput(ProcessBuilder.Redirect.PIPE)
               .start();
       return new JavaProcess(name, process, logFile);
     } catch (IOException e) {

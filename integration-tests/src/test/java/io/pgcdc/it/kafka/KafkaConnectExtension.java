@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Gives tests the shared {@link ConnectCluster} (or its {@link ConnectRestClient}) as a parameter,
- * stops it when the test run ends, and prints what the worker logged during a failed test.
+ * stops it when the test run ends, and prints what the worker logged during a failed test. A class
+ * annotated {@link OwnConnectCluster} gets a cluster of its own instead.
  */
 public final class KafkaConnectExtension
     implements ParameterResolver, BeforeEachCallback, TestWatcher {
@@ -39,12 +40,12 @@ public final class KafkaConnectExtension
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     Long offset = context.getStore(NAMESPACE).get("worker-log-offset", Long.class);
-    SharedCluster shared =
-        context.getRoot().getStore(NAMESPACE).get(SharedCluster.class, SharedCluster.class);
-    if (offset == null || shared == null) {
+    ExtensionContext owner = ownerContext(context);
+    ClusterResource resource = owner.getStore(NAMESPACE).get(key(owner), ClusterResource.class);
+    if (offset == null || resource == null) {
       return; // the cluster did not start: the failure says why
     }
-    JavaProcess worker = shared.cluster().worker().process();
+    JavaProcess worker = resource.cluster().worker().process();
     System.err.printf(
         "---- %s failed; Connect worker log %s (last %d lines of this test):%n%s%n----%n",
         context.getDisplayName(),
@@ -53,19 +54,53 @@ public final class KafkaConnectExtension
         LogFiles.tailSince(worker.logFile(), offset, FAILURE_LOG_LINES));
   }
 
-  /** Started once per JVM; closed with the root context, that is when the test run ends. */
+  /**
+   * The shared cluster, started once per JVM and closed with the root context (when the test run
+   * ends); or the class's own, closed with the class context.
+   */
   private static ConnectCluster cluster(ExtensionContext context) {
-    return context
-        .getRoot()
+    ExtensionContext owner = ownerContext(context);
+    return owner
         .getStore(NAMESPACE)
         .getOrComputeIfAbsent(
-            SharedCluster.class,
-            key -> new SharedCluster(ConnectCluster.shared()),
-            SharedCluster.class)
+            key(owner),
+            key ->
+                new ClusterResource(
+                    owner == context.getRoot()
+                        ? ConnectCluster.shared()
+                        : ConnectCluster.start(
+                            KafkaSettings.fromEnvironment(
+                                ItEnvironment.logDir()
+                                    .resolve(owner.getRequiredTestClass().getSimpleName())))),
+            ClusterResource.class)
         .cluster();
   }
 
-  private record SharedCluster(ConnectCluster cluster)
+  /**
+   * Store lookups fall back to the parent stores: a class's own cluster needs a key that the root
+   * store (the shared cluster) does not have.
+   */
+  private static String key(ExtensionContext owner) {
+    return owner
+        .getTestClass()
+        .map(c -> "connect-cluster-of-" + c.getName())
+        .orElse("connect-cluster");
+  }
+
+  /** The root context, or the class context of a class annotated {@link OwnConnectCluster}. */
+  private static ExtensionContext ownerContext(ExtensionContext context) {
+    for (ExtensionContext c = context; c.getParent().isPresent(); c = c.getParent().get()) {
+      if (c.getTestMethod().isEmpty()
+          && c.getTestClass()
+              .map(k -> k.isAnnotationPresent(OwnConnectCluster.class))
+              .orElse(false)) {
+        return c;
+      }
+    }
+    return context.getRoot();
+  }
+
+  private record ClusterResource(ConnectCluster cluster)
       implements ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {

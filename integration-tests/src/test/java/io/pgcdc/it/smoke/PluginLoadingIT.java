@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectorPlugin;
 import io.pgcdc.it.kafka.ItEnvironment;
-import io.pgcdc.it.kafka.LogFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,7 +35,8 @@ class PluginLoadingIT {
   }
 
   @Test
-  void connectorsAreLoadedFromThePluginFolderNotTheClasspath(ConnectCluster cluster) {
+  void connectorsAreLoadedFromThePluginFolderNotTheClasspath(ConnectCluster cluster)
+      throws IOException {
     String pluginFolder =
         ItEnvironment.pluginDir()
             .resolve("pgcdc-connector-" + ItEnvironment.projectVersion())
@@ -41,11 +45,14 @@ class PluginLoadingIT {
             .toString();
     // At start-up the worker logs each isolated plugin class loader, with where it loads from,
     // and each plugin class it found.
-    List<String> pluginLines =
-        LogFiles.tail(cluster.worker().process().logFile(), Integer.MAX_VALUE)
-            .lines()
-            .filter(line -> line.contains("PluginClassLoader{") || line.contains("Added plugin"))
-            .toList();
+    List<String> pluginLines;
+    try (Stream<String> lines =
+        Files.lines(cluster.worker().process().logFile(), StandardCharsets.ISO_8859_1)) {
+      pluginLines =
+          lines
+              .filter(line -> line.contains("PluginClassLoader{") || line.contains("Added plugin"))
+              .toList();
+    }
 
     assertThat(pluginLines)
         .anyMatch(line -> line.contains("pluginLocation=" + pluginFolder))

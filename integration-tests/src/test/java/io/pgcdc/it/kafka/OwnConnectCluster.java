@@ -1,0 +1,16 @@
+package io.pgcdc.it.kafka;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * On a test class with {@link KafkaConnectExtension}: the class gets a broker and worker of its
+ * own, started for its first test and stopped after its last, with logs in
+ * target/it-logs/CLASSNAME/. For tests that kill or restart the worker or the broker, which would
+ * break the test classes that share the cluster and run at the same time.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface OwnConnectCluster {}
