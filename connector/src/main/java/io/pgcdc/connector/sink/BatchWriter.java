@@ -8,7 +8,6 @@ import io.pgcdc.connector.sink.PostgresSinkConfig.InsertMode;
 import io.pgcdc.connector.sink.RowChange.Kind;
 import io.pgcdc.connector.sink.TableCatalog.Column;
 import io.pgcdc.connector.sink.TableCatalog.Table;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,7 +41,7 @@ import org.postgresql.copy.CopyManager;
  * (or UPDATE ... FROM).
  */
 final class BatchWriter implements AutoCloseable {
-  private static final int COPY_CHUNK_CHARS = 1 << 16;
+  private static final int COPY_CHUNK_BYTES = 1 << 16;
 
   private final ConnectionSettings settings;
   private final InsertMode insertMode;
@@ -597,25 +596,23 @@ final class BatchWriter implements AutoCloseable {
             + ") FROM STDIN";
     CopyIn copyIn = copyManager.copyIn(sql);
     try {
-      StringBuilder sb = new StringBuilder(COPY_CHUNK_CHARS + 1024);
+      CopyBuffer buffer = new CopyBuffer(COPY_CHUNK_BYTES + 4096);
       for (RowChange row : rows) {
         Object[] texts = row.values();
         for (int i = 0; i < texts.length; i++) {
           if (i > 0) {
-            sb.append('\t');
+            buffer.tab();
           }
-          PgText.appendCopyField(sb, (String) texts[i]);
+          buffer.field((String) texts[i]);
         }
-        sb.append('\n');
-        if (sb.length() >= COPY_CHUNK_CHARS) {
-          byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-          copyIn.writeToCopy(bytes, 0, bytes.length);
-          sb.setLength(0);
+        buffer.newline();
+        if (buffer.length() >= COPY_CHUNK_BYTES) {
+          copyIn.writeToCopy(buffer.bytes(), 0, buffer.length());
+          buffer.clear();
         }
       }
-      if (sb.length() > 0) {
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        copyIn.writeToCopy(bytes, 0, bytes.length);
+      if (buffer.length() > 0) {
+        copyIn.writeToCopy(buffer.bytes(), 0, buffer.length());
       }
       copyIn.endCopy();
     } finally {

@@ -18,10 +18,21 @@ final class TableNameTemplate {
 
   private final String format;
   private final List<Part> parts;
+  private final boolean constant;
+  private final boolean topicOnly;
+  private final boolean needsValue;
 
   private TableNameTemplate(String format, List<Part> parts) {
     this.format = format;
     this.parts = parts;
+    this.constant = parts.stream().noneMatch(Part::placeholder);
+    this.topicOnly = parts.stream().allMatch(p -> !p.placeholder() || p.text().equals("topic"));
+    this.needsValue =
+        parts.stream()
+            .anyMatch(
+                p ->
+                    p.placeholder()
+                        && (p.text().startsWith("value.") || p.text().startsWith("source.")));
   }
 
   /** Parses a template; throws {@link IllegalArgumentException} naming an unknown placeholder. */
@@ -73,21 +84,17 @@ final class TableNameTemplate {
 
   /** True when the template has no placeholder: every record goes to one table. */
   boolean isConstant() {
-    return parts.stream().noneMatch(Part::placeholder);
+    return constant;
   }
 
   /** True when the table depends on nothing but the topic (so it can be cached per topic). */
   boolean dependsOnTopicOnly() {
-    return parts.stream().allMatch(p -> !p.placeholder() || p.text().equals("topic"));
+    return topicOnly;
   }
 
   /** True when a record without a value (a tombstone) cannot be routed. */
   boolean needsValue() {
-    return parts.stream()
-        .anyMatch(
-            p ->
-                p.placeholder()
-                    && (p.text().startsWith("value.") || p.text().startsWith("source.")));
+    return needsValue;
   }
 
   /**
