@@ -40,6 +40,7 @@ public class PostgresSourceTask extends SourceTask {
   private StreamReader stream;
   private int failures;
   private long retryAtNanos;
+  private final PollStats stats = new PollStats();
 
   @Override
   public String version() {
@@ -90,6 +91,7 @@ public class PostgresSourceTask extends SourceTask {
         return null;
       }
       List<SourceRecord> batch = new ArrayList<>(Math.min(config.maxBatchSize(), 1024));
+      long started = System.nanoTime();
       try {
         if (plan == null) {
           prepare();
@@ -105,6 +107,7 @@ public class PostgresSourceTask extends SourceTask {
       } catch (SQLException | UncheckedIOException | RetriableException e) {
         return failed(e, batch);
       }
+      stats.polled(batch.size(), System.nanoTime() - started);
       return batch.isEmpty() ? null : batch;
     }
   }
@@ -184,6 +187,33 @@ public class PostgresSourceTask extends SourceTask {
       return retryAtNanos - System.nanoTime() <= 0;
     }
     return true;
+  }
+
+  /** Logs, once a minute, how many records the polls returned and how long they took. */
+  private static final class PollStats {
+    private long records;
+    private long polls;
+    private long nanos;
+    private long since = System.nanoTime();
+
+    void polled(int count, long pollNanos) {
+      records += count;
+      polls++;
+      nanos += pollNanos;
+      long now = System.nanoTime();
+      if (now - since >= TimeUnit.MINUTES.toNanos(1)) {
+        log.info(
+            "{} records in {} polls over {} s; {} ms inside poll()",
+            records,
+            polls,
+            TimeUnit.NANOSECONDS.toSeconds(now - since),
+            TimeUnit.NANOSECONDS.toMillis(nanos));
+        records = 0;
+        polls = 0;
+        nanos = 0;
+        since = now;
+      }
+    }
   }
 
   @Override

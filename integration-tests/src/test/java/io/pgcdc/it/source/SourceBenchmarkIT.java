@@ -1,0 +1,261 @@
+package io.pgcdc.it.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.Deadline;
+import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.pg.PostgresExtension;
+import io.pgcdc.it.pg.PostgresServer;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+
+/**
+ * Throughput of the source through the real worker and the JSON converter, next to the rate at
+ * which the server streams the same changes over pgoutput to a client that only counts them. Not
+ * part of the test suite; run with
+ *
+ * <pre>
+ * mvn -q -pl connector install -DskipTests
+ * mvn -pl integration-tests verify -Dit.test=SourceBenchmarkIT -Dbenchmark=true [-Dbenchmark.rows=1000000]
+ * </pre>
+ *
+ * Each workload is written first; then the counting client reads it from its own slot, then the
+ * connector from another slot created at the same point, one after the other, so that they do not
+ * share the machine. The connector's rate counts from its first record in Kafka to its last (end
+ * offsets of the topic, read without fetching records). Figures go to docs/performance.md.
+ */
+@Isolated
+@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "benchmark", matches = "true")
+@ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
+class SourceBenchmarkIT {
+  private static final int ROWS = Integer.getInteger("benchmark.rows", 1_000_000);
+  private static final Duration TIMEOUT = Duration.ofMinutes(15);
+  private static final String COLUMNS =
+      "id bigint PRIMARY KEY, a integer, b text, c numeric(12,2), d timestamptz, e boolean";
+  private static final String ROW =
+      "g, g % 1000, 'row ' || g, g * 1.25, '2026-11-22 10:00+00'::timestamptz + g * interval '1"
+          + " second', g % 2 = 0";
+  private static final List<String> RESULTS = new ArrayList<>();
+
+  /**
+   * Producer settings for throughput (Connect's defaults send 16 KB batches with one request in
+   * flight): large batches, a short linger, lz4. Recommended in docs/performance.md.
+   */
+  private static final Map<String, String> PRODUCER =
+      Map.of(
+          "producer.override.batch.size", System.getProperty("benchmark.batch.size", "1048576"),
+          "producer.override.linger.ms", System.getProperty("benchmark.linger.ms", "20"),
+          "producer.override.compression.type", System.getProperty("benchmark.compression", "lz4"),
+          "producer.override.buffer.memory", "134217728",
+          "producer.override.max.request.size", "4194304");
+
+  @AfterAll
+  static void printResults() {
+    System.out.println("==== source benchmark, " + ROWS + " rows ====");
+    RESULTS.forEach(System.out::println);
+  }
+
+  @Test
+  void streamingOneLargeTransaction(PostgresServer pg, ConnectCluster cluster) throws Exception {
+    stream(
+        pg,
+        cluster,
+        "one transaction",
+        table ->
+            List.of(
+                "INSERT INTO "
+                    + table
+                    + " SELECT "
+                    + ROW
+                    + " FROM generate_series(1, "
+                    + ROWS
+                    + ") g"));
+  }
+
+  @Test
+  void streamingTenRowTransactions(PostgresServer pg, ConnectCluster cluster) throws Exception {
+    stream(
+        pg,
+        cluster,
+        "10-row transactions",
+        table ->
+            List.of(
+                "DO $$ BEGIN FOR i IN 0.."
+                    + (ROWS / 10 - 1)
+                    + " LOOP INSERT INTO "
+                    + table
+                    + " SELECT "
+                    + ROW
+                    + " FROM generate_series(i * 10 + 1, i * 10 + 10) g; COMMIT; END LOOP; END $$"));
+  }
+
+  @Test
+  void snapshotOfOneTable(PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("bsnap");
+    String table = name + "_t";
+    pg.execute(
+        "CREATE TABLE " + table + " (" + COLUMNS + ")",
+        "INSERT INTO " + table + " SELECT " + ROW + " FROM generate_series(1, " + ROWS + ") g",
+        "VACUUM ANALYZE " + table);
+    try {
+      cluster.rest().create(SourceFixture.source(pg, name, "public." + table).with(PRODUCER));
+      double rate = connectorRate(cluster, name + ".public." + table);
+      RESULTS.add(String.format("snapshot: connector %,.0f rows/s (target 60,000)", rate));
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
+  private interface Workload {
+    List<String> statements(String table);
+  }
+
+  private void stream(PostgresServer pg, ConnectCluster cluster, String label, Workload workload)
+      throws Exception {
+    String name = pg.uniqueName("bstream");
+    String table = name + "_t";
+    String rawSlot = name + "_raw";
+    String slot = "pgcdc_" + name;
+    pg.execute(
+        "CREATE TABLE " + table + " (" + COLUMNS + ")",
+        "CREATE PUBLICATION " + slot + " FOR TABLE " + table,
+        "SELECT pg_create_logical_replication_slot('" + rawSlot + "', 'pgoutput')",
+        "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+    try {
+      long written = System.nanoTime();
+      pg.execute(workload.statements(table).toArray(String[]::new));
+      double writeSeconds = (System.nanoTime() - written) / 1e9;
+
+      double raw = rawRate(pg, rawSlot, slot);
+      cluster
+          .rest()
+          .create(
+              SourceFixture.source(pg, name, "public." + table)
+                  .with("snapshot.mode", "never")
+                  .with(PRODUCER));
+      double connector = connectorRate(cluster, name + ".public." + table);
+      RESULTS.add(
+          String.format(
+              "streaming, %s: connector %,.0f events/s, raw pgoutput %,.0f changes/s, ratio %.0f%%"
+                  + " (target 50%%); workload written in %.1f s",
+              label, connector, raw, 100 * connector / raw, writeSeconds));
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute("SELECT pg_drop_replication_slot('" + rawSlot + "')", "DROP TABLE " + table);
+    }
+  }
+
+  /**
+   * Reads the slot with the options the connector uses and counts Insert messages ('I', inside
+   * streamed blocks too) until every row arrived: the server's own streaming rate.
+   */
+  private static double rawRate(PostgresServer pg, String slot, String publication)
+      throws SQLException {
+    Properties props = new Properties();
+    PGProperty.USER.set(props, pg.user());
+    PGProperty.PASSWORD.set(props, pg.password());
+    PGProperty.REPLICATION.set(props, "database");
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+    int major = pg.majorVersion();
+    int proto = major >= 16 ? 4 : major >= 15 ? 3 : major >= 14 ? 2 : 1;
+    try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), props)) {
+      var builder =
+          c.unwrap(PGConnection.class)
+              .getReplicationAPI()
+              .replicationStream()
+              .logical()
+              .withSlotName(slot)
+              .withStartPosition(LogSequenceNumber.INVALID_LSN)
+              .withSlotOption("proto_version", proto)
+              .withSlotOption("publication_names", publication)
+              .withStatusInterval(10, TimeUnit.SECONDS);
+      if (major >= 14) {
+        builder.withSlotOption("streaming", "on");
+      }
+      PGReplicationStream stream = builder.start();
+      long count = 0;
+      long first = 0;
+      Deadline deadline = Deadline.in(TIMEOUT);
+      while (count < ROWS) {
+        ByteBuffer message = stream.readPending();
+        if (message == null) {
+          assertThat(deadline.expired()).as("raw client: %d of %d changes", count, ROWS).isFalse();
+          LockSupport.parkNanos(100_000);
+          continue;
+        }
+        if (first == 0) {
+          first = System.nanoTime();
+        }
+        if (message.get(message.position()) == 'I') {
+          count++;
+        }
+      }
+      double seconds = (System.nanoTime() - first) / 1e9;
+      stream.close();
+      return count / seconds;
+    }
+  }
+
+  /** Records per second in {@code topic}, from the first record's arrival to the last one's. */
+  private static double connectorRate(ConnectCluster cluster, String topic) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "pgcdc-benchmark-" + UUID.randomUUID());
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      Deadline deadline = Deadline.in(TIMEOUT);
+      List<TopicPartition> partitions = List.of();
+      long firstAt = 0;
+      long firstCount = 0;
+      while (true) {
+        if (partitions.isEmpty()) {
+          List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
+          if (infos != null) {
+            partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+          }
+        }
+        long count = 0;
+        if (!partitions.isEmpty()) {
+          for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(partitions).entrySet()) {
+            count += e.getValue();
+          }
+        }
+        long now = System.nanoTime();
+        if (count > 0 && firstAt == 0) {
+          firstAt = now;
+          firstCount = count;
+        }
+        if (count >= ROWS) {
+          return (count - firstCount) / ((now - firstAt) / 1e9);
+        }
+        assertThat(deadline.expired()).as("%s: %d of %d records", topic, count, ROWS).isFalse();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    }
+  }
+}
