@@ -387,6 +387,29 @@ public final class PostgresSourceConfig extends AbstractConfig {
     return publication != null ? publication : slotName();
   }
 
+  /**
+   * The slot that a source connector with these raw settings reads, as {@link #slotName()} gives
+   * it, without parsing (and so without needing) the other settings.
+   */
+  public static String slotName(Map<String, String> rawConfig) {
+    String slot = trimmedOrNull(rawConfig.get(SLOT_NAME_CONFIG));
+    if (slot != null) {
+      return slot;
+    }
+    String name = trimmedOrNull(rawConfig.get(NAME_CONFIG));
+    return sanitizedName("pgcdc_" + (name == null ? "pgcdc" : rawConfig.get(NAME_CONFIG)));
+  }
+
+  /** The publication of a source connector with these raw settings; see {@link #slotName(Map)}. */
+  public static String publicationName(Map<String, String> rawConfig) {
+    String publication = trimmedOrNull(rawConfig.get(PUBLICATION_NAME_CONFIG));
+    return publication != null ? publication : slotName(rawConfig);
+  }
+
+  private static String trimmedOrNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
   public String topicPrefix() {
     String prefix = getString(TOPIC_PREFIX_CONFIG);
     return prefix != null && !prefix.isBlank() ? prefix : connectorName();
