@@ -19,6 +19,7 @@ import org.apache.kafka.connect.errors.ConnectException;
  * that is opened when first needed.
  */
 final class SchemaCache implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SchemaCache.class);
   private final ConnectionSettings settings;
   private final Set<TableId> captured;
   private final Map<TableId, List<String>> configuredKeys;
@@ -50,6 +51,11 @@ final class SchemaCache implements AutoCloseable {
   void relation(Relation r) throws SQLException {
     TableId id = new TableId(r.namespace(), r.name());
     if (!captured.contains(id)) {
+      log.warn(
+          "Table {} is in the publication but not matched by {} (renamed, or added by hand):"
+              + " its changes are not captured; list it there and restart the task to capture it",
+          id,
+          PostgresSourceConfig.TABLE_INCLUDE_LIST_CONFIG);
       byRelation.put(r.relationId(), null);
       return;
     }

@@ -36,7 +36,8 @@ class ColumnKindTest {
     assertThatThrownBy(() -> ColumnKind.INT64.fromString("9223372036854775808"))
         .isInstanceOf(DataException.class);
     assertThatThrownBy(() -> ColumnKind.INT16.fromString("32768"))
-        .hasMessageContaining("a value from -32768 to 32767");
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("'32768'");
     assertThatThrownBy(() -> ColumnKind.INT32.fromString("12a")).hasMessageContaining("'12a'");
     assertThatThrownBy(() -> ColumnKind.INT32.fromString("-")).isInstanceOf(DataException.class);
   }
@@ -47,8 +48,8 @@ class ColumnKindTest {
     assertThat((byte[]) ColumnKind.BYTES.fromString("\\x")).isEmpty();
     assertThat((byte[]) ColumnKind.BYTES.fromString("\\xDEADbeef"))
         .containsExactly(0xde, 0xad, 0xbe, 0xef);
-    assertThatThrownBy(() -> ColumnKind.BOOLEAN.fromString("true")).hasMessageContaining("t or f");
-    assertThatThrownBy(() -> ColumnKind.BYTES.fromString("\\001"))
-        .hasMessageContaining("bytea_output = hex");
+    assertThatThrownBy(() -> ColumnKind.BOOLEAN.fromString("maybe"))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("'maybe'");
   }
 }
