@@ -8,8 +8,15 @@ import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,11 +43,27 @@ import org.postgresql.copy.CopyIn;
  *
  * Rows: bigint key, text, numeric(12,2), timestamptz, jsonb; records are flat JSON without schemas
  * (JsonConverter, schemas.enable=false). Phase 1 inserts N rows; phase 2 sends N more records of
- * which 30% update existing rows, 5% delete (tombstones) and the rest insert. Figures go to
- * docs/performance.md.
+ * which 30% update existing rows, 5% delete (tombstones) and the rest insert. Besides wall-clock
+ * rates it prints CPU seconds (from /proc, Linux only) of the processes doing the work: the client
+ * thread and the server backend for COPY; the Connect worker and the sink's backend for the sink
+ * (the broker is left out). Figures go to docs/performance.md.
  */
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class SinkThroughputBenchmark {
+  /** Linux clock ticks per second (USER_HZ) in /proc/PID/stat. */
+  private static final double TICKS_PER_SECOND = 100.0;
+
+  /** Wall-clock seconds, and CPU seconds of the processes that did the work. */
+  private record Run(long rows, double seconds, double cpuSeconds) {
+    double rate() {
+      return rows / seconds;
+    }
+
+    double perCpuSecond() {
+      return rows / cpuSeconds;
+    }
+  }
+
   private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
   private static final Map<String, String> SETTINGS =
@@ -65,19 +88,19 @@ class SinkThroughputBenchmark {
               + " (id bigint PRIMARY KEY, name text, amount numeric(12,2), ts timestamptz,"
               + " doc jsonb)");
 
-      double copyRate = copy(pg, table);
+      Run copy = copy(pg, table);
       pg.execute("TRUNCATE public." + table, "VACUUM ANALYZE public." + table);
 
       produce(f, f.topic, ROWS, SinkThroughputBenchmark::insert);
-      double insertRate = runSink(f, f.name, f.topic, table, ROWS - 1, ROWS);
+      Run inserts = runSink(f, f.name, f.topic, table, ROWS - 1, ROWS);
 
       String mixedTopic = f.topic + "_mixed";
       String mixed = f.name + "_mixed";
       produce(f, mixedTopic, ROWS, SinkThroughputBenchmark::mixed);
       long expected = ROWS - ROWS / 20 + ROWS - ROWS * 35L / 100;
-      double mixedRate;
+      Run updates;
       try {
-        mixedRate = runSink(f, mixed, mixedTopic, table, 2L * ROWS - 1, expected);
+        updates = runSink(f, mixed, mixedTopic, table, 2L * ROWS - 1, expected);
       } finally {
         cluster.rest().delete(mixed);
       }
@@ -86,19 +109,47 @@ class SinkThroughputBenchmark {
 
       System.out.printf(
           "%nSink benchmark, %,d rows (bigint, text, numeric, timestamptz, jsonb), PostgreSQL %d,"
-              + " %d cores:%n"
-              + "  plain COPY into the table:          %,10.0f rows/s%n"
-              + "  sink, inserts:                      %,10.0f rows/s (%.0f%% of COPY)%n"
-              + "  sink, 30%% updates / 5%% deletes:     %,10.0f records/s%n"
+              + " %d cores, load average %.1f:%n"
+              + "                                     wall rows/s   CPU s  rows per CPU-s%n"
+              + "  plain COPY (client + backend)      %,10.0f  %6.1f  %,10.0f%n"
+              + "  sink inserts (worker + backend)    %,10.0f  %6.1f  %,10.0f  (%.0f%% of COPY"
+              + " wall, %.0f%% per CPU-s)%n"
+              + "  sink 30%% upd / 5%% del (same)       %,10.0f  %6.1f  %,10.0f%n"
               + "  settings: %s%n%n",
           ROWS,
           pg.majorVersion(),
           Runtime.getRuntime().availableProcessors(),
-          copyRate,
-          insertRate,
-          100 * insertRate / copyRate,
-          mixedRate,
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          copy.rate(),
+          copy.cpuSeconds(),
+          copy.perCpuSecond(),
+          inserts.rate(),
+          inserts.cpuSeconds(),
+          inserts.perCpuSecond(),
+          100 * inserts.rate() / copy.rate(),
+          100 * inserts.perCpuSecond() / copy.perCpuSecond(),
+          updates.rate(),
+          updates.cpuSeconds(),
+          updates.perCpuSecond(),
           SETTINGS);
+    }
+  }
+
+  /** User plus system CPU seconds a local process has used so far. */
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the CPU time of process " + pid, e);
+    }
+  }
+
+  private static long backendPid(Statement st, String where) throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_activity WHERE " + where)) {
+      assertThat(rs.next()).as("a backend where " + where).isTrue();
+      return rs.getLong(1);
     }
   }
 
@@ -144,8 +195,13 @@ class SinkThroughputBenchmark {
     return new String[] {"{\"id\":" + id + "}", json(row(id, "new-" + id))};
   }
 
-  private static double copy(PostgresServer pg, String table) throws SQLException {
-    try (Connection c = pg.connect()) {
+  private static Run copy(PostgresServer pg, String table) throws SQLException {
+    try (Connection c = pg.connect();
+        Statement st = c.createStatement()) {
+      long backend = backendPid(st, "pid = pg_backend_pid()");
+      double backendStart = cpuSeconds(backend);
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long clientStart = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       CopyIn in =
           c.unwrap(PGConnection.class)
@@ -162,8 +218,12 @@ class SinkThroughputBenchmark {
       }
       long copied = in.endCopy();
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu =
+          (threads.getCurrentThreadCpuTime() - clientStart) / 1e9
+              + cpuSeconds(backend)
+              - backendStart;
       assertThat(copied).isEqualTo(ROWS);
-      return ROWS / seconds;
+      return new Run(ROWS, seconds, cpu);
     }
   }
 
@@ -188,7 +248,7 @@ class SinkThroughputBenchmark {
    * Starts a sink on the topic and waits until the row {@code lastId} exists (records arrive in
    * order and each batch commits whole), then checks the row count. Returns records per second.
    */
-  private static double runSink(
+  private static Run runSink(
       SinkFixture f, String name, String topic, String table, long lastId, long expectedRows)
       throws SQLException {
     ConnectorDefinition sink =
@@ -197,6 +257,8 @@ class SinkThroughputBenchmark {
             .with("topics", topic)
             .with("table.name.format", table)
             .with(SETTINGS);
+    long worker = f.cluster.worker().process().pid();
+    double workerStart = cpuSeconds(worker);
     long start = System.nanoTime();
     f.cluster.rest().create(sink);
     try (Connection c = f.pg.connect();
@@ -207,9 +269,13 @@ class SinkThroughputBenchmark {
               () -> exists(st, table, lastId),
               () -> f.cluster.rest().status(name).describe());
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu =
+          cpuSeconds(worker)
+              - workerStart
+              + cpuSeconds(backendPid(st, "application_name = 'pgcdc-sink " + name + "'"));
       assertThat(f.rows("SELECT count(*) FROM " + table))
           .containsExactly(Long.toString(expectedRows));
-      return ROWS / seconds;
+      return new Run(ROWS, seconds, cpu);
     } finally {
       if (name.equals(f.name)) {
         f.cluster.rest().delete(name);
