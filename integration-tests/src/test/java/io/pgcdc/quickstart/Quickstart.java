@@ -46,75 +46,57 @@ public final class Quickstart {
     say("starting PostgreSQL, a Kafka broker and a Kafka Connect worker (about a minute) ...");
     PostgresServer pg = PostgresServer.shared();
     say(
-        "PostgreSQL "
-            + pg.majorVersion()
-            + " at "
-            + pg.host()
-            + ":"
-            + pg.port()
-            + ", database "
-            + pg.database()
-            + ", user "
-            + pg.user()
-            + " ("
-            + pg.description()
-            + ")");
+        String.format(
+            "PostgreSQL %d at %s:%d, database %s, user %s (%s)",
+            pg.majorVersion(), pg.host(), pg.port(), pg.database(), pg.user(), pg.description()));
     ConnectCluster cluster =
         ConnectCluster.start(KafkaSettings.fromEnvironment(ItEnvironment.logDir()));
     say("Kafka broker at " + cluster.bootstrapServers());
     say(
-        "Connect worker REST API at "
-            + cluster.rest().baseUri()
-            + " (logs in "
-            + ItEnvironment.logDir()
-            + ")");
+        String.format(
+            "Connect worker REST API at %s (logs in %s)",
+            cluster.rest().baseUri(), ItEnvironment.logDir()));
     createDemoTables(pg);
 
     ConnectorDefinition source = connector("pgcdc-source.json", pg);
     ConnectorDefinition sink = connector("pgcdc-sink.json", pg);
     cluster.beforeStop(() -> deleteConnectors(cluster, source, sink, pg));
-    List<ConnectorPlugin> plugins = cluster.rest().plugins();
-    say("plugins the worker found in " + ItEnvironment.pluginDir() + ":");
-    plugins.forEach(p -> say("  " + p.type() + "  " + p.className() + "  " + p.version()));
-    if (plugins.isEmpty()) {
-      say(
-          "  (none: is the plugin built? mvn -Pquickstart -DskipTests verify at the root builds it)");
-    }
+    listPlugins(cluster);
     boolean sourceRuns = register(cluster, source);
     boolean sinkRuns = register(cluster, sink);
-    String topic = sink.get("topics");
 
     say(String.format("ready in %.0f s. Try:", (System.nanoTime() - started) / 1e9));
-    String rest = cluster.rest().baseUri().toString();
-    say("  curl -s " + rest + "connector-plugins");
-    say("  curl -s " + rest + "connectors?expand=status");
-    say(
-        "  psql 'postgresql://"
-            + pg.user()
-            + ":"
-            + pg.password()
-            + "@"
-            + pg.host()
-            + ":"
-            + pg.port()
-            + "/"
-            + pg.database()
-            + "' -c 'TABLE "
-            + COPY
-            + "'");
-    say(
-        "Writing a change to "
-            + TABLE
-            + " every "
-            + CHANGE_EVERY.toSeconds()
-            + " s. Press Ctrl-C to stop everything.");
+    printHints(cluster, pg);
     if (sourceRuns) {
-      daemon("kafka-tail", () -> tailTopic(cluster.bootstrapServers(), topic));
+      daemon("kafka-tail", () -> tailTopic(cluster.bootstrapServers(), sink.get("topics")));
     }
     if (sinkRuns) {
       daemon("sink-watch", () -> watchCopy(pg));
     }
     writeChanges(pg);
+  }
+
+  private static void listPlugins(ConnectCluster cluster) {
+    List<ConnectorPlugin> plugins = cluster.rest().plugins();
+    say("plugins the worker found in " + ItEnvironment.pluginDir() + ":");
+    plugins.forEach(p -> say("  " + p.type() + "  " + p.className() + "  " + p.version()));
+    if (plugins.isEmpty()) {
+      say("  (none: mvn -Pquickstart -DskipTests verify at the root builds the plugin)");
+    }
+  }
+
+  private static void printHints(ConnectCluster cluster, PostgresServer pg) {
+    String rest = cluster.rest().baseUri().toString();
+    say("  curl -s " + rest + "connector-plugins");
+    say("  curl -s '" + rest + "connectors?expand=status'");
+    say(
+        String.format(
+            "  psql 'postgresql://%s:%s@%s:%d/%s' -c 'TABLE %s'",
+            pg.user(), pg.password(), pg.host(), pg.port(), pg.database(), COPY));
+    say(
+        String.format(
+            "Writing a change to %s every %d s. Press Ctrl-C to stop everything.",
+            TABLE, CHANGE_EVERY.toSeconds()));
   }
 
   private static ConnectorDefinition connector(String file, PostgresServer pg) {
