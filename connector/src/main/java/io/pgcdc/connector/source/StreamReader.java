@@ -57,6 +57,7 @@ final class StreamReader implements AutoCloseable {
   private final long spoolBudget;
   private final long statusIntervalNanos;
   private final PgOutputDecoder decoder;
+  private final Heartbeat heartbeat;
   private final Map<Integer, TransactionSpool> spools = new HashMap<>();
 
   private Connection connection;
@@ -96,6 +97,7 @@ final class StreamReader implements AutoCloseable {
     this.skipPos = resumeAfter.pos();
     this.skipStream = resumeAfter.phase() == SourceOffset.Phase.STREAM;
     this.lastConfirmed = tracker.confirmable();
+    this.heartbeat = new Heartbeat(settings, statusIntervalNanos);
   }
 
   /** The highest pgoutput protocol the server speaks: 1 (12-13), 2 (14), 3 (15), 4 (16+). */
@@ -206,6 +208,10 @@ final class StreamReader implements AutoCloseable {
    */
   private void nonTransactional(Message msg, List<SourceRecord> out, long now) {
     long lsn = msg.lsn().value();
+    if (Heartbeat.PREFIX.equals(msg.prefix())) {
+      tracker.transactionEnd(lsn);
+      return;
+    }
     if (skipStream && Long.compareUnsigned(lsn, skipLsn) <= 0) {
       return;
     }
@@ -453,9 +459,12 @@ final class StreamReader implements AutoCloseable {
    * Between transactions, with every record acknowledged, the server's WAL position reported in its
    * keepalives holds no change for us: the slot may advance to it.
    */
-  private void idle() {
+  private void idle() throws SQLException {
     if (tx == null && replay == null && !inStreamBlock) {
       tracker.idleAt(stream.getLastReceiveLSN().asLong());
+      if (serverVersion >= 140000) {
+        heartbeat.maybeEmit(lastConfirmed);
+      }
     }
   }
 
@@ -483,6 +492,7 @@ final class StreamReader implements AutoCloseable {
 
   @Override
   public void close() {
+    heartbeat.close();
     for (TransactionSpool spool : spools.values()) {
       spool.close();
     }
