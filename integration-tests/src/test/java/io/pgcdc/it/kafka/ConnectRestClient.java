@@ -129,8 +129,9 @@ public final class ConnectRestClient {
   }
 
   /**
-   * POST /connectors. Retries while the worker is rebalancing (409), which happens right after
-   * another connector was created or deleted.
+   * POST /connectors. Retries the 409 a worker answers while it rebalances or catches up with a
+   * config change, which happens right after another connector was created or deleted; a 409 for a
+   * name that exists fails at once.
    */
   public JsonNode create(ConnectorDefinition connector) {
     Deadline deadline = Deadline.in(Duration.ofSeconds(60));
@@ -140,7 +141,7 @@ public final class ConnectRestClient {
         return response.json();
       }
       if (response.status() != 409
-          || !response.body().contains("rebalance")
+          || response.body().contains("already exists")
           || deadline.expired()) {
         throw new ConnectRestException("POST /connectors " + connector.name(), response);
       }
