@@ -35,13 +35,17 @@ final class CopyText {
       }
       fieldEnd = Math.min(fieldEnd, end);
       ColumnKind kind = columns.get(col).kind();
-      if (fieldEnd - pos == 2 && row[pos] == '\\' && row[pos + 1] == 'N') {
-        values[col] = null;
-      } else if (!escaped) {
-        values[col] = kind.fromText(row, pos, fieldEnd - pos);
-      } else {
-        int len = unescape(row, pos, fieldEnd);
-        values[col] = kind.fromText(scratch, 0, len);
+      try {
+        if (fieldEnd - pos == 2 && row[pos] == '\\' && row[pos + 1] == 'N') {
+          values[col] = null;
+        } else if (!escaped) {
+          values[col] = kind.fromText(row, pos, fieldEnd - pos);
+        } else {
+          int len = unescape(row, pos, fieldEnd);
+          values[col] = kind.fromText(scratch, 0, len);
+        }
+      } catch (DataException e) {
+        throw new DataException("column " + columns.get(col).name() + ": " + e.getMessage(), e);
       }
       pos = fieldEnd + 1;
     }

@@ -118,7 +118,18 @@ final class SnapshotReader implements AutoCloseable {
         continue;
       }
       Object[] values = new Object[table.columns.size()];
-      copyText.parse(row, table.columns, values);
+      try {
+        copyText.parse(row, table.columns, values);
+      } catch (org.apache.kafka.connect.errors.DataException e) {
+        throw new org.apache.kafka.connect.errors.DataException(
+            "Snapshot of table "
+                + table.table
+                + ", row "
+                + (rowsOfTable + 1)
+                + ": "
+                + e.getMessage(),
+            e);
+      }
       rowsOfTable++;
       if (held != null) {
         emitHeld(

@@ -433,7 +433,12 @@ final class StreamReader implements AutoCloseable {
       TupleValue v = tuple.get(i);
       TableSchema.Column column = t.columns.get(i);
       if (v instanceof TupleValue.Text text) {
-        values[i] = column.kind().fromString(text.text());
+        try {
+          values[i] = column.kind().fromString(text.text());
+        } catch (org.apache.kafka.connect.errors.DataException e) {
+          throw new org.apache.kafka.connect.errors.DataException(
+              "Table " + t.table + " column " + column.name() + ": " + e.getMessage(), e);
+        }
       } else if (v instanceof TupleValue.UnchangedToast) {
         if (before != null && !before.omitted.get(i)) {
           values[i] = before.values[i];
