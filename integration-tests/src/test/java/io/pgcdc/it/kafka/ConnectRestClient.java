@@ -91,8 +91,26 @@ public final class ConnectRestClient {
     }
   }
 
+  /**
+   * Sends, and retries the 409 a worker answers while it rebalances or catches up with a config
+   * change (right after another connector was created or deleted); a 409 for a name that exists is
+   * returned at once.
+   */
+  private Response sendRetrying(String method, String path, Object body) {
+    Deadline deadline = Deadline.in(Duration.ofSeconds(60));
+    while (true) {
+      Response response = send(method, path, body);
+      if (response.status() != 409
+          || response.body().contains("already exists")
+          || deadline.expired()) {
+        return response;
+      }
+      deadline.pause();
+    }
+  }
+
   private JsonNode call(String method, String path, Object body) {
-    Response response = send(method, path, body);
+    Response response = sendRetrying(method, path, body);
     if (!response.ok()) {
       throw new ConnectRestException(method + " " + path, response);
     }
@@ -128,25 +146,9 @@ public final class ConnectRestClient {
     return names;
   }
 
-  /**
-   * POST /connectors. Retries the 409 a worker answers while it rebalances or catches up with a
-   * config change, which happens right after another connector was created or deleted; a 409 for a
-   * name that exists fails at once.
-   */
+  /** POST /connectors; fails if the name exists. */
   public JsonNode create(ConnectorDefinition connector) {
-    Deadline deadline = Deadline.in(Duration.ofSeconds(60));
-    while (true) {
-      Response response = send("POST", "connectors", connector.toRequestBody());
-      if (response.ok()) {
-        return response.json();
-      }
-      if (response.status() != 409
-          || response.body().contains("already exists")
-          || deadline.expired()) {
-        throw new ConnectRestException("POST /connectors " + connector.name(), response);
-      }
-      deadline.pause();
-    }
+    return call("POST", "connectors", connector.toRequestBody());
   }
 
   /** PUT /connectors/NAME/config: creates or updates. */
@@ -163,7 +165,7 @@ public final class ConnectRestClient {
 
   /** DELETE /connectors/NAME; false if there was no such connector. */
   public boolean delete(String name) {
-    Response response = send("DELETE", "connectors/" + encode(name), null);
+    Response response = sendRetrying("DELETE", "connectors/" + encode(name), null);
     if (response.status() == 404) {
       return false;
     }
