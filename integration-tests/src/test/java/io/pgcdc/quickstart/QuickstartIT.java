@@ -17,12 +17,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The quickstart as README.md runs it, in its own JVM with its own PostgreSQL, broker and worker:
  * it streams demo changes into Kafka and the sink's table, and a SIGTERM (what Ctrl-C amounts to)
  * stops everything it started.
  */
+// public.demo_orders is the shipped table name: these two never run at the same time, in case
+// they share a server (PGCDC_TEST_PG_URL).
+@ResourceLock("pgcdc.demo_orders")
 class QuickstartIT {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);

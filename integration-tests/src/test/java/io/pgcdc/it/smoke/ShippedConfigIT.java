@@ -18,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * config/pgcdc-source.json and config/pgcdc-sink.json as shipped, only the connection and the
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * public.demo_orders_copy; deleting the source drops its slot.
  */
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
+// public.demo_orders is the shipped table name: these two never run at the same time, in case
+// they share a server (PGCDC_TEST_PG_URL).
+@ResourceLock("pgcdc.demo_orders")
 class ShippedConfigIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
