@@ -1,0 +1,384 @@
+package io.pgcdc.it.cleanup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectRestClient;
+import io.pgcdc.it.kafka.ConnectorDefinition;
+import io.pgcdc.it.kafka.Deadline;
+import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.kafka.LogFiles;
+import io.pgcdc.it.kafka.OwnConnectCluster;
+import io.pgcdc.it.pg.PostgresExtension;
+import io.pgcdc.it.pg.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.PGReplicationStream;
+
+/**
+ * The plugin's REST extension (enabled in config/connect-distributed.properties) drops a source's
+ * slot and publication when the connector is deleted or its offsets are reset, and only then:
+ * pause, resume, restarts, a rebalance and a worker restart keep them. Its own cluster: one test
+ * restarts the worker.
+ */
+@ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
+@OwnConnectCluster
+class CleanupOnDeleteIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void deletingTheConnectorDropsItsSlotAndPublication(PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("cleanup_delete");
+    createTable(pg, name);
+    cluster.rest().create(source(pg, name));
+    cluster.rest().awaitRunning(name, TIMEOUT);
+    awaitSlotActive(pg, slot(name));
+    assertThat(publicationExists(pg, slot(name))).isTrue();
+
+    assertThat(cluster.rest().delete(name)).isTrue();
+
+    // The extension drops both before the DELETE answers.
+    assertThat(slotExists(pg, slot(name))).as("slot after DELETE").isFalse();
+    assertThat(publicationExists(pg, slot(name))).as("publication after DELETE").isFalse();
+    assertThat(cluster.rest().connectors()).doesNotContain(name);
+    pg.execute("DROP TABLE " + name);
+  }
+
+  @Test
+  void resettingTheOffsetsOfTheStoppedConnectorDropsThemAndResumingStartsOver(
+      PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("cleanup_reset");
+    createTable(pg, name);
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(source(pg, name));
+      rest.awaitRunning(name, TIMEOUT);
+      List<JsonNode> first = records(cluster, name, 1);
+      assertThat(first.get(0).path("op").asText()).isEqualTo("r");
+
+      ok(rest.send("PUT", "connectors/" + name + "/stop", null));
+      awaitState(rest, name, "STOPPED");
+      awaitSlotInactive(pg, slot(name));
+      assertThat(slotExists(pg, slot(name))).as("slot of the stopped connector").isTrue();
+
+      resetOffsets(rest, name);
+
+      assertThat(slotExists(pg, slot(name))).as("slot after the reset").isFalse();
+      assertThat(publicationExists(pg, slot(name))).as("publication after the reset").isFalse();
+
+      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+      rest.awaitRunning(name, TIMEOUT);
+      List<JsonNode> again = records(cluster, name, 2);
+      assertThat(again.get(1).path("op").asText()).as("a new snapshot").isEqualTo("r");
+      assertThat(again.get(1).path("after").path("id").asInt()).isEqualTo(1);
+      awaitSlotActive(pg, slot(name));
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + name);
+    }
+    assertThat(slotExists(pg, slot(name))).isFalse();
+  }
+
+  @Test
+  void pauseResumeRestartsAndARebalanceKeepThemAndStreamingGoesOn(
+      PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("cleanup_keep");
+    String other = pg.uniqueName("cleanup_other");
+    createTable(pg, name);
+    createTable(pg, other);
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(source(pg, name));
+      rest.awaitRunning(name, TIMEOUT);
+      records(cluster, name, 1);
+
+      ok(rest.send("PUT", "connectors/" + name + "/pause", null));
+      awaitState(rest, name, "PAUSED");
+      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+      rest.awaitRunning(name, TIMEOUT);
+      rest.restart(name);
+      rest.awaitRunning(name, TIMEOUT);
+      ok(rest.send("POST", "connectors/" + name + "/tasks/0/restart", null));
+      rest.awaitRunning(name, TIMEOUT);
+      // Another connector comes and goes: two rebalances, and its delete drops only its own slot.
+      rest.create(source(pg, other));
+      rest.awaitRunning(other, TIMEOUT);
+      awaitSlotActive(pg, slot(other));
+      rest.delete(other);
+      assertThat(slotExists(pg, slot(other))).as("the other connector's slot").isFalse();
+
+      assertThat(slotExists(pg, slot(name))).isTrue();
+      assertThat(publicationExists(pg, slot(name))).isTrue();
+      pg.execute("INSERT INTO " + name + " VALUES (2, 'after pause, restarts and a rebalance')");
+      List<JsonNode> changes = records(cluster, name, 2);
+      assertThat(changes.get(1).path("op").asText()).isEqualTo("c");
+      assertThat(changes.get(1).path("after").path("id").asInt()).isEqualTo(2);
+    } finally {
+      rest.delete(other);
+      rest.delete(name);
+      pg.execute("DROP TABLE " + name, "DROP TABLE " + other);
+    }
+    assertThat(slotExists(pg, slot(name))).isFalse();
+  }
+
+  @Test
+  void aWorkerRestartKeepsThemAndTheRestartedWorkerStillCleansUp(
+      PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("cleanup_worker");
+    createTable(pg, name);
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(source(pg, name));
+      rest.awaitRunning(name, TIMEOUT);
+      records(cluster, name, 1);
+
+      cluster.worker().close(); // a graceful stop: tasks stop, the REST extension closes
+      awaitSlotInactive(pg, slot(name));
+      cluster.worker().restart(Duration.ofMinutes(2));
+      rest.awaitRunning(name, TIMEOUT);
+
+      assertThat(slotExists(pg, slot(name))).isTrue();
+      assertThat(publicationExists(pg, slot(name))).isTrue();
+      pg.execute("INSERT INTO " + name + " VALUES (2, 'after the worker restart')");
+      List<JsonNode> changes = records(cluster, name, 2);
+      assertThat(changes.get(1).path("after").path("id").asInt()).isEqualTo(2);
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + name);
+    }
+    assertThat(slotExists(pg, slot(name))).as("slot deleted through the new worker").isFalse();
+    assertThat(publicationExists(pg, slot(name))).isFalse();
+  }
+
+  @Test
+  void cleanupOnDeleteFalseKeepsThem(PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("cleanup_off");
+    createTable(pg, name);
+    Path log = cluster.worker().process().logFile();
+    long logOffset = LogFiles.size(log);
+    try {
+      cluster.rest().create(source(pg, name).with("cleanup.on.delete", "false"));
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      awaitSlotActive(pg, slot(name));
+
+      cluster.rest().delete(name);
+
+      awaitSlotInactive(pg, slot(name));
+      assertThat(slotExists(pg, slot(name))).isTrue();
+      assertThat(publicationExists(pg, slot(name))).isTrue();
+      assertThat(logSince(log, logOffset))
+          .as("the worker log says why they are kept")
+          .contains(
+              "Connector "
+                  + name
+                  + " has cleanup.on.delete=false: its slot "
+                  + slot(name)
+                  + " and publication "
+                  + slot(name)
+                  + " are kept");
+    } finally {
+      pg.execute(
+          "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+              + " WHERE slot_name = '"
+              + slot(name)
+              + "'",
+          "DROP PUBLICATION IF EXISTS " + slot(name),
+          "DROP TABLE " + name);
+    }
+  }
+
+  @Test
+  void aSlotStillReadAtDeleteTimeIsTakenFromItsReaderAndDropped(
+      PostgresServer pg, ConnectCluster cluster) throws SQLException {
+    String name = pg.uniqueName("cleanup_active");
+    createTable(pg, name);
+    cluster.rest().create(source(pg, name));
+    cluster.rest().awaitRunning(name, TIMEOUT);
+    records(cluster, name, 1);
+    ok(cluster.rest().send("PUT", "connectors/" + name + "/stop", null));
+    awaitState(cluster.rest(), name, "STOPPED");
+    awaitSlotInactive(pg, slot(name));
+
+    // A reader that never lets go, as a task that does not stop in time would.
+    try (Connection reader = replicationConnection(pg);
+        PGReplicationStream stream =
+            reader
+                .unwrap(PGConnection.class)
+                .getReplicationAPI()
+                .replicationStream()
+                .logical()
+                .withSlotName(slot(name))
+                .withSlotOption("proto_version", 1)
+                .withSlotOption("publication_names", slot(name))
+                .start()) {
+      int readerPid = reader.unwrap(PGConnection.class).getBackendPID();
+      awaitSlotActive(pg, slot(name));
+      assertThat(stream.isClosed()).isFalse();
+
+      assertThat(cluster.rest().delete(name)).isTrue();
+
+      assertThat(slotExists(pg, slot(name))).as("slot after DELETE").isFalse();
+      assertThat(publicationExists(pg, slot(name))).as("publication after DELETE").isFalse();
+      Deadline.in(TIMEOUT)
+          .await(
+              "backend " + readerPid + " to be terminated",
+              () -> !backendExists(pg, readerPid),
+              () -> "it is still in pg_stat_activity");
+    } catch (SQLException e) {
+      // closing the terminated reader's connection may fail: it is gone already
+      if (!"08006".equals(e.getSQLState()) && !"57P01".equals(e.getSQLState())) {
+        throw e;
+      }
+    } finally {
+      pg.execute("DROP TABLE " + name);
+    }
+  }
+
+  // ---- helpers
+
+  private static ConnectorDefinition source(PostgresServer pg, String name) {
+    return ConnectorDefinition.fromConfigDir("pgcdc-source.json")
+        .withName(name)
+        .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
+        .with("table.include.list", "public." + name)
+        .with("topic.prefix", name);
+  }
+
+  private static void createTable(PostgresServer pg, String table) {
+    pg.execute(
+        "CREATE TABLE " + table + " (id int PRIMARY KEY, note text)",
+        "INSERT INTO " + table + " VALUES (1, 'before the connector')");
+  }
+
+  /** The default slot and publication name of a connector. */
+  private static String slot(String connector) {
+    return "pgcdc_" + connector;
+  }
+
+  private static void ok(ConnectRestClient.Response response) {
+    assertThat(response.ok()).as("answer %s: %s", response.status(), response.body()).isTrue();
+  }
+
+  private static void awaitState(ConnectRestClient rest, String name, String state) {
+    Deadline.in(TIMEOUT)
+        .await(
+            "connector " + name + " to be " + state,
+            () -> state.equals(rest.status(name).state()),
+            () -> rest.status(name).describe());
+  }
+
+  /** DELETE /connectors/NAME/offsets, retried while the worker has not seen the stop yet. */
+  private static void resetOffsets(ConnectRestClient rest, String name) {
+    Deadline deadline = Deadline.in(TIMEOUT);
+    while (true) {
+      ConnectRestClient.Response response =
+          rest.send("DELETE", "connectors/" + name + "/offsets", null);
+      if (response.ok()) {
+        assertThat(response.body()).contains("reset");
+        return;
+      }
+      if (deadline.expired()) {
+        throw new AssertionError("offsets reset answered " + response);
+      }
+      deadline.pause();
+    }
+  }
+
+  /** The first {@code count} change payloads of the connector's table topic. */
+  private static List<JsonNode> records(ConnectCluster cluster, String name, int count) {
+    List<ConsumerRecord<String, String>> records =
+        cluster.read(name + ".public." + name, count, TIMEOUT);
+    return records.stream().map(r -> parse(r.value()).path("payload")).toList();
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String logSince(Path log, long offset) {
+    try {
+      String text = Files.readString(log);
+      return offset <= text.length() ? text.substring((int) offset) : text;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Connection replicationConnection(PostgresServer pg) throws SQLException {
+    Properties props = new Properties();
+    PGProperty.USER.set(props, pg.user());
+    PGProperty.PASSWORD.set(props, pg.password());
+    PGProperty.REPLICATION.set(props, "database");
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+    return DriverManager.getConnection(pg.jdbcUrl(), props);
+  }
+
+  private static void awaitSlotActive(PostgresServer pg, String slot) {
+    Deadline.in(TIMEOUT)
+        .await(
+            "slot " + slot + " to be read",
+            () -> Boolean.TRUE.equals(slotActive(pg, slot)),
+            () -> "active: " + slotActive(pg, slot));
+  }
+
+  private static void awaitSlotInactive(PostgresServer pg, String slot) {
+    Deadline.in(TIMEOUT)
+        .await(
+            "slot " + slot + " to be let go",
+            () -> Boolean.FALSE.equals(slotActive(pg, slot)),
+            () -> "active: " + slotActive(pg, slot));
+  }
+
+  private static boolean slotExists(PostgresServer pg, String slot) {
+    return slotActive(pg, slot) != null;
+  }
+
+  /** Whether the slot is being read; null if there is no such slot. */
+  private static Boolean slotActive(PostgresServer pg, String slot) {
+    return queryBoolean(pg, "SELECT active FROM pg_replication_slots WHERE slot_name = ?", slot);
+  }
+
+  private static boolean publicationExists(PostgresServer pg, String publication) {
+    return queryBoolean(pg, "SELECT true FROM pg_publication WHERE pubname = ?", publication)
+        != null;
+  }
+
+  private static boolean backendExists(PostgresServer pg, int pid) {
+    return queryBoolean(pg, "SELECT true FROM pg_stat_activity WHERE pid = ?::int", pid) != null;
+  }
+
+  private static Boolean queryBoolean(PostgresServer pg, String sql, Object parameter) {
+    try (Connection c = pg.connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, parameter);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBoolean(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+}
