@@ -38,8 +38,10 @@ final class ReplicationCleaner {
   /**
    * Drops what {@code target} names, except what another connector still reads; never throws. What
    * cannot be dropped is logged as a warning with the SQL to run by hand.
+   *
+   * @return false if a warning was logged
    */
-  void clean(
+  boolean clean(
       CleanupRequest request, CleanupTarget target, boolean keepSlot, boolean keepPublication) {
     String why = "connector " + target.connector() + " was " + request.kind().done();
     if (target.connection() == null) {
@@ -51,16 +53,15 @@ final class ReplicationCleaner {
           target.slot(),
           target.publication(),
           target.manualSql());
-      return;
+      return false;
     }
     try (Connection c = target.connection().open()) {
       c.setAutoCommit(true);
-      if (!keepSlot) {
-        dropSlot(c, target, why);
-      }
+      boolean done = keepSlot || dropSlot(c, target, why);
       if (!keepPublication) {
         dropPublication(c, target, why);
       }
+      return done;
     } catch (SQLException | RuntimeException e) {
       log.warn(
           "{}, but its slot {} and publication {} on {} could not be dropped: {}. Run on that"
@@ -71,10 +72,12 @@ final class ReplicationCleaner {
           target.where(),
           e.getMessage(),
           target.manualSql());
+      return false;
     }
   }
 
-  private void dropSlot(Connection c, CleanupTarget target, String why) throws SQLException {
+  /** Drops the slot; false if it was left alone with a warning. */
+  private boolean dropSlot(Connection c, CleanupTarget target, String why) throws SQLException {
     long start = System.nanoTime();
     String database = c.getCatalog();
     int terminated = 0;
@@ -87,7 +90,7 @@ final class ReplicationCleaner {
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             log.info("{}; slot {} does not exist on {}", why, target.slot(), target.where());
-            return;
+            return true;
           }
           if (!database.equals(rs.getString(1)) || !"pgoutput".equals(rs.getString(2))) {
             log.warn(
@@ -98,13 +101,13 @@ final class ReplicationCleaner {
                 target.where(),
                 rs.getString(1),
                 rs.getString(2));
-            return;
+            return false;
           }
           int pid = rs.getInt(3);
           if (rs.wasNull()) {
             if (drop(c, target.slot())) {
               log.info("{}: dropped slot {} on {}", why, target.slot(), target.where());
-              return;
+              return true;
             }
           } else if (elapsed >= grace.toNanos() && pid != terminated) {
             terminate(c, pid, target);
