@@ -78,8 +78,11 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
   public static final String CLEANUP_ON_DELETE_CONFIG = "cleanup.on.delete";
   private static final String CLEANUP_ON_DELETE_DOC =
-      "Drop the slot and the publication when the connector is deleted. They are never dropped"
-          + " when the connector or its task stops, restarts or is paused.";
+      "Drop the slot and the publication when the connector is deleted or its offsets are reset"
+          + " (DELETE /connectors/NAME/offsets). Needs the worker setting"
+          + " rest.extension.classes=io.pgcdc.connector.rest.CleanupOnDeleteExtension (see"
+          + " docs/operations.md). They are never dropped when the connector or its task stops,"
+          + " restarts or is paused.";
   public static final boolean CLEANUP_ON_DELETE_DEFAULT = true;
 
   public static final String HEARTBEAT_INTERVAL_CONFIG = "heartbeat.interval.ms";
