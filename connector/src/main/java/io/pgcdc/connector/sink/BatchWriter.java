@@ -53,6 +53,9 @@ final class BatchWriter implements AutoCloseable {
   /** Tables whose recent batches updated existing rows: their keys are looked up before a COPY. */
   private final Set<TableId> tablesWithUpdates = new HashSet<>();
 
+  /** Per table, the column specs (by identity) known to name a column of the table. */
+  private final Map<TableId, Set<ColumnSpec>> presentSpecs = new HashMap<>();
+
   /** Per table, the column specs (by identity) whose declared type has been checked. */
   private final Map<TableId, Set<ColumnSpec>> checkedSpecs = new HashMap<>();
 
@@ -84,6 +87,7 @@ final class BatchWriter implements AutoCloseable {
     staging.clear();
     catalog.invalidateAll();
     checkedSpecs.clear();
+    presentSpecs.clear();
   }
 
   @Override
@@ -169,9 +173,19 @@ final class BatchWriter implements AutoCloseable {
       }
     }
     List<String> missing = new ArrayList<>();
+    Set<ColumnSpec> present =
+        presentSpecs.computeIfAbsent(id, t -> Collections.newSetFromMap(new IdentityHashMap<>()));
+    if (present.size() > 10_000) {
+      present.clear();
+    }
     for (RowChange change : changes) {
       for (ColumnSpec column : change.columns()) {
-        if (!table.columns().containsKey(column.name()) && !missing.contains(column.name())) {
+        if (present.contains(column)) {
+          continue;
+        }
+        if (table.columns().containsKey(column.name())) {
+          present.add(column);
+        } else if (!missing.contains(column.name())) {
           missing.add(column.name());
         }
       }
@@ -256,9 +270,13 @@ final class BatchWriter implements AutoCloseable {
                 "the column " + spec.name() + " of table " + table.id() + " is generated"));
         return null;
       }
+      PgText.Target target = PgText.Target.of(column.type());
+      if (i == 0 && change.keyCount() == 1 && target == PgText.Target.OTHER) {
+        texts[0] = change.key(); // the reader rendered the key already, the same way
+        continue;
+      }
       try {
-        texts[i] =
-            PgText.render(change.values()[i], spec.schema(), PgText.Target.of(column.type()));
+        texts[i] = PgText.render(change.values()[i], spec.schema(), target);
       } catch (RuntimeException e) {
         rejected.accept(
             change,
