@@ -89,6 +89,43 @@ class SnapshotConsistencyIT {
     }
   }
 
+  @Test
+  void snapshotInterruptedByRestartsCopiesTheRestAndLosesNothing(
+      PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("snaprs");
+    String table = name + "_t";
+    int rows = 20_000;
+    pg.execute(
+        "CREATE TABLE " + table + " (id int PRIMARY KEY, v int NOT NULL)",
+        "INSERT INTO " + table + " SELECT g, 0 FROM generate_series(1, " + rows + ") g");
+    String topic = name + ".public." + table;
+    try {
+      cluster
+          .rest()
+          .create(SourceFixture.source(pg, name, "public." + table).with("max.batch.size", "200"));
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      SourceFixture.readUntil(cluster, topic, l -> l.size() >= 1, TIMEOUT);
+      cluster.rest().restart(name);
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      pg.execute(
+          "UPDATE " + table + " SET v = 1 WHERE id = 1", "DELETE FROM " + table + " WHERE id = 2");
+
+      Map<Integer, Integer> expected = tableState(pg, table);
+      List<Change> changes =
+          SourceFixture.readUntil(cluster, topic, l -> rebuild(l).equals(expected), TIMEOUT);
+
+      assertThat(changes)
+          .filteredOn(c -> !c.tombstone() && "last".equals(c.source().path("snapshot").asText()))
+          .as("the snapshot completed once")
+          .hasSize(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
   /**
    * One key's records: a snapshot read or an insert first (never both), then updates that each
    * raise v by exactly one (a repeated or missing update breaks the chain), then maybe a delete.
