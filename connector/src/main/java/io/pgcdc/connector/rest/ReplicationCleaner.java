@@ -64,14 +64,14 @@ final class ReplicationCleaner {
       return done;
     } catch (SQLException | RuntimeException e) {
       log.warn(
-          "{}, but its slot {} and publication {} on {} could not be dropped: {}. Run on that"
-              + " database: {}",
+          "{}, but its slot {} and publication {} on {} could not be dropped. Run on that"
+              + " database: {} (cause: {})",
           why,
           target.slot(),
           target.publication(),
           target.where(),
-          e.getMessage(),
-          target.manualSql());
+          target.manualSql(),
+          e.getMessage());
       return false;
     }
   }
