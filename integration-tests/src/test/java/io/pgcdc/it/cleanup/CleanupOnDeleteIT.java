@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -252,6 +253,63 @@ class CleanupOnDeleteIT {
     }
   }
 
+  @Test
+  void aNewConnectorUnderTheSameNameStartsOverAfterAnOffsetsReset(
+      PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("cleanup_again");
+    createTable(pg, name);
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(source(pg, name));
+      rest.awaitRunning(name, TIMEOUT);
+      records(cluster, name, 1);
+      pg.execute("INSERT INTO " + name + " VALUES (2, 'streamed')");
+      records(cluster, name, 2);
+      Deadline.in(TIMEOUT)
+          .await(
+              "a streaming offset to be committed",
+              () -> {
+                JsonNode offsets = rest.send("GET", "connectors/" + name + "/offsets", null).json();
+                JsonNode offset = offsets.path("offsets").path(0).path("offset");
+                return offset.has("lsn") && !offset.has("snapshot");
+              },
+              () -> rest.send("GET", "connectors/" + name + "/offsets", null).body());
+      assertThat(rest.delete(name)).isTrue();
+      assertThat(slotExists(pg, slot(name))).isFalse();
+
+      // Connect kept the offsets: the new connector would stream from a slot that is gone.
+      rest.create(source(pg, name));
+      assertThat(rest.awaitFailed(name, TIMEOUT).traces())
+          .contains("Replication slot " + slot(name) + " does not exist")
+          .contains("reset its offsets");
+      assertThat(rest.delete(name)).isTrue();
+
+      // docs/operations.md: create it stopped, reset its offsets, resume it.
+      ok(
+          rest.send(
+              "POST",
+              "connectors",
+              Map.of(
+                  "name", name, "config", source(pg, name).config(), "initial_state", "STOPPED")));
+      awaitState(rest, name, "STOPPED");
+      resetOffsets(rest, name);
+      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+      rest.awaitRunning(name, TIMEOUT);
+
+      List<JsonNode> changes = records(cluster, name, 4);
+      assertThat(changes.subList(2, 4))
+          .as("a new snapshot of both rows")
+          .allSatisfy(change -> assertThat(change.path("op").asText()).isEqualTo("r"))
+          .extracting(change -> change.path("after").path("id").asInt())
+          .containsExactlyInAnyOrder(1, 2);
+      awaitSlotActive(pg, slot(name));
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + name);
+    }
+    assertThat(slotExists(pg, slot(name))).isFalse();
+  }
+
   // ---- helpers
 
   private static ConnectorDefinition source(PostgresServer pg, String name) {
@@ -277,12 +335,18 @@ class CleanupOnDeleteIT {
     assertThat(response.ok()).as("answer %s: %s", response.status(), response.body()).isTrue();
   }
 
+  /** Waits for the connector's state; a status the worker has not written yet (404) is none. */
   private static void awaitState(ConnectRestClient rest, String name, String state) {
+    String path = "connectors/" + name + "/status";
     Deadline.in(TIMEOUT)
         .await(
             "connector " + name + " to be " + state,
-            () -> state.equals(rest.status(name).state()),
-            () -> rest.status(name).describe());
+            () -> {
+              ConnectRestClient.Response status = rest.send("GET", path, null);
+              return status.ok()
+                  && state.equals(status.json().path("connector").path("state").asText());
+            },
+            () -> rest.send("GET", path, null).body());
   }
 
   /** DELETE /connectors/NAME/offsets, retried while the worker has not seen the stop yet. */
