@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -159,8 +158,6 @@ public class PostgresSinkConnector extends SinkConnector {
     } else {
       ConfigValue added = new ConfigValue(name);
       added.addErrorMessage(message);
-      List<ConfigValue> values = new ArrayList<>(result.configValues());
-      values.add(added);
       result.configValues().add(added);
     }
   }
