@@ -6,15 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectRestClient;
+import io.pgcdc.it.kafka.ConnectWorker;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
+import io.pgcdc.it.kafka.ItEnvironment;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.kafka.KafkaSettings;
 import io.pgcdc.it.kafka.LogFiles;
 import io.pgcdc.it.kafka.OwnConnectCluster;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +30,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -310,6 +316,48 @@ class CleanupOnDeleteIT {
     assertThat(slotExists(pg, slot(name))).isFalse();
   }
 
+  @Test
+  void withTwoWorkersTheWorkerThatTookTheDeleteCleansUpAndTheLeaderDoesNot(
+      PostgresServer pg, ConnectCluster cluster) {
+    Path secondDir = ItEnvironment.logDir().resolve("CleanupOnDeleteIT-second-worker");
+    ConnectWorker second =
+        ConnectWorker.start(
+            KafkaSettings.fromEnvironment(secondDir),
+            cluster.bootstrapServers(),
+            secondDir,
+            Duration.ofMinutes(2));
+    String name = pg.uniqueName("cleanup_two");
+    createTable(pg, name);
+    try {
+      second.rest().create(source(pg, name));
+      second.rest().awaitRunning(name, TIMEOUT);
+      awaitSlotActive(pg, slot(name));
+      ConnectWorker first = cluster.worker();
+      String leaderUrl = leaderUrl(second.process().logFile());
+      ConnectWorker follower = first.restUri().toString().equals(leaderUrl) ? second : first;
+      ConnectWorker leader = follower == first ? second : first;
+      long followerLog = LogFiles.size(follower.process().logFile());
+      long leaderLog = LogFiles.size(leader.process().logFile());
+
+      assertThat(follower.rest().delete(name)).isTrue();
+
+      assertThat(slotExists(pg, slot(name))).as("slot after DELETE").isFalse();
+      assertThat(publicationExists(pg, slot(name))).as("publication after DELETE").isFalse();
+      String cleanup = "connector " + name + " was deleted: dropped slot " + slot(name);
+      assertThat(logSince(leader.process().logFile(), leaderLog))
+          .as("the leader's log")
+          .contains("DELETE /connectors/" + name + "?forward=true")
+          .doesNotContain("connector " + name + " was deleted");
+      assertThat(logSince(follower.process().logFile(), followerLog))
+          .as("the log of the worker that took the DELETE")
+          .containsOnlyOnce(cleanup);
+    } finally {
+      cluster.rest().delete(name);
+      second.close();
+      pg.execute("DROP TABLE " + name);
+    }
+  }
+
   // ---- helpers
 
   private static ConnectorDefinition source(PostgresServer pg, String name) {
@@ -381,13 +429,26 @@ class CleanupOnDeleteIT {
     }
   }
 
+  /** A log file from a byte offset on (Kafka logs ASCII; ISO-8859-1 keeps offsets exact). */
   private static String logSince(Path log, long offset) {
     try {
-      String text = Files.readString(log);
-      return offset <= text.length() ? text.substring((int) offset) : text;
+      byte[] bytes = Files.readAllBytes(log);
+      int from = (int) Math.min(offset, bytes.length);
+      return new String(bytes, from, bytes.length - from, StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The leader's REST address in the last assignment a worker's log shows. */
+  private static String leaderUrl(Path log) {
+    Matcher m = Pattern.compile("leaderUrl='([^']+)'").matcher(logSince(log, 0));
+    String url = null;
+    while (m.find()) {
+      url = m.group(1);
+    }
+    assertThat(url).as("leaderUrl in %s", log).isNotNull();
+    return url;
   }
 
   private static Connection replicationConnection(PostgresServer pg) throws SQLException {
