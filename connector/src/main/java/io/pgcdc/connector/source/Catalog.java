@@ -39,16 +39,30 @@ final class Catalog {
     }
   }
 
-  /** The ordinary and partitioned tables (partitions excluded) the selectors match, sorted. */
   static List<TableId> resolveTables(Connection c, List<TableSelector> selectors)
       throws SQLException {
+    return resolveTables(c, selectors, serverVersion(c));
+  }
+
+  /**
+   * The tables the selectors match, sorted: ordinary and partitioned tables, partitions excluded
+   * (captured through their root); on PostgreSQL 12, which cannot publish a partitioned table, the
+   * partitions themselves instead of their roots.
+   */
+  static List<TableId> resolveTables(Connection c, List<TableSelector> selectors, int serverVersion)
+      throws SQLException {
+    String kinds =
+        serverVersion >= 130000
+            ? "c.relkind IN ('r', 'p') AND NOT c.relispartition"
+            : "c.relkind = 'r'";
     TreeSet<String> seen = new TreeSet<>();
     List<TableId> found = new ArrayList<>();
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
                 "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid ="
-                    + " c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
+                    + " c.relnamespace WHERE "
+                    + kinds
                     + " ORDER BY 1, 2")) {
       while (rs.next()) {
         TableId id = new TableId(rs.getString(1), rs.getString(2));
@@ -75,6 +89,19 @@ final class Catalog {
           return null;
         }
         return new TableInfo(table, rs.getLong(1), rs.getString(2).charAt(0), rs.getBoolean(3));
+      }
+    }
+  }
+
+  static boolean isPartitioned(Connection c, TableId table) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid ="
+                + " c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+      ps.setString(1, table.schema());
+      ps.setString(2, table.table());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
       }
     }
   }

@@ -67,10 +67,16 @@ final class SourceValidation {
     List<TableId> tables = Catalog.resolveTables(c, config.tableSelectors());
     for (TableSelector sel : config.tableSelectors()) {
       if (sel.table() != null && tables.stream().noneMatch(sel::matches)) {
+        TableId id = new TableId(sel.schema(), sel.table());
         error(
             result,
             PostgresSourceConfig.TABLE_INCLUDE_LIST_CONFIG,
-            "Table " + sel.schema() + "." + sel.table() + " does not exist");
+            Catalog.isPartitioned(c, id)
+                ? "Table "
+                    + id
+                    + " is partitioned, and PostgreSQL 12 cannot publish a partitioned table:"
+                    + " upgrade to PostgreSQL 13 or later, or list its partitions instead"
+                : "Table " + id + " does not exist (a partition is captured through its root)");
       }
     }
     Map<TableId, List<String>> keys = config.keyColumns();

@@ -56,7 +56,10 @@ final class StartPlan {
   static StartPlan make(PostgresSourceConfig config, Connection c, SourceOffset stored)
       throws SQLException {
     int serverVersion = Catalog.serverVersion(c);
-    List<TableId> tables = Catalog.resolveTables(c, config.tableSelectors());
+    List<TableId> tables = Catalog.resolveTables(c, config.tableSelectors(), serverVersion);
+    if (serverVersion < 130000) {
+      checkNoPartitionedTables(c, config);
+    }
     checkListedTablesExist(config, tables);
     if (config.snapshotMode() == PostgresSourceConfig.SnapshotMode.INITIAL_ONLY) {
       StartPlan plan = new StartPlan(config, serverVersion, tables, 0, false);
@@ -124,6 +127,26 @@ final class StartPlan {
                 + " listed in "
                 + PostgresSourceConfig.TABLE_INCLUDE_LIST_CONFIG
                 + " does not exist (or is a partition: list its partitioned root table)");
+      }
+    }
+  }
+
+  /** PostgreSQL 12 cannot publish a partitioned table (publish_via_partition_root is 13+). */
+  private static void checkNoPartitionedTables(Connection c, PostgresSourceConfig config)
+      throws SQLException {
+    for (TableSelector sel : config.tableSelectors()) {
+      if (sel.table() == null) {
+        continue;
+      }
+      TableId t = new TableId(sel.schema(), sel.table());
+      if (Catalog.isPartitioned(c, t)) {
+        throw new ConnectException(
+            "Table "
+                + t
+                + " is partitioned, and PostgreSQL 12 cannot publish a partitioned table: upgrade"
+                + " to PostgreSQL 13 or later, or list its partitions in "
+                + PostgresSourceConfig.TABLE_INCLUDE_LIST_CONFIG
+                + " instead");
       }
     }
   }

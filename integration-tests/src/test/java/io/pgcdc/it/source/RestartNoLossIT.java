@@ -44,7 +44,9 @@ class RestartNoLossIT {
     String role = name + "_role";
     pg.execute(
         "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD 'pw'",
-        "ALTER ROLE " + role + " SET logical_decoding_work_mem = '64kB'",
+        pg.majorVersion() >= 13
+            ? "ALTER ROLE " + role + " SET logical_decoding_work_mem = '64kB'"
+            : "SELECT 1",
         "GRANT CREATE ON DATABASE " + pg.database() + " TO " + role,
         "CREATE TABLE " + table + " (id int PRIMARY KEY, payload text NOT NULL)",
         "ALTER TABLE " + table + " OWNER TO " + role);
