@@ -43,10 +43,6 @@ final class SchemaCache implements AutoCloseable {
     return byRelation.get(relationId);
   }
 
-  boolean knows(int relationId) {
-    return byRelation.containsKey(relationId);
-  }
-
   /** Takes a Relation message: the columns the following changes of that table carry. */
   void relation(Relation r) throws SQLException {
     TableId id = new TableId(r.namespace(), r.name());
@@ -124,11 +120,6 @@ final class SchemaCache implements AutoCloseable {
       catalog.setAutoCommit(true);
     }
     return catalog;
-  }
-
-  /** Drops the side connection after an error, so that the next use reconnects. */
-  void reset() {
-    close();
   }
 
   @Override

@@ -40,10 +40,6 @@ final class TransactionSpool implements AutoCloseable {
     this.memoryBudget = memoryBudget;
   }
 
-  int topXid() {
-    return topXid;
-  }
-
   /** Appends the message between the buffer's position and limit. */
   void append(long lsn, ByteBuffer payload) {
     byte[] bytes = new byte[payload.remaining()];
