@@ -126,6 +126,42 @@ class SnapshotConsistencyIT {
     }
   }
 
+  @Test
+  void initialOnlyCopiesTheRowsAndNeitherCreatesASlotNorStreams(
+      PostgresServer pg, ConnectCluster cluster) throws SQLException {
+    String name = pg.uniqueName("only");
+    String table = name + "_t";
+    pg.execute(
+        "CREATE TABLE " + table + " (id int PRIMARY KEY, v int NOT NULL)",
+        "INSERT INTO " + table + " SELECT g, 0 FROM generate_series(1, 100) g");
+    String topic = name + ".public." + table;
+    try {
+      cluster
+          .rest()
+          .create(
+              SourceFixture.source(pg, name, "public." + table)
+                  .with("snapshot.mode", "initial_only"));
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      List<Change> snapshot =
+          SourceFixture.readUntil(cluster, topic, l -> l.size() >= 100, TIMEOUT);
+      assertThat(snapshot).allMatch(c -> c.op().equals("r"));
+      assertThat(rebuild(snapshot)).isEqualTo(tableState(pg, table));
+      try (Connection c = pg.connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pgcdc_"
+                      + name
+                      + "'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("slots").isZero();
+      }
+    } finally {
+      cluster.rest().delete(name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
   /**
    * One key's records: a snapshot read or an insert first (never both), then updates that each
    * raise v by exactly one (a repeated or missing update breaks the chain), then maybe a delete.
