@@ -57,11 +57,9 @@ final class ReplicationCleaner {
     }
     try (Connection c = target.connection().open()) {
       c.setAutoCommit(true);
-      boolean done = keepSlot || dropSlot(c, target, why);
-      if (!keepPublication) {
-        dropPublication(c, target, why);
-      }
-      return done;
+      boolean slotDone = keepSlot || dropSlot(c, target, why);
+      boolean publicationDone = keepPublication || dropPublication(c, target, why);
+      return slotDone && publicationDone;
     } catch (SQLException | RuntimeException e) {
       log.warn(
           "{}, but its slot {} and publication {} on {} could not be dropped. Run on that"
@@ -156,24 +154,41 @@ final class ReplicationCleaner {
     }
   }
 
-  private static void dropPublication(Connection c, CleanupTarget target, String why)
-      throws SQLException {
-    boolean exists;
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
-      ps.setString(1, target.publication());
-      try (ResultSet rs = ps.executeQuery()) {
-        exists = rs.next();
+  /**
+   * Drops the publication; false, with a warning, if that fails: e.g. when another role created it
+   * for the connector and owns it.
+   */
+  private static boolean dropPublication(Connection c, CleanupTarget target, String why) {
+    String sql = "DROP PUBLICATION IF EXISTS " + Identifiers.quote(target.publication());
+    try {
+      boolean exists;
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+        ps.setString(1, target.publication());
+        try (ResultSet rs = ps.executeQuery()) {
+          exists = rs.next();
+        }
       }
+      if (!exists) {
+        log.info(
+            "{}; publication {} does not exist on {}", why, target.publication(), target.where());
+        return true;
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+      log.info("{}: dropped publication {} on {}", why, target.publication(), target.where());
+      return true;
+    } catch (SQLException e) {
+      log.warn(
+          "{}, but its publication {} on {} could not be dropped. Run on that database, as its"
+              + " owner: {} (cause: {})",
+          why,
+          target.publication(),
+          target.where(),
+          sql,
+          e.getMessage());
+      return false;
     }
-    if (!exists) {
-      log.info(
-          "{}; publication {} does not exist on {}", why, target.publication(), target.where());
-      return;
-    }
-    try (Statement s = c.createStatement()) {
-      s.execute("DROP PUBLICATION IF EXISTS " + Identifiers.quote(target.publication()));
-    }
-    log.info("{}: dropped publication {} on {}", why, target.publication(), target.where());
   }
 }
