@@ -1,6 +1,7 @@
 package io.pgcdc.connector.sink;
 
 import io.pgcdc.connector.common.TableId;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -11,6 +12,9 @@ import java.util.function.Function;
  * ${value.FIELD}}.
  */
 final class TableNameTemplate {
+  /** NAMEDATALEN - 1: the longest identifier PostgreSQL keeps. */
+  static final int MAX_NAME_BYTES = 63;
+
   static final String DEFAULT_SCHEMA = "public";
 
   /** A piece of the template: literal text, or a placeholder name such as {@code key.id}. */
@@ -115,6 +119,22 @@ final class TableNameTemplate {
    * are folded to lower case).
    */
   static TableId toTableId(String name) {
+    TableId id = parseName(name);
+    for (String part : List.of(id.schema(), id.table())) {
+      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        // PostgreSQL would silently cut the name to 63 bytes: another table than the one named.
+        throw new IllegalArgumentException(
+            "the name '"
+                + part
+                + "' is longer than PostgreSQL's limit of "
+                + MAX_NAME_BYTES
+                + " bytes, which would cut it; shorten it (topic.regex and topic.replacement)");
+      }
+    }
+    return id;
+  }
+
+  private static TableId parseName(String name) {
     if (name.indexOf('"') >= 0) {
       return TableId.parse(name, DEFAULT_SCHEMA);
     }

@@ -65,4 +65,18 @@ class TableNameTemplateTest {
         .hasMessageContaining("3 dot-separated parts")
         .hasMessageContaining("topic.regex");
   }
+
+  @Test
+  void rejectsANameThatPostgresqlWouldCut() {
+    String sixtyThree = "t".repeat(63);
+    assertThat(TableNameTemplate.toTableId(sixtyThree).table()).isEqualTo(sixtyThree);
+    assertThatThrownBy(() -> TableNameTemplate.toTableId(sixtyThree + "_copy"))
+        .hasMessageContaining("'" + sixtyThree + "_copy' is longer than PostgreSQL's limit of 63")
+        .hasMessageContaining("topic.regex");
+    // 32 two-byte characters are 64 bytes
+    assertThatThrownBy(() -> TableNameTemplate.toTableId("s." + "\u00e9".repeat(32)))
+        .hasMessageContaining("63 bytes");
+    assertThatThrownBy(() -> TableNameTemplate.toTableId("\"" + "x".repeat(64) + "\".t"))
+        .hasMessageContaining("'" + "x".repeat(64) + "'");
+  }
 }
