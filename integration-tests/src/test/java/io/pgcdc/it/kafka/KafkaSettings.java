@@ -49,11 +49,26 @@ public record KafkaSettings(String classpath, Path pluginDir, Path workerPropert
         logDir);
   }
 
-  /** JVM options: small heaps for a 2-core test machine, log4j2 writing to the process output. */
+  /**
+   * The system property with heap and GC options that replace the test defaults for the Connect
+   * worker, e.g. {@code -Xms1G -Xmx1G -XX:+UseG1GC -XX:MaxGCPauseMillis=20} (what Kafka's scripts
+   * start Connect with) for a benchmark; read when a worker starts.
+   */
+  public static final String WORKER_JVM_OPTIONS_PROPERTY = "pgcdc.worker.jvm.options";
+
+  /**
+   * JVM options: small heaps and the serial GC for a 2-core test machine (or, for the worker, those
+   * of {@link #WORKER_JVM_OPTIONS_PROPERTY}), log4j2 writing to the process output.
+   */
   List<String> jvmOptions(String role) {
     List<String> options = new ArrayList<>();
-    options.add(role.equals("format") ? "-Xmx256m" : "-Xmx768m");
-    options.add("-XX:+UseSerialGC");
+    String worker = role.equals("worker") ? System.getProperty(WORKER_JVM_OPTIONS_PROPERTY) : null;
+    if (worker != null && !worker.isBlank()) {
+      options.addAll(Arrays.asList(worker.strip().split("\\s+")));
+    } else {
+      options.add(role.equals("format") ? "-Xmx256m" : "-Xmx768m");
+      options.add("-XX:+UseSerialGC");
+    }
     options.add("-XX:+ExitOnOutOfMemoryError");
     options.add("-Djava.awt.headless=true");
     options.add("-Dlog4j2.configurationFile=" + log4jConfig());
