@@ -60,17 +60,32 @@ class SourceBenchmarkIT {
           + " second', g % 2 = 0";
   private static final List<String> RESULTS = new ArrayList<>();
 
+  /** The producer settings, plus JSON without embedded schemas with -Dbenchmark.schemas=false. */
+  private static Map<String, String> settings() {
+    Map<String, String> settings = new java.util.HashMap<>(PRODUCER_SETTINGS);
+    if ("false".equals(System.getProperty("benchmark.schemas"))) {
+      settings.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+      settings.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+      settings.put("key.converter.schemas.enable", "false");
+      settings.put("value.converter.schemas.enable", "false");
+    }
+    return settings;
+  }
+
   /**
    * Producer settings for throughput (Connect's defaults send 16 KB batches with one request in
    * flight): large batches, a short linger, lz4. Recommended in docs/performance.md.
    */
-  private static final Map<String, String> PRODUCER =
+  private static final Map<String, String> PRODUCER_SETTINGS =
       Map.of(
           "producer.override.batch.size", System.getProperty("benchmark.batch.size", "1048576"),
           "producer.override.linger.ms", System.getProperty("benchmark.linger.ms", "20"),
           "producer.override.compression.type", System.getProperty("benchmark.compression", "lz4"),
           "producer.override.buffer.memory", "134217728",
           "producer.override.max.request.size", "4194304");
+
+  /** What the benchmark connectors get on top of the shipped config. */
+  private static final Map<String, String> PRODUCER = settings();
 
   @AfterAll
   static void printResults() {
