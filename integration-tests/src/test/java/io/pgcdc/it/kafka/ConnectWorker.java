@@ -64,6 +64,7 @@ public final class ConnectWorker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + settings.workerProperties(), e);
     }
+    settings.workerOverrides().forEach(properties::setProperty);
     properties.setProperty("bootstrap.servers", bootstrapServers);
     properties.setProperty("listeners", "http://127.0.0.1:" + port);
     properties.setProperty("rest.advertised.host.name", "127.0.0.1");

@@ -68,12 +68,24 @@ public final class KafkaConnectExtension
                 new ClusterResource(
                     owner == context.getRoot()
                         ? ConnectCluster.shared()
-                        : ConnectCluster.start(
-                            KafkaSettings.fromEnvironment(
-                                ItEnvironment.logDir()
-                                    .resolve(owner.getRequiredTestClass().getSimpleName())))),
+                        : ConnectCluster.start(ownSettings(owner.getRequiredTestClass()))),
             ClusterResource.class)
         .cluster();
+  }
+
+  /** Settings of a class's own cluster: logs in a folder of its own, its worker properties. */
+  private static KafkaSettings ownSettings(Class<?> testClass) {
+    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+    for (String property : testClass.getAnnotation(OwnConnectCluster.class).workerProperties()) {
+      int eq = property.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            testClass.getName() + ": worker property " + property + " is not name=value");
+      }
+      overrides.put(property.substring(0, eq), property.substring(eq + 1));
+    }
+    return KafkaSettings.fromEnvironment(ItEnvironment.logDir().resolve(testClass.getSimpleName()))
+        .withWorkerOverrides(overrides);
   }
 
   /**

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the broker and worker processes are started with: Kafka's classpath (never our modules), the
@@ -16,8 +17,32 @@ import java.util.List;
  * @param pluginDir the worker's {@code plugin.path}
  * @param workerProperties the shipped worker properties (config/connect-distributed.properties)
  * @param logDir where broker.log and worker.log go
+ * @param workerOverrides worker properties that replace those of {@code workerProperties}
  */
-public record KafkaSettings(String classpath, Path pluginDir, Path workerProperties, Path logDir) {
+public record KafkaSettings(
+    String classpath,
+    Path pluginDir,
+    Path workerProperties,
+    Path logDir,
+    Map<String, String> workerOverrides) {
+
+  public KafkaSettings {
+    workerOverrides = Map.copyOf(workerOverrides);
+  }
+
+  public KafkaSettings(String classpath, Path pluginDir, Path workerProperties, Path logDir) {
+    this(classpath, pluginDir, workerProperties, logDir, Map.of());
+  }
+
+  /**
+   * These settings with worker properties that replace the shipped ones, e.g. a shorter {@code
+   * session.timeout.ms} for a test that kills the worker often.
+   */
+  public KafkaSettings withWorkerOverrides(Map<String, String> overrides) {
+    Map<String, String> merged = new java.util.LinkedHashMap<>(workerOverrides);
+    merged.putAll(overrides);
+    return new KafkaSettings(classpath, pluginDir, workerProperties, logDir, merged);
+  }
 
   /** From the system properties that failsafe and the quickstart set; logs in {@code logDir}. */
   public static KafkaSettings fromEnvironment(Path logDir) {

@@ -13,4 +13,10 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
-public @interface OwnConnectCluster {}
+public @interface OwnConnectCluster {
+  /**
+   * Worker properties ({@code name=value}) that replace the shipped ones for this class's worker,
+   * e.g. {@code session.timeout.ms=6000} so that a restarted worker rejoins sooner after a kill.
+   */
+  String[] workerProperties() default {};
+}

