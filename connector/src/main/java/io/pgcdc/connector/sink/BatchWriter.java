@@ -128,8 +128,12 @@ final class BatchWriter implements AutoCloseable {
         continue;
       }
       checkTypes(table, tableChanges);
+      Shape shape = null;
       for (RowChange change : tableChanges) {
-        RowChange rendered = render(table, change, rejected);
+        if (shape == null || shape.columns != change.columns()) {
+          shape = new Shape(table, change.columns());
+        }
+        RowChange rendered = render(table, shape, change, rejected);
         if (rendered != null) {
           ready.add(rendered);
         }
@@ -178,7 +182,12 @@ final class BatchWriter implements AutoCloseable {
     if (present.size() > 10_000) {
       present.clear();
     }
+    List<ColumnSpec> lastShape = null;
     for (RowChange change : changes) {
+      if (change.columns() == lastShape) {
+        continue; // the reader shares one list between rows of one shape
+      }
+      lastShape = change.columns();
       for (ColumnSpec column : change.columns()) {
         if (present.contains(column)) {
           continue;
@@ -212,7 +221,12 @@ final class BatchWriter implements AutoCloseable {
     if (checked.size() > 10_000) {
       checked.clear(); // records that bring new schema objects all the time
     }
+    List<ColumnSpec> lastShape = null;
     for (RowChange change : changes) {
+      if (change.columns() == lastShape) {
+        continue;
+      }
+      lastShape = change.columns();
       for (ColumnSpec spec : change.columns()) {
         if (spec.pgType() == null || !checked.add(spec)) {
           continue;
@@ -242,16 +256,40 @@ final class BatchWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * A list of column specs resolved against the table once: each spec's column (null when the table
+   * has none) and what its type wants for lists. Rows of one shape share the list (by identity).
+   */
+  private static final class Shape {
+    final List<ColumnSpec> columns;
+    final Column[] resolved;
+    final PgText.Target[] targets;
+
+    Shape(Table table, List<ColumnSpec> columns) {
+      this.columns = columns;
+      resolved = new Column[columns.size()];
+      targets = new PgText.Target[columns.size()];
+      for (int i = 0; i < resolved.length; i++) {
+        resolved[i] = table.columns().get(columns.get(i).name());
+        targets[i] = resolved[i] == null ? null : PgText.Target.of(resolved[i].type());
+      }
+    }
+  }
+
   /** The change with its values as PostgreSQL text, or null when it was rejected. */
   private static RowChange render(
-      Table table, RowChange change, BiConsumer<RowChange, BadRecordException> rejected) {
+      Table table,
+      Shape shape,
+      RowChange change,
+      BiConsumer<RowChange, BadRecordException> rejected) {
     if (change.kind() == Kind.TRUNCATE) {
       return change;
     }
-    Object[] texts = new Object[change.values().length];
+    Object[] values = change.values();
+    Object[] texts = new Object[values.length];
     for (int i = 0; i < texts.length; i++) {
-      ColumnSpec spec = change.columns().get(i);
-      Column column = table.columns().get(spec.name());
+      ColumnSpec spec = shape.columns.get(i);
+      Column column = shape.resolved[i];
       if (column == null) {
         rejected.accept(
             change,
@@ -270,13 +308,13 @@ final class BatchWriter implements AutoCloseable {
                 "the column " + spec.name() + " of table " + table.id() + " is generated"));
         return null;
       }
-      PgText.Target target = PgText.Target.of(column.type());
+      PgText.Target target = shape.targets[i];
       if (i == 0 && change.keyCount() == 1 && target == PgText.Target.OTHER) {
         texts[0] = change.key(); // the reader rendered the key already, the same way
         continue;
       }
       try {
-        texts[i] = PgText.render(change.values()[i], spec.schema(), target);
+        texts[i] = PgText.render(values[i], spec.schema(), target);
       } catch (RuntimeException e) {
         rejected.accept(
             change,

@@ -63,7 +63,11 @@ final class ChangeReader {
   private final Map<String, TableId> tablesByTopic = new HashMap<>();
   private final Map<Schema, List<ColumnSpec>> specsBySchema = new IdentityHashMap<>();
   private final Map<String, ColumnSpec> specsByName = new HashMap<>();
+  private final MapShapes mapShapes = new MapShapes();
   private final Map<String, Long> skipped = new TreeMap<>();
+  private List<ColumnSpec> lastColumns;
+  private String lastTopic;
+  private TableId lastTable;
 
   ChangeReader(PostgresSinkConfig config) {
     this.template = TableNameTemplate.parse(config.tableNameFormat());
@@ -181,7 +185,7 @@ final class ChangeReader {
     keyColumns(record, row, columns, values);
     int keyCount = columns.size();
     Set<String> unchangedHere = unchanged;
-    List<ColumnSpec> rowColumns = row.columns(specsBySchema, specsByName);
+    List<ColumnSpec> rowColumns = row.columns(specsBySchema, specsByName, mapShapes);
     for (int i = 0; i < rowColumns.size(); i++) {
       ColumnSpec spec = rowColumns.get(i);
       if (isKeyColumn(columns, keyCount, spec.name()) || unchanged.contains(spec.name())) {
@@ -201,7 +205,34 @@ final class ChangeReader {
     TableId table = table(record, row, source);
     String key = keyCount == 0 ? null : keyText(columns, values, keyCount);
     return new RowChange(
-        record, table, Kind.UPSERT, key, columns, values.toArray(), keyCount, unchangedHere);
+        record,
+        table,
+        Kind.UPSERT,
+        key,
+        sharedColumns(columns),
+        values.toArray(),
+        keyCount,
+        unchangedHere);
+  }
+
+  /**
+   * The list of the previous upsert when it holds the same column specs, else {@code columns}:
+   * consecutive rows of one shape share one list, so that the writer checks and resolves a shape
+   * once (by identity) rather than once per row.
+   */
+  private List<ColumnSpec> sharedColumns(List<ColumnSpec> columns) {
+    List<ColumnSpec> last = lastColumns;
+    if (last != null && last.size() == columns.size()) {
+      boolean same = true;
+      for (int i = 0; i < columns.size() && same; i++) {
+        same = last.get(i) == columns.get(i);
+      }
+      if (same) {
+        return last;
+      }
+    }
+    lastColumns = List.copyOf(columns);
+    return lastColumns;
   }
 
   private static boolean isKeyColumn(List<ColumnSpec> columns, int keyCount, String name) {
@@ -248,7 +279,7 @@ final class ChangeReader {
             throw new BadRecordException(
                 "the row has no field '" + name + "' named in primary.key.fields");
           }
-          columns.add(row.columns(specsBySchema, specsByName).get(i));
+          columns.add(row.columns(specsBySchema, specsByName, mapShapes).get(i));
           values.add(requireKeyValue(name, row.value(i)));
         }
       }
@@ -261,7 +292,7 @@ final class ChangeReader {
         }
         if (key instanceof Struct || key instanceof Map<?, ?>) {
           Row keyRow = Row.of(key, "the record key");
-          List<ColumnSpec> keySpecs = keyRow.columns(specsBySchema, specsByName);
+          List<ColumnSpec> keySpecs = keyRow.columns(specsBySchema, specsByName, mapShapes);
           if (keyFields.isEmpty()) {
             for (int i = 0; i < keySpecs.size(); i++) {
               columns.add(keySpecs.get(i));
@@ -320,16 +351,21 @@ final class ChangeReader {
   }
 
   private TableId table(SinkRecord record, Row row, Row source) {
-    String topic = renamedTopic(record.topic());
-    if (template.dependsOnTopicOnly()) {
-      TableId cached = tablesByTopic.get(topic);
-      if (cached == null) {
-        cached = render(topic, record, row, source);
-        tablesByTopic.put(topic, cached);
-      }
-      return cached;
+    if (!template.dependsOnTopicOnly()) {
+      return render(renamedTopic(record.topic()), record, row, source);
     }
-    return render(topic, record, row, source);
+    if (record.topic() == lastTopic) {
+      return lastTable; // consecutive records of one partition share the topic string
+    }
+    String topic = renamedTopic(record.topic());
+    TableId cached = tablesByTopic.get(topic);
+    if (cached == null) {
+      cached = render(topic, record, row, source);
+      tablesByTopic.put(topic, cached);
+    }
+    lastTopic = record.topic();
+    lastTable = cached;
+    return cached;
   }
 
   private TableId render(String topic, SinkRecord record, Row row, Row source) {
@@ -434,6 +470,46 @@ final class ChangeReader {
             + " schemas, Avro, ...) or JSON objects (schemas.enable=false)");
   }
 
+  /**
+   * The column specs of the last few schemaless row shapes, found by the identity of the field name
+   * strings (JSON parsers hand out one canonical string per field name), so that a row of a known
+   * shape costs no lookups by name.
+   */
+  static final class MapShapes {
+    private final String[][] names = new String[4][];
+    private final List<?>[] specs = new List<?>[4];
+    private int next;
+
+    @SuppressWarnings("unchecked")
+    List<ColumnSpec> find(String[] fieldNames) {
+      for (int slot = 0; slot < names.length; slot++) {
+        String[] known = names[slot];
+        if (known != null && sameStrings(known, fieldNames)) {
+          return (List<ColumnSpec>) specs[slot];
+        }
+      }
+      return null;
+    }
+
+    void remember(String[] fieldNames, List<ColumnSpec> columnSpecs) {
+      names[next] = fieldNames;
+      specs[next] = columnSpecs;
+      next = (next + 1) % names.length;
+    }
+
+    private static boolean sameStrings(String[] a, String[] b) {
+      if (a.length != b.length) {
+        return false;
+      }
+      for (int i = 0; i < a.length; i++) {
+        if (a[i] != b[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   /** A struct or a schemaless map, read by field name or by position. */
   private record Row(Struct struct, Map<?, ?> map, String[] names, Object[] values) {
     static Row of(Object value, String what) {
@@ -498,6 +574,20 @@ final class ChangeReader {
         specs[i] = byName.computeIfAbsent(names[i], n -> new ColumnSpec(n, null, null));
       }
       return Arrays.asList(specs);
+    }
+
+    /** Like {@link #columns}, reusing the specs of an earlier map with the same name strings. */
+    List<ColumnSpec> columns(
+        Map<Schema, List<ColumnSpec>> bySchema, Map<String, ColumnSpec> byName, MapShapes shapes) {
+      if (struct != null) {
+        return columns(bySchema, byName);
+      }
+      List<ColumnSpec> specs = shapes.find(names);
+      if (specs == null) {
+        specs = List.copyOf(columns(bySchema, byName));
+        shapes.remember(names, specs);
+      }
+      return specs;
     }
 
     int indexOf(String name) {
