@@ -80,7 +80,7 @@ final class ReplicationSetup {
     }
   }
 
-  private static Set<String> publishedTables(Connection c, String publication) throws SQLException {
+  static Set<String> publishedTables(Connection c, String publication) throws SQLException {
     Set<String> names = new TreeSet<>();
     try (PreparedStatement ps =
         c.prepareStatement(
