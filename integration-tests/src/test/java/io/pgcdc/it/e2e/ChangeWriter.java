@@ -87,9 +87,14 @@ final class ChangeWriter implements AutoCloseable {
 
   /** Stops after the current transaction; throws what made the writer fail, if anything. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stop = true;
-    thread.join();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the change writer", e);
+    }
     CompletableFuture<Integer> pending = largeRequest.getAndSet(null);
     if (pending != null) {
       pending.cancel(false);
