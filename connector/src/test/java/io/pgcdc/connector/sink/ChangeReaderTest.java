@@ -82,6 +82,56 @@ class ChangeReaderTest {
   }
 
   @Test
+  void rowsOfOneShapeShareTheirColumnListAndOtherShapesGetTheirOwn() {
+    ChangeReader flat = new ChangeReader(config("table.name.format", "orders"));
+    String id = "id";
+    String name = "name";
+    String note = "note";
+
+    RowChange first = flat.read(flatRecord(Map.of(id, 1L), row(id, 1L, name, "a"), 0));
+    RowChange second = flat.read(flatRecord(Map.of(id, 2L), row(id, 2L, name, "b"), 1));
+    RowChange wider = flat.read(flatRecord(Map.of(id, 3L), row(id, 3L, note, "c"), 2));
+    RowChange third = flat.read(flatRecord(Map.of(id, 4L), row(id, 4L, name, "d"), 3));
+
+    assertThat(second.columns()).isSameAs(first.columns());
+    assertThat(wider.columns()).isNotSameAs(first.columns());
+    assertThat(wider.columnNames()).containsExactly("id", "note");
+    assertThat(wider.values()).containsExactly(3L, "c");
+    assertThat(third.columnNames()).containsExactly("id", "name");
+    assertThat(third.values()).containsExactly(4L, "d");
+    assertThat(third.table()).isEqualTo(first.table());
+  }
+
+  @Test
+  void aRowWithTheSameFieldNamesInOtherStringsReadsTheSame() {
+    ChangeReader flat = new ChangeReader(config("table.name.format", "orders"));
+
+    flat.read(flatRecord(Map.of("id", 1L), row("id", 1L, "name", "a"), 0));
+    RowChange c =
+        flat.read(
+            flatRecord(
+                Map.of(new String("id"), 2L),
+                row(new String("id"), 2L, new String("name"), "b"),
+                1));
+
+    assertThat(c.columnNames()).containsExactly("id", "name");
+    assertThat(c.values()).containsExactly(2L, "b");
+    assertThat(c.key()).isEqualTo("2");
+  }
+
+  private static Map<String, Object> row(String k1, Object v1, String k2, Object v2) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put(k1, v1);
+    row.put(k2, v2);
+    return row;
+  }
+
+  private static SinkRecord flatRecord(
+      Map<String, Object> key, Map<String, Object> value, long offset) {
+    return new SinkRecord("t", 0, null, key, null, value, offset);
+  }
+
+  @Test
   void readsASchemalessEnvelopeMap() {
     Map<String, Object> after = Map.of("id", 1L, "name", "x");
     Map<String, Object> value = new LinkedHashMap<>();

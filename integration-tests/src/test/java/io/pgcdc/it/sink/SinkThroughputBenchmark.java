@@ -6,6 +6,7 @@ import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.kafka.KafkaSettings;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
 import java.io.IOException;
@@ -69,6 +70,24 @@ class SinkThroughputBenchmark {
     }
   }
 
+  /**
+   * The worker JVM of a real deployment: what Kafka's {@code connect-distributed.sh} starts it with
+   * (its heap default, and kafka-run-class.sh's G1 settings), not the test suite's small serial-GC
+   * heap. {@code -Dpgcdc.worker.jvm.options=...} on the command line replaces it; the figures print
+   * the options the worker ran with.
+   */
+  private static final String WORKER_JVM_OPTIONS =
+      "-Xms256M -Xmx2G -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35"
+          + " -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15";
+
+  static {
+    // Read when the worker starts, which is after this class is loaded (run the benchmark on its
+    // own: a worker that other tests started earlier keeps the test suite's options).
+    if (System.getProperty(KafkaSettings.WORKER_JVM_OPTIONS_PROPERTY) == null) {
+      System.setProperty(KafkaSettings.WORKER_JVM_OPTIONS_PROPERTY, WORKER_JVM_OPTIONS);
+    }
+  }
+
   private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
   private static final String POLL_RECORDS = System.getProperty("bench.poll.records", "10000");
@@ -122,7 +141,8 @@ class SinkThroughputBenchmark {
               + "  sink inserts (worker + backend)    %,10.0f  %6.1f (%.1f + %.1f)  %,10.0f  (%.0f%%"
               + " of COPY wall, %.0f%% per CPU-s)%n"
               + "  sink 30%% upd / 5%% del (same)       %,10.0f  %6.1f (%.1f + %.1f)  %,10.0f%n"
-              + "  settings: %s%n%n",
+              + "  settings: %s%n"
+              + "  worker JVM: %s%n%n",
           ROWS,
           pg.majorVersion(),
           Runtime.getRuntime().availableProcessors(),
@@ -144,7 +164,21 @@ class SinkThroughputBenchmark {
           updates.clientCpu(),
           updates.backendCpu(),
           updates.perCpuSecond(),
-          SETTINGS);
+          SETTINGS,
+          workerJvmOptions(cluster));
+    }
+  }
+
+  /** The heap and GC options the worker runs with, from its command line. */
+  private static String workerJvmOptions(ConnectCluster cluster) {
+    Path cmdline = Path.of("/proc/" + cluster.worker().process().pid() + "/cmdline");
+    try {
+      return java.util.Arrays.stream(Files.readString(cmdline).split("\0"))
+          .filter(a -> a.startsWith("-Xm") || a.startsWith("-XX:"))
+          .filter(a -> !a.contains("ExitOnOutOfMemoryError"))
+          .collect(java.util.stream.Collectors.joining(" "));
+    } catch (IOException e) {
+      return "(unknown: " + e + ")";
     }
   }
 
