@@ -2,7 +2,6 @@ package io.pgcdc.connector.source;
 
 import io.pgcdc.decoder.DecodeException;
 import io.pgcdc.decoder.types.PgTypes;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.errors.DataException;
@@ -51,11 +50,6 @@ enum ColumnKind {
   Schema schema(String pgType, boolean optional) {
     SchemaBuilder b = new SchemaBuilder(connectType).parameter(PG_TYPE_PARAMETER, pgType);
     return optional ? b.optional().build() : b.build();
-  }
-
-  /** Converts the text form, {@code len} UTF-8 bytes of {@code buf} from {@code off}. */
-  Object fromText(byte[] buf, int off, int len) {
-    return fromString(new String(buf, off, len, StandardCharsets.UTF_8));
   }
 
   /**

@@ -431,13 +431,12 @@ final class StreamReader implements AutoCloseable {
     BitSet omitted = RecordBuilder.Row.COMPLETE;
     for (int i = 0; i < n; i++) {
       TupleValue v = tuple.get(i);
-      TableSchema.Column column = t.columns.get(i);
       if (v instanceof TupleValue.Text text) {
         try {
-          values[i] = column.kind().fromString(text.text());
+          values[i] = t.columns.get(i).value(text.text());
         } catch (org.apache.kafka.connect.errors.DataException e) {
           throw new org.apache.kafka.connect.errors.DataException(
-              "Table " + t.table + " column " + column.name() + ": " + e.getMessage(), e);
+              "Table " + t.table + " " + e.getMessage(), e);
         }
       } else if (v instanceof TupleValue.UnchangedToast) {
         if (before != null && !before.omitted.get(i)) {
@@ -453,7 +452,7 @@ final class StreamReader implements AutoCloseable {
             "Table "
                 + t.table
                 + " column "
-                + column.name()
+                + t.columns.get(i).name()
                 + ": binary value, but binary mode is not requested");
       }
     }

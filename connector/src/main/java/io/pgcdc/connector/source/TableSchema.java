@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * One captured table's columns as a relation message or the catalog describes them, with the
@@ -16,7 +17,19 @@ import org.apache.kafka.connect.data.Struct;
  */
 final class TableSchema {
   /** One column: name, type OID, {@code format_type()} text and conversion. */
-  record Column(String name, int typeOid, String pgType, ColumnKind kind) {}
+  record Column(String name, int typeOid, String pgType, ColumnKind kind) {
+    /**
+     * Converts the column's text form, as pgoutput sends it and as a COPY text field reads once
+     * unescaped, with the type's codec: the one conversion of the snapshot and the stream.
+     */
+    Object value(String text) {
+      try {
+        return kind.fromString(text);
+      } catch (DataException e) {
+        throw new DataException("column " + name + ": " + e.getMessage(), e);
+      }
+    }
+  }
 
   final TableId table;
   final String topic;
@@ -69,6 +82,14 @@ final class TableSchema {
         });
   }
 
+  /** Positions of the envelope's fields, in the order {@link #envelope} adds them. */
+  static final int ENVELOPE_BEFORE = 0;
+
+  static final int ENVELOPE_AFTER = 1;
+  static final int ENVELOPE_SOURCE = 2;
+  static final int ENVELOPE_OP = 3;
+  static final int ENVELOPE_TS_MS = 4;
+
   /** The envelope schema whose before and after have these row schemas. */
   Schema envelope(Schema before, Schema after) {
     if (before == fullRowSchema && after == fullRowSchema && fullEnvelope != null) {
@@ -98,8 +119,9 @@ final class TableSchema {
       return null;
     }
     Struct key = new Struct(keySchema);
-    for (int i : keyColumns) {
-      key.put(columns.get(i).name(), values[i]);
+    List<org.apache.kafka.connect.data.Field> fields = keySchema.fields();
+    for (int k = 0; k < keyColumns.length; k++) {
+      key.put(fields.get(k), values[keyColumns[k]]);
     }
     return key;
   }

@@ -58,4 +58,11 @@ class CopyTextTest {
     assertThatThrownBy(() -> parse("1\ta\t\\N\tt\textra\n"))
         .hasMessageContaining("more fields than the 4 columns");
   }
+
+  @Test
+  void namesTheColumnOfAValueItCannotConvert() {
+    assertThatThrownBy(() -> parse("x\ta\t\\N\tt\n"))
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith("column id: ");
+  }
 }

@@ -1,9 +1,8 @@
 package io.pgcdc.decoder.types;
 
 import io.pgcdc.decoder.DecodeException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -32,69 +31,111 @@ public final class CopyText {
    * @throws DecodeException when a backslash ends the row
    */
   public static List<String> parseRow(byte[] row) {
+    int tabs = 0;
+    for (byte b : row) {
+      if (b == '\t') {
+        tabs++;
+      }
+    }
+    String[] fields = new String[tabs + 1];
+    int n = parseRow(row, fields);
+    return Collections.unmodifiableList(Arrays.asList(fields).subList(0, n));
+  }
+
+  /**
+   * Splits one row like {@link #parseRow(byte[])} into {@code fields}, without allocating more than
+   * the strings: the reading path of a snapshot, which knows how many columns a row has. A field
+   * without escapes becomes a string straight from {@code row}.
+   *
+   * @return the number of fields in the row; only the first {@code fields.length} are stored, so a
+   *     caller compares the count with the columns it expects
+   * @throws DecodeException when a backslash ends the row
+   */
+  public static int parseRow(byte[] row, String[] fields) {
     int end = row.length;
     if (end > 0 && row[end - 1] == '\n') {
       end--;
     }
-    List<String> fields = new ArrayList<>();
-    ByteArrayOutputStream field = new ByteArrayOutputStream();
-    boolean isNull = false;
-    int fieldStart = 0;
-    for (int i = 0; i <= end; i++) {
-      if (i == end || row[i] == '\t') {
-        fields.add(isNull ? null : field.toString(StandardCharsets.UTF_8));
-        field.reset();
-        isNull = false;
-        fieldStart = i + 1;
-        continue;
-      }
-      byte c = row[i];
-      if (c != '\\') {
-        field.write(c);
-        continue;
-      }
-      if (++i >= end) {
-        throw new DecodeException(
-            "COPY row: expected a character after '\\', got end of row at offset " + (i - 1));
-      }
-      byte e = row[i];
-      switch (e) {
-        case 'N' -> {
-          if (i - 1 == fieldStart && (i + 1 == end || row[i + 1] == '\t')) {
-            isNull = true;
-          } else {
-            field.write('N');
+    int count = 0;
+    int pos = 0;
+    byte[] scratch = null;
+    while (true) {
+      int fieldEnd = pos;
+      boolean escaped = false;
+      while (fieldEnd < end && row[fieldEnd] != '\t') {
+        if (row[fieldEnd] == '\\') {
+          escaped = true;
+          if (++fieldEnd >= end) {
+            throw new DecodeException(
+                "COPY row: expected a character after '\\', got end of row at offset "
+                    + (fieldEnd - 1));
           }
         }
-        case 'b' -> field.write('\b');
-        case 'f' -> field.write('\f');
-        case 'n' -> field.write('\n');
-        case 'r' -> field.write('\r');
-        case 't' -> field.write('\t');
-        case 'v' -> field.write(0x0b);
+        fieldEnd++;
+      }
+      if (count < fields.length) {
+        String value;
+        if (!escaped) {
+          value = new String(row, pos, fieldEnd - pos, StandardCharsets.UTF_8);
+        } else if (fieldEnd - pos == 2 && row[pos + 1] == 'N') {
+          value = null;
+        } else {
+          if (scratch == null || scratch.length < fieldEnd - pos) {
+            scratch = new byte[Math.max(64, fieldEnd - pos)];
+          }
+          int n = unescape(row, pos, fieldEnd, scratch);
+          value = new String(scratch, 0, n, StandardCharsets.UTF_8);
+        }
+        fields[count] = value;
+      }
+      count++;
+      if (fieldEnd >= end) {
+        return count;
+      }
+      pos = fieldEnd + 1;
+    }
+  }
+
+  /** Undoes the escapes of {@code row[from, to)} into {@code out}; returns the length. */
+  private static int unescape(byte[] row, int from, int to, byte[] out) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      byte c = row[i];
+      if (c != '\\') {
+        out[n++] = c;
+        continue;
+      }
+      byte e = row[++i];
+      switch (e) {
+        case 'b' -> out[n++] = '\b';
+        case 'f' -> out[n++] = '\f';
+        case 'n' -> out[n++] = '\n';
+        case 'r' -> out[n++] = '\r';
+        case 't' -> out[n++] = '\t';
+        case 'v' -> out[n++] = 0x0b;
         case 'x' -> {
           int v = 0;
-          int n = 0;
-          while (n < 2 && i + 1 < end && Character.digit(row[i + 1], 16) >= 0) {
+          int digits = 0;
+          while (digits < 2 && i + 1 < to && Character.digit(row[i + 1], 16) >= 0) {
             v = v * 16 + Character.digit(row[++i], 16);
-            n++;
+            digits++;
           }
-          field.write(n == 0 ? 'x' : v);
+          out[n++] = digits == 0 ? (byte) 'x' : (byte) v;
         }
         default -> {
           if (e >= '0' && e <= '7') {
             int v = e - '0';
-            for (int n = 1; n < 3 && i + 1 < end && row[i + 1] >= '0' && row[i + 1] <= '7'; n++) {
+            for (int d = 1; d < 3 && i + 1 < to && row[i + 1] >= '0' && row[i + 1] <= '7'; d++) {
               v = v * 8 + (row[++i] - '0');
             }
-            field.write(v);
+            out[n++] = (byte) v;
           } else {
-            field.write(e);
+            out[n++] = e;
           }
         }
       }
     }
-    return Collections.unmodifiableList(fields);
+    return n;
   }
 
   /** Appends one value's text form with COPY's escapes; null appends {@code \N}. */

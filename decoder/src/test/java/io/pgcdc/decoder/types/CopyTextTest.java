@@ -46,4 +46,19 @@ class CopyTextTest {
     }
     assertThat(CopyText.parseRow(bytes(row.toString()))).isEqualTo(Arrays.asList(values));
   }
+
+  @Test
+  void fillsAnArrayAndCountsTheFieldsOfTheRow() {
+    String[] fields = new String[4];
+    assertThat(CopyText.parseRow(bytes("7\ta\\tb\t\\N\tgrüße\n"), fields)).isEqualTo(4);
+    assertThat(fields).containsExactly("7", "a\tb", null, "grüße");
+    String[] two = new String[2];
+    assertThat(CopyText.parseRow(bytes("1\t2\t3"), two)).isEqualTo(3);
+    assertThat(two).containsExactly("1", "2");
+    assertThat(CopyText.parseRow(bytes("\\\\N\t\\x\n"), two)).isEqualTo(2);
+    assertThat(two).containsExactly("\\N", "x");
+    assertThatThrownBy(() -> CopyText.parseRow(bytes("1\tab\\"), two))
+        .isInstanceOf(DecodeException.class)
+        .hasMessage("COPY row: expected a character after '\\', got end of row at offset 4");
+  }
 }
