@@ -3,6 +3,7 @@ package io.pgcdc.connector.source;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -36,6 +37,19 @@ final class RecordBuilder {
           .field(Envelope.SOURCE, Envelope.SOURCE_SCHEMA)
           .field(Envelope.MESSAGE, MESSAGE_BLOCK_SCHEMA)
           .build();
+
+  private static final Field SOURCE_VERSION = sourceField(Envelope.VERSION);
+  private static final Field SOURCE_CONNECTOR = sourceField(Envelope.CONNECTOR);
+  private static final Field SOURCE_NAME = sourceField(Envelope.NAME);
+  private static final Field SOURCE_TS_MS = sourceField(Envelope.TS_MS);
+  private static final Field SOURCE_SNAPSHOT = sourceField(Envelope.SNAPSHOT);
+  private static final Field SOURCE_DB = sourceField(Envelope.DB);
+  private static final Field SOURCE_SCHEMA = sourceField(Envelope.SCHEMA);
+  private static final Field SOURCE_TABLE = sourceField(Envelope.TABLE);
+  private static final Field SOURCE_TX_ID = sourceField(Envelope.TX_ID);
+  private static final Field SOURCE_LSN = sourceField(Envelope.LSN);
+  private static final Field SOURCE_COMMIT_LSN = sourceField(Envelope.COMMIT_LSN);
+  private static final Field SOURCE_UNCHANGED_TOAST = sourceField(Envelope.UNCHANGED_TOAST);
 
   private final Map<String, ?> partition;
   private final String name;
@@ -74,17 +88,21 @@ final class RecordBuilder {
     Schema afterSchema = after == null ? t.fullRowSchema() : t.rowSchema(after.omitted);
     Schema envelopeSchema = t.envelope(beforeSchema, afterSchema);
     Struct value = new Struct(envelopeSchema);
+    List<Field> fields = envelopeSchema.fields();
     if (before != null) {
-      value.put(Envelope.BEFORE, t.row(beforeSchema, before.values, before.omitted));
+      value.put(
+          fields.get(TableSchema.ENVELOPE_BEFORE),
+          t.row(beforeSchema, before.values, before.omitted));
     }
     if (after != null) {
-      value.put(Envelope.AFTER, t.row(afterSchema, after.values, after.omitted));
+      value.put(
+          fields.get(TableSchema.ENVELOPE_AFTER), t.row(afterSchema, after.values, after.omitted));
     }
     value.put(
-        Envelope.SOURCE,
+        fields.get(TableSchema.ENVELOPE_SOURCE),
         source(tx, t, changeLsn, after == null ? null : after.unchangedToast(t), offset));
-    value.put(Envelope.OP, op);
-    value.put(Envelope.TS_MS, now);
+    value.put(fields.get(TableSchema.ENVELOPE_OP), op);
+    value.put(fields.get(TableSchema.ENVELOPE_TS_MS), now);
     Row keyRow = after != null ? after : before;
     Struct key = t.key(keyRow.values);
     Map<String, Object> offsetMap = offset.toMap();
@@ -168,28 +186,33 @@ final class RecordBuilder {
 
   private Struct source(
       Tx tx, TableSchema t, long changeLsn, List<String> unchangedToast, SourceOffset offset) {
+    // Fields rather than names: a put by name looks the field up in a map, for every record.
     Struct s =
         new Struct(Envelope.SOURCE_SCHEMA)
-            .put(Envelope.VERSION, Version.VERSION)
-            .put(Envelope.CONNECTOR, "postgresql")
-            .put(Envelope.NAME, name)
-            .put(Envelope.TS_MS, tx.commitMillis())
-            .put(Envelope.SNAPSHOT, snapshotFlag(tx, offset))
-            .put(Envelope.DB, database);
+            .put(SOURCE_VERSION, Version.VERSION)
+            .put(SOURCE_CONNECTOR, "postgresql")
+            .put(SOURCE_NAME, name)
+            .put(SOURCE_TS_MS, tx.commitMillis())
+            .put(SOURCE_SNAPSHOT, snapshotFlag(tx, offset))
+            .put(SOURCE_DB, database);
     if (t != null) {
-      s.put(Envelope.SCHEMA, t.table.schema()).put(Envelope.TABLE, t.table.table());
+      s.put(SOURCE_SCHEMA, t.table.schema()).put(SOURCE_TABLE, t.table.table());
     }
     if (!tx.snapshot()) {
-      s.put(Envelope.TX_ID, tx.xid() < 0 ? null : tx.xid())
-          .put(Envelope.LSN, changeLsn)
-          .put(Envelope.COMMIT_LSN, tx.commitLsn());
+      s.put(SOURCE_TX_ID, tx.xid() < 0 ? null : tx.xid())
+          .put(SOURCE_LSN, changeLsn)
+          .put(SOURCE_COMMIT_LSN, tx.commitLsn());
     } else {
-      s.put(Envelope.LSN, tx.commitLsn());
+      s.put(SOURCE_LSN, tx.commitLsn());
     }
     if (unchangedToast != null) {
-      s.put(Envelope.UNCHANGED_TOAST, unchangedToast);
+      s.put(SOURCE_UNCHANGED_TOAST, unchangedToast);
     }
     return s;
+  }
+
+  private static Field sourceField(String name) {
+    return Envelope.SOURCE_SCHEMA.field(name);
   }
 
   private static String snapshotFlag(Tx tx, SourceOffset offset) {
