@@ -11,6 +11,11 @@ import org.apache.kafka.connect.source.SourceRecord;
  * (they go to different partitions); the confirmable LSN only moves with the contiguous
  * acknowledged prefix, and never backwards. Called by the task thread (emit, end of transaction)
  * and by the producer's callback thread (acknowledge).
+ *
+ * <p>Gated on commits (the task's tracker): what is confirmable moves to the server only once
+ * Connect has committed, see {@link #committed()}. Kafka acknowledges records when the broker has
+ * them; with exactly-once support, that is inside a producer transaction that a crash still aborts,
+ * and only the commit of that transaction (records and offsets together) makes them final.
  */
 final class OffsetTracker {
   /** One emitted record, or the end of a transaction ({@code confirmLsn} set, no record). */
@@ -27,12 +32,36 @@ final class OffsetTracker {
   private final ArrayDeque<Entry> pending = new ArrayDeque<>();
   private final Map<SourceRecord, Entry> byRecord = new IdentityHashMap<>();
   private long confirmable;
+  private final boolean gated;
+  private long committed;
 
   /**
    * @param confirmed the LSN the server has confirmed already (the slot's confirmed_flush_lsn)
    */
   OffsetTracker(long confirmed) {
+    this(confirmed, false);
+  }
+
+  /**
+   * @param confirmed the LSN the server has confirmed already (the slot's confirmed_flush_lsn)
+   * @param gated whether {@link #confirmable()} waits for {@link #committed()}
+   */
+  OffsetTracker(long confirmed, boolean gated) {
     this.confirmable = confirmed;
+    this.committed = confirmed;
+    this.gated = gated;
+  }
+
+  /**
+   * Connect committed the offsets (and, with exactly-once support, the transaction) of every record
+   * acknowledged so far: {@code SourceTask.commit()} runs after the offset flush or the transaction
+   * commit, on the thread that sends the records, so no record of a later transaction is
+   * acknowledged yet.
+   *
+   * @see org.apache.kafka.connect.source.SourceTask#commit()
+   */
+  synchronized void committed() {
+    committed = confirmable;
   }
 
   synchronized void emitted(SourceRecord record) {
@@ -73,7 +102,7 @@ final class OffsetTracker {
   }
 
   synchronized long confirmable() {
-    return confirmable;
+    return gated ? committed : confirmable;
   }
 
   synchronized int unacknowledged() {

@@ -39,6 +39,15 @@ public final class PostgresSourceConfig extends AbstractConfig {
           + " streaming (the task idles).";
   public static final String SNAPSHOT_MODE_DEFAULT = "initial";
 
+  public static final String SNAPSHOT_MAX_THREADS_CONFIG = "snapshot.max.threads";
+  private static final String SNAPSHOT_MAX_THREADS_DOC =
+      "Connections that copy a table at the same time, each a range of its rows (by ctid, on"
+          + " PostgreSQL 14 and later; earlier versions copy a table with one), all reading the"
+          + " same snapshot. Each is one more connection and backend process while the snapshot"
+          + " runs. Finished ranges are stored in the offsets: a snapshot interrupted by a crash"
+          + " copies only the unfinished ones again.";
+  public static final int SNAPSHOT_MAX_THREADS_DEFAULT = 2;
+
   public static final String SLOT_NAME_CONFIG = "slot.name";
   private static final String SLOT_NAME_DOC =
       "Logical replication slot to create and read. Default: pgcdc_ followed by the connector"
@@ -91,6 +100,13 @@ public final class PostgresSourceConfig extends AbstractConfig {
           + " are idle while the database writes other WAL, the slot is advanced to the server's"
           + " WAL position at this interval, so that the server can recycle WAL.";
   public static final long HEARTBEAT_INTERVAL_DEFAULT = 10_000L;
+
+  public static final String SLOT_RETAINED_WAL_WARN_CONFIG = "slot.retained.wal.warn.bytes";
+  private static final String SLOT_RETAINED_WAL_WARN_DOC =
+      "The task logs a warning when its slot keeps more WAL than this on the server's disk"
+          + " (pg_current_wal_lsn() - restart_lsn, sampled every heartbeat.interval.ms, also the"
+          + " RetainedWalBytes metric). 0 turns the warning off.";
+  public static final long SLOT_RETAINED_WAL_WARN_DEFAULT = 1L << 30;
 
   public static final String MAX_BATCH_SIZE_CONFIG = "max.batch.size";
   private static final String MAX_BATCH_SIZE_DOC = "Most records one poll() returns.";
@@ -177,6 +193,17 @@ public final class PostgresSourceConfig extends AbstractConfig {
             ++order,
             Width.SHORT,
             "Snapshot mode")
+        .define(
+            SNAPSHOT_MAX_THREADS_CONFIG,
+            Type.INT,
+            SNAPSHOT_MAX_THREADS_DEFAULT,
+            ConfigDef.Range.between(1, 64),
+            Importance.MEDIUM,
+            SNAPSHOT_MAX_THREADS_DOC,
+            CAPTURE_GROUP,
+            ++order,
+            Width.SHORT,
+            "Snapshot threads")
         .define(
             TABLE_KEY_COLUMNS_CONFIG,
             Type.STRING,
@@ -286,6 +313,17 @@ public final class PostgresSourceConfig extends AbstractConfig {
             Width.SHORT,
             "Heartbeat interval (ms)")
         .define(
+            SLOT_RETAINED_WAL_WARN_CONFIG,
+            Type.LONG,
+            SLOT_RETAINED_WAL_WARN_DEFAULT,
+            ConfigDef.Range.atLeast(0),
+            Importance.LOW,
+            SLOT_RETAINED_WAL_WARN_DOC,
+            REPLICATION_GROUP,
+            ++order,
+            Width.SHORT,
+            "Retained WAL warning (bytes)")
+        .define(
             STREAMING_BUFFER_CONFIG,
             Type.LONG,
             STREAMING_BUFFER_DEFAULT,
@@ -380,6 +418,10 @@ public final class PostgresSourceConfig extends AbstractConfig {
     return SnapshotMode.parse(getString(SNAPSHOT_MODE_CONFIG));
   }
 
+  public int snapshotMaxThreads() {
+    return getInt(SNAPSHOT_MAX_THREADS_CONFIG);
+  }
+
   public String slotName() {
     String slot = getString(SLOT_NAME_CONFIG);
     return slot != null ? slot : sanitizedName("pgcdc_" + connectorName());
@@ -440,6 +482,11 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
   public Duration heartbeatInterval() {
     return Duration.ofMillis(getLong(HEARTBEAT_INTERVAL_CONFIG));
+  }
+
+  /** Retained WAL above which the task warns; 0: never. */
+  public long slotRetainedWalWarnBytes() {
+    return getLong(SLOT_RETAINED_WAL_WARN_CONFIG);
   }
 
   public Duration pollInterval() {

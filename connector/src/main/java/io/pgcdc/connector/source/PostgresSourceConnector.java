@@ -46,9 +46,17 @@ public class PostgresSourceConnector extends SourceConnector {
     // The slot and the publication stay: a stopped or restarted connector resumes from them.
   }
 
+  /**
+   * Supported: a record's offset (commit LSN and position in the transaction) names it exactly, a
+   * restarted task skips what its committed offset covers, and the slot is confirmed only after
+   * Connect has committed (see {@link OffsetTracker}). On a worker with {@code
+   * exactly.once.source.support=enabled}, Connect writes records and offsets in one transaction, so
+   * each streamed change is in Kafka once. A snapshot interrupted by a crash re-reads its
+   * unfinished part (docs/operations.md).
+   */
   @Override
   public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
-    return ExactlyOnceSupport.UNSUPPORTED;
+    return ExactlyOnceSupport.SUPPORTED;
   }
 
   /**

@@ -38,6 +38,7 @@ public class PostgresSourceTask extends SourceTask {
   private OffsetTracker tracker;
   private SnapshotReader snapshot;
   private StreamReader stream;
+  private SourceMetrics metrics;
   private int failures;
   private long retryAtNanos;
   private final PollStats stats = new PollStats();
@@ -51,6 +52,13 @@ public class PostgresSourceTask extends SourceTask {
   public void start(Map<String, String> props) {
     config = new PostgresSourceConfig(props);
     settings = config.connection("pgcdc-source-" + config.connectorName());
+    metrics =
+        new SourceMetrics(
+            config.connectorName(),
+            settings,
+            config.slotName(),
+            config.slotRetainedWalWarnBytes(),
+            config.heartbeatInterval());
   }
 
   /**
@@ -61,6 +69,7 @@ public class PostgresSourceTask extends SourceTask {
     try (Connection c = settings.open()) {
       plan = StartPlan.make(config, c, storedOffset());
     }
+    metrics.tables(plan.tables());
     String topicPrefix = config.topicPrefix();
     TopicNamer topics = new TopicNamer(config.topicTemplate(), topicPrefix, settings.database());
     schemas = new SchemaCache(settings, new HashSet<>(plan.tables()), config.keyColumns(), topics);
@@ -71,7 +80,7 @@ public class PostgresSourceTask extends SourceTask {
             settings.database(),
             topics.fill(config.messagesTopicTemplate(), null, null),
             config.tombstonesOnDelete());
-    tracker = new OffsetTracker(plan.slotConfirmed());
+    tracker = new OffsetTracker(plan.slotConfirmed(), true);
     log.info("Source task for {} starts: {}", plan.tables(), plan.describe());
   }
 
@@ -98,8 +107,10 @@ public class PostgresSourceTask extends SourceTask {
         }
         if (plan.snapshotPending()) {
           readSnapshot(batch);
+          metrics.snapshotPolled(batch);
         } else if (plan.streams()) {
           readStream(batch);
+          metrics.streamPolled(batch);
         } else {
           LockSupport.parkNanos(config.pollInterval().toNanos()); // initial_only: done
         }
@@ -112,11 +123,12 @@ public class PostgresSourceTask extends SourceTask {
     }
   }
 
-  private void readSnapshot(List<SourceRecord> batch) throws SQLException {
+  private void readSnapshot(List<SourceRecord> batch) throws SQLException, InterruptedException {
     if (snapshot == null) {
       snapshot = plan.openSnapshot(settings, schemas, records);
     }
-    if (!snapshot.poll(batch, config.maxBatchSize())) {
+    long deadline = System.nanoTime() + config.pollInterval().toNanos();
+    if (!snapshot.poll(batch, config.maxBatchSize(), deadline)) {
       snapshot = null;
       plan.snapshotDone();
     }
@@ -169,7 +181,7 @@ public class PostgresSourceTask extends SourceTask {
     }
     log.warn("Transient error, reconnecting in {}: {}", config.retryBackoff(), e.toString());
     if (snapshot != null) {
-      plan.snapshotInterrupted(snapshot.tableIndex());
+      plan.snapshotInterrupted(snapshot.progress());
     }
     if (stream != null && plan != null) {
       plan.streamInterrupted(stream.resumePosition());
@@ -223,6 +235,17 @@ public class PostgresSourceTask extends SourceTask {
     }
   }
 
+  /**
+   * Offsets (with exactly-once support: the transaction holding records and offsets) are committed:
+   * what was acknowledged so far may now be confirmed to the slot.
+   */
+  @Override
+  public void commit() {
+    if (tracker != null) {
+      tracker.committed();
+    }
+  }
+
   @Override
   public void stop() {
     stopping = true;
@@ -231,6 +254,9 @@ public class PostgresSourceTask extends SourceTask {
       if (schemas != null) {
         schemas.close();
       }
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 

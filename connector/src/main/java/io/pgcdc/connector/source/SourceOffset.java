@@ -8,19 +8,26 @@ import org.apache.kafka.connect.errors.ConnectException;
  * Where a record sits in the change history, as Connect stores it. While streaming: the commit LSN
  * of the record's transaction and the record's position in it (1, 2, ...), so that records of one
  * transaction, which share an LSN, are told apart. While snapshotting: the slot's consistent point,
- * the table being copied and the rows of it copied so far.
+ * the table being copied, the rows of it delivered so far, and how it is split into ranges and
+ * which of them are complete. Tables before {@code table} (in the task's table order) are complete,
+ * those after it not begun.
  *
  * @param phase what the task was doing
  * @param lsn commit LSN (stream) or the snapshot's consistent point (snapshot), as unsigned bits
  * @param pos position in the transaction (stream) or rows of {@code table} copied (snapshot)
  * @param table the table being copied, schema.table; null while streaming
+ * @param ranges how {@code table} is split and which ranges are complete; null when not known (an
+ *     offset of an earlier version: the table is copied from its start)
  */
-record SourceOffset(Phase phase, long lsn, long pos, String table) {
+record SourceOffset(Phase phase, long lsn, long pos, String table, SnapshotRanges ranges) {
 
   static final String LSN_KEY = "lsn";
   static final String POS_KEY = "pos";
   static final String SNAPSHOT_KEY = "snapshot";
   static final String TABLE_KEY = "snapshot_table";
+  static final String RANGE_BLOCKS_KEY = "snapshot_range_blocks";
+  static final String RANGES_KEY = "snapshot_ranges";
+  static final String DONE_KEY = "snapshot_done";
 
   /** The part of the history an offset points into. */
   enum Phase {
@@ -33,15 +40,20 @@ record SourceOffset(Phase phase, long lsn, long pos, String table) {
   }
 
   static SourceOffset stream(long commitLsn, long pos) {
-    return new SourceOffset(Phase.STREAM, commitLsn, pos, null);
+    return new SourceOffset(Phase.STREAM, commitLsn, pos, null, null);
   }
 
   static SourceOffset snapshot(long consistentPoint, String table, long rows) {
-    return new SourceOffset(Phase.SNAPSHOT, consistentPoint, rows, table);
+    return new SourceOffset(Phase.SNAPSHOT, consistentPoint, rows, table, null);
+  }
+
+  static SourceOffset snapshot(
+      long consistentPoint, String table, long rows, SnapshotRanges ranges) {
+    return new SourceOffset(Phase.SNAPSHOT, consistentPoint, rows, table, ranges);
   }
 
   static SourceOffset snapshotDone(long consistentPoint) {
-    return new SourceOffset(Phase.SNAPSHOT_DONE, consistentPoint, 0, null);
+    return new SourceOffset(Phase.SNAPSHOT_DONE, consistentPoint, 0, null, null);
   }
 
   /** Whether a streamed record at ({@code commitLsn}, {@code position}) was delivered already. */
@@ -51,13 +63,18 @@ record SourceOffset(Phase phase, long lsn, long pos, String table) {
   }
 
   Map<String, Object> toMap() {
-    Map<String, Object> map = new HashMap<>(6);
+    Map<String, Object> map = new HashMap<>(12);
     map.put(LSN_KEY, lsn);
     map.put(POS_KEY, pos);
     switch (phase) {
       case SNAPSHOT -> {
         map.put(SNAPSHOT_KEY, "true");
         map.put(TABLE_KEY, table);
+        if (ranges != null) {
+          map.put(RANGE_BLOCKS_KEY, ranges.blocksPerRange());
+          map.put(RANGES_KEY, (long) ranges.count());
+          map.put(DONE_KEY, ranges.doneText());
+        }
       }
       case SNAPSHOT_DONE -> map.put(SNAPSHOT_KEY, "last");
       case STREAM -> {}
@@ -83,7 +100,27 @@ record SourceOffset(Phase phase, long lsn, long pos, String table) {
     if (!(table instanceof String name) || name.isEmpty()) {
       throw bad(TABLE_KEY, "the schema.table being copied", table);
     }
-    return snapshot(lsn, name, pos);
+    if (map.get(RANGES_KEY) == null) {
+      return snapshot(lsn, name, pos);
+    }
+    long count = number(map, RANGES_KEY);
+    long blocks = number(map, RANGE_BLOCKS_KEY);
+    if (count < 1 || count > Integer.MAX_VALUE || blocks < 1) {
+      throw bad(RANGES_KEY + "/" + RANGE_BLOCKS_KEY, "positive numbers", count + "/" + blocks);
+    }
+    Object done = map.get(DONE_KEY);
+    if (!(done instanceof String text)) {
+      throw bad(DONE_KEY, "the complete ranges, as \"0-3,5\"", done);
+    }
+    try {
+      return snapshot(
+          lsn,
+          name,
+          pos,
+          new SnapshotRanges(blocks, (int) count, SnapshotRanges.parseDone(text, (int) count)));
+    } catch (IllegalArgumentException e) {
+      throw bad(DONE_KEY, "the complete ranges, as \"0-3,5\" (" + e.getMessage() + ")", done);
+    }
   }
 
   private static long number(Map<String, ?> map, String key) {

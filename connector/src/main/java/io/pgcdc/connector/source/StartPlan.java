@@ -36,6 +36,7 @@ final class StartPlan {
   private final long slotConfirmed;
   private boolean snapshotPending;
   private int firstTable;
+  private SourceOffset snapshotProgress;
   private boolean createSlotWithSnapshot;
   private final boolean streams;
   private SourceOffset resume;
@@ -105,15 +106,25 @@ final class StartPlan {
 
   private void snapshotFrom(SourceOffset stored, List<TableId> tables, long position) {
     snapshotPending = true;
+    resumeSnapshotAt(stored);
+    resume = SourceOffset.snapshotDone(position);
+  }
+
+  /**
+   * Copies from the table of {@code progress} on, skipping its complete ranges; from the first
+   * table when it is null or not a snapshot offset.
+   */
+  private void resumeSnapshotAt(SourceOffset progress) {
     firstTable = 0;
-    if (stored != null && stored.phase() == SourceOffset.Phase.SNAPSHOT) {
+    snapshotProgress = null;
+    if (progress != null && progress.phase() == SourceOffset.Phase.SNAPSHOT) {
       for (int i = 0; i < tables.size(); i++) {
-        if (tables.get(i).toString().equals(stored.table())) {
+        if (tables.get(i).toString().equals(progress.table())) {
           firstTable = i;
+          snapshotProgress = progress;
         }
       }
     }
-    resume = SourceOffset.snapshotDone(position);
   }
 
   private static void checkListedTablesExist(PostgresSourceConfig config, List<TableId> found) {
@@ -195,7 +206,15 @@ final class StartPlan {
       createSlotWithSnapshot = false;
     }
     SnapshotReader reader =
-        new SnapshotReader(tables, firstTable, schemas, records, resume.lsn(), serverVersion);
+        new SnapshotReader(
+            tables,
+            firstTable,
+            snapshotProgress,
+            schemas,
+            records,
+            resume.lsn(),
+            serverVersion,
+            config.snapshotMaxThreads());
     try {
       reader.open(settings, exported);
     } catch (SQLException | RuntimeException e) {
@@ -213,9 +232,14 @@ final class StartPlan {
     snapshotPending = false;
   }
 
-  /** The snapshot broke off at {@code tableIndex}: copy again from there with a new snapshot. */
-  void snapshotInterrupted(int tableIndex) {
-    firstTable = tableIndex;
+  /**
+   * The snapshot broke off after the record with offset {@code progress} (null: before its first
+   * record): copy what was not complete then, with a new snapshot.
+   */
+  void snapshotInterrupted(SourceOffset progress) {
+    if (progress != null) {
+      resumeSnapshotAt(progress);
+    }
   }
 
   void streamInterrupted(SourceOffset position) {
@@ -254,7 +278,16 @@ final class StartPlan {
                 + (firstTable + 1)
                 + " of "
                 + tables.size()
-                + ", then "
+                + (snapshotProgress != null && snapshotProgress.ranges() != null
+                    ? " (its ranges "
+                        + snapshotProgress.ranges().doneText()
+                        + " of "
+                        + snapshotProgress.ranges().count()
+                        + " complete)"
+                    : "")
+                + " with "
+                + config.snapshotMaxThreads()
+                + " threads, then "
             : "";
     return snapshot
         + (streams

@@ -15,10 +15,29 @@ class SourceOffsetTest {
         new SourceOffset[] {
           SourceOffset.stream(0xFFFF_FFFF_0000_0001L, 7),
           SourceOffset.snapshot(42, "public.orders", 1000),
+          SourceOffset.snapshot(
+              42,
+              "public.orders",
+              1000,
+              new SnapshotRanges(64, 8, SnapshotRanges.parseDone("0-2,5", 8))),
           SourceOffset.snapshotDone(42)
         }) {
       assertThat(SourceOffset.fromMap(o.toMap())).isEqualTo(o);
     }
+  }
+
+  @Test
+  void rejectsDoneRangesOutsideTheSplitNamingTheKey() {
+    Map<String, Object> map =
+        new HashMap<>(
+            SourceOffset.snapshot(
+                    1, "public.t", 5, new SnapshotRanges(64, 4, new java.util.BitSet()))
+                .toMap());
+    map.put("snapshot_done", "1-4");
+    assertThatThrownBy(() -> SourceOffset.fromMap(map))
+        .isInstanceOf(ConnectException.class)
+        .hasMessageContaining("'snapshot_done'")
+        .hasMessageContaining("outside 0..3");
   }
 
   @Test

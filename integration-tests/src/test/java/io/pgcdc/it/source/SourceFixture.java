@@ -110,6 +110,20 @@ final class SourceFixture {
    */
   static List<Change> readUntil(
       ConnectCluster cluster, String topic, Predicate<List<Change>> done, Duration timeout) {
+    return readUntil(cluster, topic, done, timeout, false);
+  }
+
+  /**
+   * As {@link #readUntil(ConnectCluster, String, Predicate, Duration)}; with {@code committedOnly},
+   * records of aborted or open producer transactions are left out ({@code
+   * isolation.level=read_committed}).
+   */
+  static List<Change> readUntil(
+      ConnectCluster cluster,
+      String topic,
+      Predicate<List<Change>> done,
+      Duration timeout,
+      boolean committedOnly) {
     Deadline deadline = Deadline.in(timeout);
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -118,6 +132,9 @@ final class SourceFixture {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    if (committedOnly) {
+      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    }
     List<Change> changes = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
