@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFilter {
   private static final Logger log = LoggerFactory.getLogger(CleanupFilter.class);
   private static final String PROPERTY = CleanupFilter.class.getName();
+  private static final java.time.Duration CONFIG_READ_LIMIT = java.time.Duration.ofSeconds(60);
 
   private final ConnectClusterState cluster;
   private final ConfigProviders providers;
@@ -73,7 +74,7 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
     String name = match.get().connector();
     Map<String, String> config;
     try {
-      config = cluster.connectorConfig(name);
+      config = readConfig(cluster, name, CONFIG_READ_LIMIT);
     } catch (RuntimeException e) {
       if (!causedByNotFound(e)) {
         // The request itself will most likely fail the same way; if it succeeds, say so then.
@@ -153,6 +154,36 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
       }
     }
     return readers;
+  }
+
+  /**
+   * The connector's config. The herder answers config reads on its own thread, which is busy during
+   * a rebalance, so a read can time out while the cluster is settling (seen under load right after
+   * a connector was created): such a read is tried again for up to {@link #CONFIG_READ_LIMIT}. A
+   * connector that does not exist fails at once.
+   */
+  static Map<String, String> readConfig(
+      ConnectClusterState cluster, String name, java.time.Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    long backoffMs = 200;
+    while (true) {
+      try {
+        return cluster.connectorConfig(name);
+      } catch (RuntimeException e) {
+        if (causedByNotFound(e) || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        log.debug(
+            "Reading the config of connector {} failed, trying again: {}", name, e.toString());
+      }
+      try {
+        Thread.sleep(backoffMs);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading the config of " + name);
+      }
+      backoffMs = Math.min(backoffMs * 2, Math.max(1, limit.toMillis() / 4));
+    }
   }
 
   private static boolean causedByNotFound(Throwable e) {
