@@ -1,5 +1,8 @@
 package io.pgcdc.it.e2e;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
@@ -14,13 +17,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A source and a sink from the shipped config/ files, through a real Connect worker: the source
@@ -171,6 +181,42 @@ final class Pipeline implements AutoCloseable {
                     + cluster.rest().status(sourceName()).describe()
                     + "; sink "
                     + cluster.rest().status(sinkName()).describe());
+  }
+
+  /**
+   * Reads the record values of {@code table}'s topic from the beginning until {@code done} holds
+   * for the values read so far (tombstones left out); fails when {@code timeout} passes first.
+   */
+  List<JsonNode> readValues(String table, Predicate<List<JsonNode>> done, Duration timeout) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "pgcdc-e2e-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_BYTES);
+    config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, MAX_BYTES);
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> values = new ArrayList<>();
+    Deadline deadline = Deadline.in(timeout);
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      TopicPartition partition = new TopicPartition(topic(table), 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      while (!done.test(values)) {
+        if (deadline.expired()) {
+          throw new AssertionError(
+              "topic " + topic(table) + ": condition not met with " + values.size() + " records");
+        }
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.value() != null) {
+            values.add(json.readTree(r.value()));
+          }
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a record of " + topic(table) + " is not JSON", e);
+    }
+    return values;
   }
 
   /** True while a slot of this name exists. */

@@ -2,6 +2,7 @@ package io.pgcdc.it.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
@@ -76,6 +77,8 @@ class RoundTripIT {
               + table
               + " WHERE id = 2; COMMIT");
       p.awaitCopyEqual(table, TIMEOUT);
+      // The large values really were TOASTed: the update left them out and named them.
+      p.readValues(table, values -> values.stream().anyMatch(RoundTripIT::leftLargeOut), TIMEOUT);
 
       // Schema changes: a column added (and filled), a column dropped, TOAST unchanged after both.
       pg.execute(
@@ -95,6 +98,18 @@ class RoundTripIT {
           .containsExactly("c_money: only in public." + table + "_copy (money)");
       assertThat(countRows(pg, table)).isEqualTo(7);
     }
+  }
+
+  /** An update of row 7 that left both large values out of {@code after} and named them. */
+  private static boolean leftLargeOut(JsonNode value) {
+    JsonNode payload = value.path("payload");
+    java.util.Set<String> unchanged = new java.util.HashSet<>();
+    payload.path("source").path("unchanged_toast_columns").forEach(c -> unchanged.add(c.asText()));
+    return payload.path("op").asText().equals("u")
+        && payload.path("after").path("id").asLong() == 7
+        && unchanged.equals(java.util.Set.of("c_big_text", "c_big_bytea"))
+        && !payload.path("after").has("c_big_text")
+        && !payload.path("after").has("c_big_bytea");
   }
 
   /** Column name to type: every type the decoder supports, adapted to the server's version. */
