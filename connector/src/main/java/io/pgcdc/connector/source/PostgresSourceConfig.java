@@ -101,6 +101,13 @@ public final class PostgresSourceConfig extends AbstractConfig {
           + " WAL position at this interval, so that the server can recycle WAL.";
   public static final long HEARTBEAT_INTERVAL_DEFAULT = 10_000L;
 
+  public static final String SLOT_RETAINED_WAL_WARN_CONFIG = "slot.retained.wal.warn.bytes";
+  private static final String SLOT_RETAINED_WAL_WARN_DOC =
+      "The task logs a warning when its slot keeps more WAL than this on the server's disk"
+          + " (pg_current_wal_lsn() - restart_lsn, sampled every heartbeat.interval.ms, also the"
+          + " RetainedWalBytes metric). 0 turns the warning off.";
+  public static final long SLOT_RETAINED_WAL_WARN_DEFAULT = 1L << 30;
+
   public static final String MAX_BATCH_SIZE_CONFIG = "max.batch.size";
   private static final String MAX_BATCH_SIZE_DOC = "Most records one poll() returns.";
   public static final int MAX_BATCH_SIZE_DEFAULT = 4096;
@@ -306,6 +313,17 @@ public final class PostgresSourceConfig extends AbstractConfig {
             Width.SHORT,
             "Heartbeat interval (ms)")
         .define(
+            SLOT_RETAINED_WAL_WARN_CONFIG,
+            Type.LONG,
+            SLOT_RETAINED_WAL_WARN_DEFAULT,
+            ConfigDef.Range.atLeast(0),
+            Importance.LOW,
+            SLOT_RETAINED_WAL_WARN_DOC,
+            REPLICATION_GROUP,
+            ++order,
+            Width.SHORT,
+            "Retained WAL warning (bytes)")
+        .define(
             STREAMING_BUFFER_CONFIG,
             Type.LONG,
             STREAMING_BUFFER_DEFAULT,
@@ -464,6 +482,11 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
   public Duration heartbeatInterval() {
     return Duration.ofMillis(getLong(HEARTBEAT_INTERVAL_CONFIG));
+  }
+
+  /** Retained WAL above which the task warns; 0: never. */
+  public long slotRetainedWalWarnBytes() {
+    return getLong(SLOT_RETAINED_WAL_WARN_CONFIG);
   }
 
   public Duration pollInterval() {

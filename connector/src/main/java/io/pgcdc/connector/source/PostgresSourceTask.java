@@ -38,6 +38,7 @@ public class PostgresSourceTask extends SourceTask {
   private OffsetTracker tracker;
   private SnapshotReader snapshot;
   private StreamReader stream;
+  private SourceMetrics metrics;
   private int failures;
   private long retryAtNanos;
   private final PollStats stats = new PollStats();
@@ -51,6 +52,13 @@ public class PostgresSourceTask extends SourceTask {
   public void start(Map<String, String> props) {
     config = new PostgresSourceConfig(props);
     settings = config.connection("pgcdc-source-" + config.connectorName());
+    metrics =
+        new SourceMetrics(
+            config.connectorName(),
+            settings,
+            config.slotName(),
+            config.slotRetainedWalWarnBytes(),
+            config.heartbeatInterval());
   }
 
   /**
@@ -61,6 +69,7 @@ public class PostgresSourceTask extends SourceTask {
     try (Connection c = settings.open()) {
       plan = StartPlan.make(config, c, storedOffset());
     }
+    metrics.tables(plan.tables());
     String topicPrefix = config.topicPrefix();
     TopicNamer topics = new TopicNamer(config.topicTemplate(), topicPrefix, settings.database());
     schemas = new SchemaCache(settings, new HashSet<>(plan.tables()), config.keyColumns(), topics);
@@ -98,8 +107,10 @@ public class PostgresSourceTask extends SourceTask {
         }
         if (plan.snapshotPending()) {
           readSnapshot(batch);
+          metrics.snapshotPolled(batch);
         } else if (plan.streams()) {
           readStream(batch);
+          metrics.streamPolled(batch);
         } else {
           LockSupport.parkNanos(config.pollInterval().toNanos()); // initial_only: done
         }
@@ -243,6 +254,9 @@ public class PostgresSourceTask extends SourceTask {
       if (schemas != null) {
         schemas.close();
       }
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 
