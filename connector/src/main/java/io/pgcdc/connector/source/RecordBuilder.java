@@ -89,14 +89,17 @@ final class RecordBuilder {
     Schema envelopeSchema = t.envelope(beforeSchema, afterSchema);
     Struct value = new Struct(envelopeSchema);
     List<Field> fields = envelopeSchema.fields();
+    // A struct put into a struct is validated whole, after each of its own puts was validated:
+    // a row goes in empty (every row field is optional) and is filled there, validated once.
     if (before != null) {
-      value.put(
-          fields.get(TableSchema.ENVELOPE_BEFORE),
-          t.row(beforeSchema, before.values, before.omitted));
+      Struct row = new Struct(beforeSchema);
+      value.put(fields.get(TableSchema.ENVELOPE_BEFORE), row);
+      t.fill(row, before.values, before.omitted);
     }
     if (after != null) {
-      value.put(
-          fields.get(TableSchema.ENVELOPE_AFTER), t.row(afterSchema, after.values, after.omitted));
+      Struct row = new Struct(afterSchema);
+      value.put(fields.get(TableSchema.ENVELOPE_AFTER), row);
+      t.fill(row, after.values, after.omitted);
     }
     value.put(
         fields.get(TableSchema.ENVELOPE_SOURCE),

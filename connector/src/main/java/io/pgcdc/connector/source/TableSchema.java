@@ -126,15 +126,17 @@ final class TableSchema {
     return key;
   }
 
-  /** A row struct of {@code schema} (which may omit columns) from the converted values. */
-  Struct row(Schema schema, Object[] values, BitSet omitted) {
-    Struct row = new Struct(schema);
-    List<org.apache.kafka.connect.data.Field> fields = schema.fields();
+  /**
+   * Puts the converted values into {@code row}, a struct of a {@link #rowSchema} (whose fields are
+   * all optional), leaving out the {@code omitted} columns.
+   */
+  void fill(Struct row, Object[] values, BitSet omitted) {
+    List<org.apache.kafka.connect.data.Field> fields = row.schema().fields();
     if (omitted.isEmpty()) {
       for (int i = 0; i < values.length; i++) {
         row.put(fields.get(i), values[i]);
       }
-      return row;
+      return;
     }
     int f = 0;
     for (int i = 0; i < values.length; i++) {
@@ -142,6 +144,5 @@ final class TableSchema {
         row.put(fields.get(f++), values[i]);
       }
     }
-    return row;
   }
 }
