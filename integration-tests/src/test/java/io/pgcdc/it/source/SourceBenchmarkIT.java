@@ -165,7 +165,8 @@ class SourceBenchmarkIT {
       pg.execute(workload.statements(table).toArray(String[]::new));
       double writeSeconds = (System.nanoTime() - written) / 1e9;
 
-      double raw = rawRate(pg, rawSlot, slot);
+      double[] raw = rawRate(pg, rawSlot, slot);
+      Cpu cpu = Cpu.of(cluster);
       cluster
           .rest()
           .create(
@@ -173,22 +174,75 @@ class SourceBenchmarkIT {
                   .with("snapshot.mode", "never")
                   .with(PRODUCER));
       double connector = connectorRate(cluster, name + ".public." + table);
+      double walsender = cpuSeconds(walsenderPid(pg, slot));
       RESULTS.add(
           String.format(
               "streaming, %s: connector %,.0f events/s, raw pgoutput %,.0f changes/s, ratio %.0f%%"
-                  + " (target 50%%); workload written in %.1f s",
-              label, connector, raw, 100 * connector / raw, writeSeconds));
+                  + " (target 50%%); workload written in %.1f s%n  connector: %s%n  raw client:"
+                  + " client %.1f + walsender %.1f CPU-s, %.1f µs per change",
+              label,
+              connector,
+              raw[0],
+              100 * connector / raw[0],
+              writeSeconds,
+              cpu.since(ROWS, walsender),
+              raw[1],
+              raw[2],
+              (raw[1] + raw[2]) * 1e6 / ROWS));
     } finally {
       SourceFixture.cleanup(cluster, pg, name);
       pg.execute("SELECT pg_drop_replication_slot('" + rawSlot + "')", "DROP TABLE " + table);
     }
   }
 
+  /** CPU seconds of the worker and the broker from a starting point (Linux /proc). */
+  private record Cpu(long worker, long broker, double workerStart, double brokerStart) {
+    static Cpu of(ConnectCluster cluster) {
+      long worker = cluster.worker().process().pid();
+      long broker = cluster.broker().process().pid();
+      return new Cpu(worker, broker, cpuSeconds(worker), cpuSeconds(broker));
+    }
+
+    String since(long events, double walsender) {
+      double w = cpuSeconds(worker) - workerStart;
+      double b = cpuSeconds(broker) - brokerStart;
+      return String.format(
+          "worker %.1f + broker %.1f + walsender %.1f CPU-s, %.1f µs per event (worker %.1f)",
+          w, b, walsender, (w + b + walsender) * 1e6 / events, w * 1e6 / events);
+    }
+  }
+
+  /** User plus system CPU seconds a local process has used so far (clock ticks of 10 ms). */
+  private static double cpuSeconds(long pid) {
+    if (pid <= 0) {
+      return 0;
+    }
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  /** The walsender reading {@code slot}, or 0. */
+  private static long walsenderPid(PostgresServer pg, String slot) throws SQLException {
+    try (Connection c = pg.connect();
+        var st = c.createStatement();
+        var rs =
+            st.executeQuery(
+                "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
   /**
    * Reads the slot with the options the connector uses and counts Insert messages ('I', inside
-   * streamed blocks too) until every row arrived: the server's own streaming rate.
+   * streamed blocks too) until every row arrived: the server's own streaming rate. Returns the
+   * rate, the client thread's CPU seconds and the walsender's.
    */
-  private static double rawRate(PostgresServer pg, String slot, String publication)
+  private static double[] rawRate(PostgresServer pg, String slot, String publication)
       throws SQLException {
     Properties props = new Properties();
     PGProperty.USER.set(props, pg.user());
@@ -212,6 +266,8 @@ class SourceBenchmarkIT {
       if (major >= 14) {
         builder.withSlotOption("streaming", "on");
       }
+      long clientStart =
+          java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       PGReplicationStream stream = builder.start();
       long count = 0;
       long first = 0;
@@ -231,8 +287,13 @@ class SourceBenchmarkIT {
         }
       }
       double seconds = (System.nanoTime() - first) / 1e9;
+      double client =
+          (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                  - clientStart)
+              / 1e9;
+      double walsender = cpuSeconds(walsenderPid(pg, slot));
       stream.close();
-      return count / seconds;
+      return new double[] {count / seconds, client, walsender};
     }
   }
 
