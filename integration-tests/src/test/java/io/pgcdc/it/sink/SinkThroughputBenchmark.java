@@ -44,11 +44,12 @@ import org.postgresql.copy.CopyIn;
  * </pre>
  *
  * Rows: bigint key, text, numeric(12,2), timestamptz, jsonb; records are flat JSON without schemas
- * (JsonConverter, schemas.enable=false). Phase 1 inserts N rows; phase 2 sends N more records of
- * which 30% update existing rows, 5% delete (tombstones) and the rest insert. Besides wall-clock
- * rates it prints CPU seconds (from /proc, Linux only) of the processes doing the work: the client
- * thread and the server backend for COPY; the Connect worker and the sink's backend for the sink
- * (the broker is left out). Figures go to docs/performance.md.
+ * (JsonConverter, schemas.enable=false). A warm-up (not measured, -Dbench.warmup.rows, 200000) runs
+ * a COPY and a sink first, so that the JIT has compiled both paths. Phase 1 inserts N rows; phase 2
+ * sends N more records of which 30% update existing rows, 5% delete (tombstones) and the rest
+ * insert. Besides wall-clock rates it prints CPU seconds (from /proc, Linux only) of the processes
+ * doing the work: the client thread and the server backend for COPY; the Connect worker and the
+ * sink's backend for the sink (the broker is left out). Figures go to docs/performance.md.
  */
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class SinkThroughputBenchmark {
@@ -89,6 +90,7 @@ class SinkThroughputBenchmark {
   }
 
   private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
+  private static final int WARMUP_ROWS = Integer.getInteger("bench.warmup.rows", 200_000);
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
   private static final String POLL_RECORDS = System.getProperty("bench.poll.records", "10000");
   private static final Map<String, String> SETTINGS =
@@ -113,7 +115,21 @@ class SinkThroughputBenchmark {
               + " (id bigint PRIMARY KEY, name text, amount numeric(12,2), ts timestamptz,"
               + " doc jsonb)");
 
-      Run copy = copy(pg, table);
+      // Warm-up, not measured: the COPY client and the worker's sink and converter code get
+      // compiled by the JIT first, as in a worker that has been running for a while.
+      copy(pg, table, WARMUP_ROWS);
+      pg.execute("TRUNCATE public." + table);
+      String warmTopic = f.topic + "_warmup";
+      String warm = f.name + "_warmup";
+      produce(f, warmTopic, WARMUP_ROWS, SinkThroughputBenchmark::insert);
+      try {
+        runSink(f, warm, warmTopic, table, WARMUP_ROWS - 1, WARMUP_ROWS);
+      } finally {
+        cluster.rest().delete(warm);
+      }
+      pg.execute("TRUNCATE public." + table);
+
+      Run copy = copy(pg, table, ROWS);
       pg.execute("TRUNCATE public." + table, "VACUUM ANALYZE public." + table);
 
       produce(f, f.topic, ROWS, SinkThroughputBenchmark::insert);
@@ -242,7 +258,7 @@ class SinkThroughputBenchmark {
     return new String[] {"{\"id\":" + id + "}", json(row(id, "new-" + id))};
   }
 
-  private static Run copy(PostgresServer pg, String table) throws SQLException {
+  private static Run copy(PostgresServer pg, String table, int rows) throws SQLException {
     try (Connection c = pg.connect();
         Statement st = c.createStatement()) {
       long backend = backendPid(st, "pid = pg_backend_pid()");
@@ -255,9 +271,9 @@ class SinkThroughputBenchmark {
               .getCopyAPI()
               .copyIn("COPY public." + table + " (id, name, amount, ts, doc) FROM STDIN");
       StringBuilder sb = new StringBuilder(1 << 17);
-      for (int i = 0; i < ROWS; i++) {
+      for (int i = 0; i < rows; i++) {
         sb.append(String.join("\t", row(i, "name-" + i))).append('\n');
-        if (sb.length() > 1 << 16 || i == ROWS - 1) {
+        if (sb.length() > 1 << 16 || i == rows - 1) {
           byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
           in.writeToCopy(bytes, 0, bytes.length);
           sb.setLength(0);
@@ -266,8 +282,8 @@ class SinkThroughputBenchmark {
       long copied = in.endCopy();
       double seconds = (System.nanoTime() - start) / 1e9;
       double client = (threads.getCurrentThreadCpuTime() - clientStart) / 1e9;
-      assertThat(copied).isEqualTo(ROWS);
-      return new Run(ROWS, seconds, client, cpuSeconds(backend) - backendStart);
+      assertThat(copied).isEqualTo(rows);
+      return new Run(rows, seconds, client, cpuSeconds(backend) - backendStart);
     }
   }
 
