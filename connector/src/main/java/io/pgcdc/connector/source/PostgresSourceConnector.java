@@ -61,7 +61,10 @@ public class PostgresSourceConnector extends SourceConnector {
 
   /**
    * Checks each setting alone, then against the database ({@link SourceValidation}): it is
-   * reachable, logical decoding is on, the listed tables exist, and each captured table has a key.
+   * reachable with these credentials and SSL settings, logical decoding is on, the listed tables
+   * exist, may be read and have a key, the user may replicate, the slot is free (or one can be
+   * created), and the publication fits or can be created or changed. Each error is on the setting
+   * to change and says what to do.
    */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
