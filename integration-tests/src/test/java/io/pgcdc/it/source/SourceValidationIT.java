@@ -9,6 +9,9 @@ import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -76,7 +79,8 @@ class SourceValidationIT {
   }
 
   @Test
-  void serverWithoutLogicalDecodingOrAFreeSlotIsRefused(ConnectCluster cluster) {
+  void serverWithoutLogicalDecodingOrAFreeSlotOrWithoutSslIsRefused(ConnectCluster cluster)
+      throws IOException {
     PostgresServer own = PostgresServer.startOwn("wal_level=replica", "max_replication_slots=1");
     try {
       own.execute(
@@ -99,6 +103,31 @@ class SourceValidationIT {
               "max_replication_slots is 1",
               "standby_one",
               "pg_drop_replication_slot");
+
+      // A server that admits this user over SSL only (its pg_hba.conf rejects it unencrypted).
+      own.execute("CREATE ROLE ssl_only LOGIN SUPERUSER PASSWORD 'ssl-only-pw'");
+      Path hba = Path.of(query(own, "SHOW hba_file"));
+      Files.writeString(
+          hba,
+          "hostnossl all ssl_only 127.0.0.1/32 reject\n"
+              + "hostnossl all ssl_only ::1/128 reject\n"
+              + Files.readString(hba));
+      own.execute("SELECT pg_reload_conf()");
+      Deadline.in(Duration.ofSeconds(30))
+          .await(
+              "pg_hba.conf to be reloaded",
+              () -> !canLogIn(own, "ssl_only", "ssl-only-pw"),
+              () -> "still admitted");
+      Map<String, String> sslOnly =
+          validate(
+              cluster,
+              def.withConnection(
+                  own.host(), own.port(), own.database(), "ssl_only", "ssl-only-pw"));
+
+      assertThat(sslOnly).containsOnlyKeys("connection.sslmode");
+      assertThat(sslOnly.get("connection.sslmode"))
+          .contains("pg_hba.conf", "connection.sslmode=require")
+          .doesNotContain("ssl-only-pw");
     } finally {
       own.stop();
     }
@@ -208,6 +237,28 @@ class SourceValidationIT {
           "SELECT pg_drop_replication_slot('" + slot + "')",
           "DROP PUBLICATION " + slot,
           "DROP TABLE public." + table);
+    }
+  }
+
+  private static String query(PostgresServer pg, String sql) {
+    try (Connection c = pg.connect();
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean canLogIn(PostgresServer pg, String user, String password) {
+    Properties props = new Properties();
+    PGProperty.USER.set(props, user);
+    PGProperty.PASSWORD.set(props, password);
+    PGProperty.SSL_MODE.set(props, "disable");
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), props)) {
+      return true;
+    } catch (SQLException e) {
+      return false;
     }
   }
 
