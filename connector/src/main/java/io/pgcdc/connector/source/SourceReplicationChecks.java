@@ -46,11 +46,14 @@ final class SourceReplicationChecks {
     }
   }
 
+  /** Amazon RDS grants replication through membership in its role rds_replication instead. */
   private static User user(Connection c) throws SQLException {
     try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT rolname, rolsuper, rolreplication OR rolsuper FROM pg_roles"
-                    + " WHERE rolname = current_user");
+                "SELECT rolname, rolsuper, rolreplication OR rolsuper OR EXISTS (SELECT 1 FROM"
+                    + " pg_roles r WHERE r.rolname = 'rds_replication'"
+                    + " AND pg_has_role(current_user, r.oid, 'MEMBER'))"
+                    + " FROM pg_roles WHERE rolname = current_user");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return new User(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3));
