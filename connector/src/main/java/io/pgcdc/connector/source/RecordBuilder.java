@@ -101,9 +101,10 @@ final class RecordBuilder {
       value.put(fields.get(TableSchema.ENVELOPE_AFTER), row);
       t.fill(row, after.values, after.omitted);
     }
-    value.put(
-        fields.get(TableSchema.ENVELOPE_SOURCE),
-        source(tx, t, changeLsn, after == null ? null : after.unchangedToast(t), offset));
+    // The same for the source block: it goes in with its required fields, then gets the rest.
+    Struct source = sourceRequired(tx);
+    value.put(fields.get(TableSchema.ENVELOPE_SOURCE), source);
+    describe(source, tx, t, changeLsn, after == null ? null : after.unchangedToast(t), offset);
     value.put(fields.get(TableSchema.ENVELOPE_OP), op);
     value.put(fields.get(TableSchema.ENVELOPE_TS_MS), now);
     Row keyRow = after != null ? after : before;
@@ -189,15 +190,29 @@ final class RecordBuilder {
 
   private Struct source(
       Tx tx, TableSchema t, long changeLsn, List<String> unchangedToast, SourceOffset offset) {
+    return describe(sourceRequired(tx), tx, t, changeLsn, unchangedToast, offset);
+  }
+
+  /** A source block with its required fields. */
+  private Struct sourceRequired(Tx tx) {
     // Fields rather than names: a put by name looks the field up in a map, for every record.
-    Struct s =
-        new Struct(Envelope.SOURCE_SCHEMA)
-            .put(SOURCE_VERSION, Version.VERSION)
-            .put(SOURCE_CONNECTOR, "postgresql")
-            .put(SOURCE_NAME, name)
-            .put(SOURCE_TS_MS, tx.commitMillis())
-            .put(SOURCE_SNAPSHOT, snapshotFlag(tx, offset))
-            .put(SOURCE_DB, database);
+    return new Struct(Envelope.SOURCE_SCHEMA)
+        .put(SOURCE_VERSION, Version.VERSION)
+        .put(SOURCE_CONNECTOR, "postgresql")
+        .put(SOURCE_NAME, name)
+        .put(SOURCE_TS_MS, tx.commitMillis())
+        .put(SOURCE_DB, database);
+  }
+
+  /** Adds the optional fields of a source block: snapshot flag, table, transaction, positions. */
+  private static Struct describe(
+      Struct s,
+      Tx tx,
+      TableSchema t,
+      long changeLsn,
+      List<String> unchangedToast,
+      SourceOffset offset) {
+    s.put(SOURCE_SNAPSHOT, snapshotFlag(tx, offset));
     if (t != null) {
       s.put(SOURCE_SCHEMA, t.table.schema()).put(SOURCE_TABLE, t.table.table());
     }
