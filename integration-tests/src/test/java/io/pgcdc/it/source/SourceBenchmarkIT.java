@@ -127,21 +127,38 @@ class SourceBenchmarkIT {
                     + " FROM generate_series(i * 10 + 1, i * 10 + 10) g; COMMIT; END LOOP; END $$"));
   }
 
+  /**
+   * The snapshot of one table, once per {@code snapshot.max.threads} value of {@code
+   * -Dbenchmark.snapshot.threads} (comma-separated, default 1), each with a connector of its own.
+   */
   @Test
   void snapshotOfOneTable(PostgresServer pg, ConnectCluster cluster) {
-    String name = pg.uniqueName("bsnap");
-    String table = name + "_t";
+    String tableName = pg.uniqueName("bsnap") + "_t";
     pg.execute(
-        "CREATE TABLE " + table + " (" + COLUMNS + ")",
-        "INSERT INTO " + table + " SELECT " + ROW + " FROM generate_series(1, " + ROWS + ") g",
-        "VACUUM ANALYZE " + table);
+        "CREATE TABLE " + tableName + " (" + COLUMNS + ")",
+        "INSERT INTO " + tableName + " SELECT " + ROW + " FROM generate_series(1, " + ROWS + ") g",
+        "VACUUM ANALYZE " + tableName);
     try {
-      cluster.rest().create(SourceFixture.source(pg, name, "public." + table).with(PRODUCER));
-      double rate = connectorRate(cluster, name + ".public." + table);
-      RESULTS.add(String.format("snapshot: connector %,.0f rows/s (target 60,000)", rate));
+      for (String threads : System.getProperty("benchmark.snapshot.threads", "1").split(",")) {
+        String name = pg.uniqueName("bsnap");
+        try {
+          cluster
+              .rest()
+              .create(
+                  SourceFixture.source(pg, name, "public." + tableName)
+                      .with(PRODUCER)
+                      .with("snapshot.max.threads", threads.strip()));
+          double rate = connectorRate(cluster, name + ".public." + tableName);
+          RESULTS.add(
+              String.format(
+                  "snapshot, %s threads: connector %,.0f rows/s (target 60,000)",
+                  threads.strip(), rate));
+        } finally {
+          SourceFixture.cleanup(cluster, pg, name);
+        }
+      }
     } finally {
-      SourceFixture.cleanup(cluster, pg, name);
-      pg.execute("DROP TABLE " + table);
+      pg.execute("DROP TABLE " + tableName);
     }
   }
 
