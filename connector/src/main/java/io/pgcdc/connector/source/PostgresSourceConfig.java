@@ -46,7 +46,7 @@ public final class PostgresSourceConfig extends AbstractConfig {
           + " same snapshot. Each is one more connection and backend process while the snapshot"
           + " runs. Finished ranges are stored in the offsets: a snapshot interrupted by a crash"
           + " copies only the unfinished ones again.";
-  public static final int SNAPSHOT_MAX_THREADS_DEFAULT = 2;
+  public static final int SNAPSHOT_MAX_THREADS_DEFAULT = 1;
 
   public static final String SLOT_NAME_CONFIG = "slot.name";
   private static final String SLOT_NAME_DOC =
