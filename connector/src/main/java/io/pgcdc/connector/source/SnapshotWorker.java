@@ -19,6 +19,10 @@ import org.postgresql.copy.CopyOut;
  * and builds their records, and hands them to the task thread in chunks, then a {@link Chunk} that
  * marks the range complete. The task thread gives each record its offset: only it knows the order
  * in which Connect sees them.
+ *
+ * <p>Workers share the {@link RecordBuilder} and the table's {@link TableSchema}: snapshot rows are
+ * complete, so building their records only reads the precomputed full-row and envelope schemas and
+ * never touches the schema caches that streamed partial rows fill.
  */
 final class SnapshotWorker implements Runnable {
   /** Rows per chunk handed to the task thread. */
