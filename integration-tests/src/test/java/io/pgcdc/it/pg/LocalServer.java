@@ -115,26 +115,37 @@ final class LocalServer implements PostgresServer.ServerProcess {
     for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
       port = freePort();
       try {
-        exec(
-            command(
-                binaries.tool("pg_ctl").toString(),
-                "-D",
-                data().toString(),
-                "-l",
-                log().toString(),
-                "-w",
-                "-t",
-                "120",
-                "-o",
-                serverOptions(),
-                "start"),
-            "pg_ctl start");
+        pgCtlStart();
         return;
       } catch (IOException e) {
         last = e; // most likely the port was taken between the probe and the bind: try another
       }
     }
     throw new IOException("could not start after " + PORT_ATTEMPTS + " ports; last error", last);
+  }
+
+  /** Starts the server on {@link #port} and waits until it accepts connections. */
+  private void pgCtlStart() throws IOException {
+    exec(
+        command(
+            binaries.tool("pg_ctl").toString(),
+            "-D",
+            data().toString(),
+            "-l",
+            log().toString(),
+            "-w",
+            "-t",
+            "120",
+            "-o",
+            serverOptions(),
+            "start"),
+        "pg_ctl start");
+  }
+
+  /** A fast shutdown (clients are disconnected), waiting until the server is down. */
+  private List<String> pgCtlStop() {
+    return command(
+        binaries.tool("pg_ctl").toString(), "-D", data().toString(), "-m", "fast", "-w", "stop");
   }
 
   private String serverOptions() {
@@ -163,15 +174,7 @@ final class LocalServer implements PostgresServer.ServerProcess {
   @Override
   public synchronized void stop() {
     if (Files.exists(data().resolve("postmaster.pid"))) {
-      LocalBinaries.run(
-          command(
-              binaries.tool("pg_ctl").toString(),
-              "-D",
-              data().toString(),
-              "-m",
-              "fast",
-              "-w",
-              "stop"));
+      LocalBinaries.run(pgCtlStop());
     }
     LocalBinaries.deleteTree(dir);
   }
@@ -179,30 +182,8 @@ final class LocalServer implements PostgresServer.ServerProcess {
   @Override
   public synchronized void restart() {
     try {
-      exec(
-          command(
-              binaries.tool("pg_ctl").toString(),
-              "-D",
-              data().toString(),
-              "-m",
-              "fast",
-              "-w",
-              "stop"),
-          "pg_ctl stop");
-      exec(
-          command(
-              binaries.tool("pg_ctl").toString(),
-              "-D",
-              data().toString(),
-              "-l",
-              log().toString(),
-              "-w",
-              "-t",
-              "120",
-              "-o",
-              serverOptions(),
-              "start"),
-          "pg_ctl start");
+      exec(pgCtlStop(), "pg_ctl stop");
+      pgCtlStart();
     } catch (IOException e) {
       throw new IllegalStateException("cannot restart PostgreSQL in " + dir + ": " + e, e);
     }
