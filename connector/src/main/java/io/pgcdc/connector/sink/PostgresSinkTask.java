@@ -1,5 +1,6 @@
 package io.pgcdc.connector.sink;
 
+import io.pgcdc.connector.common.Version;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

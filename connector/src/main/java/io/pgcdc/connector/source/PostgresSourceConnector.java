@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source;
 
+import io.pgcdc.connector.common.Version;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;

@@ -2,6 +2,7 @@ package io.pgcdc.connector.source;
 
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.PgErrors;
+import io.pgcdc.connector.common.Version;
 import io.pgcdc.decoder.DecodeException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;

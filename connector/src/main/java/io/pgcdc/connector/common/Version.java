@@ -1,4 +1,4 @@
-package io.pgcdc.connector.source;
+package io.pgcdc.connector.common;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,8 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The plugin's version, from the manifest Maven fills in at build time. */
-final class Version {
-  static final String VERSION = read();
+public final class Version {
+  /** The project version, e.g. 0.1.0; "unknown" when the manifest is missing. */
+  public static final String VERSION = read();
 
   private Version() {}
 
