@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +34,13 @@ class SnapshotConsistencyIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
   private static final int ROWS = 30_000;
 
+  /**
+   * Transactions the writer commits while the snapshot runs, at most: on a loaded machine a slow
+   * snapshot would otherwise let an unthrottled writer pile up more changes than the stream can
+   * deliver within the timeout.
+   */
+  private static final int WRITES_DURING_SNAPSHOT = 3_000;
+
   @Test
   void snapshotPlusStreamEqualsFinalTableWithConcurrentWrites(
       PostgresServer pg, ConnectCluster cluster) throws Exception {
@@ -45,7 +53,9 @@ class SnapshotConsistencyIT {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger writes = new AtomicInteger();
     AtomicReference<Throwable> writerError = new AtomicReference<>();
-    Thread writer = new Thread(() -> write(pg, table, stop, writes, writerError), "writer");
+    CountDownLatch snapshotDone = new CountDownLatch(1);
+    Thread writer =
+        new Thread(() -> write(pg, table, stop, snapshotDone, writes, writerError), "writer");
     writer.start();
     try {
       cluster.rest().create(SourceFixture.source(pg, name, "public." + table));
@@ -59,6 +69,7 @@ class SnapshotConsistencyIT {
                       c -> !c.tombstone() && "last".equals(c.source().path("snapshot").asText())),
           TIMEOUT);
       int atSnapshotEnd = writes.get();
+      snapshotDone.countDown();
       io.pgcdc.it.kafka.Deadline.in(TIMEOUT)
           .await(
               "200 more writes after the snapshot",
@@ -66,6 +77,7 @@ class SnapshotConsistencyIT {
               () -> writes.get() + " writes");
     } finally {
       stop.set(true);
+      snapshotDone.countDown();
       writer.join();
     }
     try {
@@ -220,11 +232,15 @@ class SnapshotConsistencyIT {
     return state;
   }
 
-  /** Small transactions of inserts (new ids), updates (v = v + 1) and deletes until stopped. */
+  /**
+   * Small transactions of inserts (new ids), updates (v = v + 1) and deletes until stopped; after
+   * {@link #WRITES_DURING_SNAPSHOT} of them, waits for {@code snapshotDone} before going on.
+   */
   private static void write(
       PostgresServer pg,
       String table,
       AtomicBoolean stop,
+      CountDownLatch snapshotDone,
       AtomicInteger writes,
       AtomicReference<Throwable> error) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -246,9 +262,14 @@ class SnapshotConsistencyIT {
           }
         }
         c.commit();
-        writes.incrementAndGet();
+        if (writes.incrementAndGet() == WRITES_DURING_SNAPSHOT) {
+          snapshotDone.await();
+        }
       }
     } catch (SQLException | RuntimeException e) {
+      error.set(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       error.set(e);
     }
   }

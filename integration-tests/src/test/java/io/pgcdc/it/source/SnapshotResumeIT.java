@@ -51,6 +51,13 @@ class SnapshotResumeIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final int ROWS = 60_000;
   private static final int REKEY = 10_000_000;
+
+  /**
+   * The writer's transactions, at most: enough to span the kill and the resumed snapshot, bounded
+   * so that a slow (loaded) machine does not pile up more changes than the timeout can stream.
+   */
+  private static final int WRITES = 5_000;
+
   private static final Pattern RESUMED =
       Pattern.compile("Snapshot of (\\S+) resumes: ranges (\\S*) of (\\d+) are complete");
 
@@ -222,8 +229,8 @@ class SnapshotResumeIT {
   }
 
   /**
-   * Small transactions until stopped: updates, deletes, inserts of new keys and key changes, spread
-   * over the whole table (so over every range).
+   * Small transactions until stopped or {@link #WRITES} are committed: updates, deletes, inserts of
+   * new keys and key changes, spread over the whole table (so over every range).
    */
   private static void write(
       PostgresServer pg, String table, AtomicBoolean stop, AtomicReference<Throwable> error) {
@@ -232,7 +239,7 @@ class SnapshotResumeIT {
     try (Connection c = pg.connect();
         Statement s = c.createStatement()) {
       c.setAutoCommit(false);
-      while (!stop.get()) {
+      for (int t = 0; t < WRITES && !stop.get(); t++) {
         for (int i = 0; i < 10; i++) {
           int id = random.nextInt(1, ROWS + 1);
           switch (random.nextInt(4)) {
