@@ -1,0 +1,348 @@
+package io.pgcdc.connector.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.pgcdc.connector.common.Version;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.json.JsonConverterConfig;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.ConverterConfig;
+import org.apache.kafka.connect.storage.ConverterType;
+import org.apache.kafka.connect.storage.HeaderConverter;
+
+/**
+ * A drop-in replacement for Kafka's {@code org.apache.kafka.connect.json.JsonConverter}: the same
+ * settings, byte-for-byte the same output from {@link #fromConnectData}, equal results from {@link
+ * #toConnectData}; only faster, because it streams instead of building a JsonNode tree per record.
+ *
+ * <p>Writing: per schema (by identity), the schema's JSON is serialized once, by Kafka's own
+ * converter, and a writer plan is compiled; a record is then {@code {"schema":<cached
+ * bytes>,"payload":<streamed value>}}. Reading: the payload is parsed token by token into Connect
+ * values; the schema part is looked up by its bytes and converted once, by Kafka's converter.
+ *
+ * <p>Whatever the fast paths do not reproduce exactly (lenient readings of mismatched JSON, odd map
+ * keys, every error while reading) is handed, whole, to a Kafka JsonConverter configured with the
+ * same settings: its result, or its exception, is the answer. Nothing is guessed.
+ */
+public class JsonConverter implements Converter, HeaderConverter, Versioned {
+  private static final byte[] SCHEMA_PREFIX = bytes("{\"schema\":");
+  private static final byte[] PAYLOAD_PREFIX = bytes(",\"payload\":");
+  private static final byte[] NULL = bytes("null");
+
+  /** Serializes as Kafka's JsonSerializer does (a default ObjectMapper). */
+  private static final ObjectWriter WRITER = new ObjectMapper().writer();
+
+  /** Reads as Kafka's JsonConverter deserializer does. */
+  private static final ObjectMapper READER =
+      new ObjectMapper()
+          .enable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS.mappedFeature())
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+
+  private static final ThreadLocal<OutputBuffer> BUFFERS =
+      ThreadLocal.withInitial(OutputBuffer::new);
+
+  private final org.apache.kafka.connect.json.JsonConverter kafka =
+      new org.apache.kafka.connect.json.JsonConverter();
+
+  private JsonConverterConfig config;
+  private boolean schemasEnabled;
+  private boolean fixedSchema;
+  private int cacheSize;
+  private ValueReader reader;
+  private Plan schemalessPlan;
+
+  /** Write plans by schema identity; cleared when full (schemas.cache.size). */
+  private final Map<Schema, Plan> plans = new IdentityHashMap<>();
+
+  /** Schemas read, by the bytes of their JSON; least recently used evicted. */
+  private Map<SchemaBytes, Schema> schemas = new LinkedHashMap<>();
+
+  /** How often a record was handed to Kafka's converter: for tests, which check it is rare. */
+  private long fallbackWrites;
+
+  private long fallbackReads;
+
+  private SchemaBytes lastSchemaBytes;
+  private Schema lastSchema;
+
+  /** What fromConnectData writes around the payload for one schema. */
+  private record Plan(byte[] prefix, ValueWriter writer) {}
+
+  @Override
+  public String version() {
+    return Version.VERSION;
+  }
+
+  @Override
+  public ConfigDef config() {
+    return JsonConverterConfig.configDef();
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    config = new JsonConverterConfig(configs);
+    kafka.configure(configs);
+    schemasEnabled = config.schemasEnabled();
+    // schema.content: Kafka reads every value with that one schema; left to Kafka entirely.
+    fixedSchema = config.schemaContent() != null;
+    cacheSize = config.schemaCacheSize();
+    reader = new ValueReader(config.replaceNullWithDefault());
+    synchronized (this) {
+      plans.clear();
+      schemas = lruMap(cacheSize);
+      schemalessPlan = null;
+      lastSchemaBytes = null;
+      lastSchema = null;
+    }
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    Map<String, Object> conf = new HashMap<>(configs);
+    conf.put(
+        ConverterConfig.TYPE_CONFIG,
+        isKey ? ConverterType.KEY.getName() : ConverterType.VALUE.getName());
+    configure(conf);
+  }
+
+  @Override
+  public void close() {
+    kafka.close();
+  }
+
+  @Override
+  public byte[] fromConnectHeader(String topic, String headerKey, Schema schema, Object value) {
+    return fromConnectData(topic, schema, value);
+  }
+
+  @Override
+  public SchemaAndValue toConnectHeader(String topic, String headerKey, byte[] value) {
+    return toConnectData(topic, value);
+  }
+
+  @Override
+  public byte[] fromConnectData(String topic, Schema schema, Object value) {
+    if (schema == null && value == null) {
+      return null;
+    }
+    try {
+      return write(plan(schema), value);
+    } catch (Fallback f) {
+      fallbackWrites++;
+      return kafka.fromConnectData(topic, schema, value);
+    }
+  }
+
+  @Override
+  public SchemaAndValue toConnectData(String topic, byte[] value) {
+    if (value == null) {
+      return SchemaAndValue.NULL;
+    }
+    if (!fixedSchema) {
+      try (JsonParser p = READER.createParser(value)) {
+        return read(p, value);
+      } catch (IOException | RuntimeException e) {
+        // Not an error of ours to report: Kafka's converter, on the same bytes, gives the
+        // reference result, or the reference DataException for input that is not valid.
+        fallbackReads++;
+      }
+    }
+    return kafka.toConnectData(topic, value);
+  }
+
+  long fallbackWrites() {
+    return fallbackWrites;
+  }
+
+  long fallbackReads() {
+    return fallbackReads;
+  }
+
+  private byte[] write(Plan plan, Object value) {
+    OutputBuffer out = BUFFERS.get();
+    out.reset();
+    out.write(plan.prefix, 0, plan.prefix.length);
+    try (JsonGenerator g = WRITER.createGenerator(out)) {
+      plan.writer.write(g, value);
+    } catch (IOException e) {
+      throw new DataException(
+          "Converting Kafka Connect data to byte[] failed due to serialization error: ", e);
+    }
+    if (schemasEnabled) {
+      out.write('}');
+    }
+    return out.toByteArray();
+  }
+
+  private Plan plan(Schema schema) {
+    synchronized (this) {
+      Plan plan = schema == null ? schemalessPlan : plans.get(schema);
+      if (plan != null) {
+        return plan;
+      }
+    }
+    Plan plan = compile(schema);
+    synchronized (this) {
+      if (schema == null) {
+        schemalessPlan = plan;
+      } else {
+        if (plans.size() >= cacheSize) {
+          plans.clear();
+        }
+        plans.put(schema, plan);
+      }
+    }
+    return plan;
+  }
+
+  private Plan compile(Schema schema) {
+    ValueWriter writer =
+        ValueWriter.compile(schema, config.replaceNullWithDefault(), config.decimalFormat());
+    if (!schemasEnabled) {
+      return new Plan(new byte[0], writer);
+    }
+    byte[] schemaJson;
+    try {
+      schemaJson = schema == null ? NULL : WRITER.writeValueAsBytes(kafka.asJsonSchema(schema));
+    } catch (IOException e) {
+      throw new DataException(
+          "Converting Kafka Connect data to byte[] failed due to serialization error: ", e);
+    }
+    OutputBuffer prefix = new OutputBuffer();
+    prefix.write(SCHEMA_PREFIX, 0, SCHEMA_PREFIX.length);
+    prefix.write(schemaJson, 0, schemaJson.length);
+    prefix.write(PAYLOAD_PREFIX, 0, PAYLOAD_PREFIX.length);
+    return new Plan(prefix.toByteArray(), writer);
+  }
+
+  /**
+   * The exact layout Kafka writes, {@code {"schema":...,"payload":...}} and nothing after it, is
+   * read here; any other layout throws and is left to Kafka's converter.
+   */
+  private SchemaAndValue read(JsonParser p, byte[] bytes) throws IOException {
+    if (!schemasEnabled) {
+      if (p.nextToken() == null) {
+        throw Fallback.INSTANCE;
+      }
+      Object value = reader.read(p, null);
+      return end(p, new SchemaAndValue(null, value));
+    }
+    if (p.nextToken() != JsonToken.START_OBJECT
+        || p.nextToken() != JsonToken.FIELD_NAME
+        || !"schema".equals(p.currentName())) {
+      throw Fallback.INSTANCE;
+    }
+    Schema schema = readSchema(p, bytes);
+    if (p.nextToken() != JsonToken.FIELD_NAME || !"payload".equals(p.currentName())) {
+      throw Fallback.INSTANCE;
+    }
+    p.nextToken();
+    Object value = reader.read(p, schema);
+    if (p.nextToken() != JsonToken.END_OBJECT) {
+      throw Fallback.INSTANCE;
+    }
+    return end(p, new SchemaAndValue(schema, value));
+  }
+
+  private static SchemaAndValue end(JsonParser p, SchemaAndValue result) throws IOException {
+    if (p.nextToken() != null) {
+      throw Fallback.INSTANCE; // trailing content: Kafka ignores it, leave it to Kafka
+    }
+    return result;
+  }
+
+  private Schema readSchema(JsonParser p, byte[] bytes) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.START_OBJECT) {
+      throw Fallback.INSTANCE;
+    }
+    int start = (int) p.currentTokenLocation().getByteOffset();
+    p.skipChildren();
+    int end = (int) p.currentLocation().getByteOffset();
+    if (start < 0 || end <= start || end > bytes.length) {
+      throw Fallback.INSTANCE;
+    }
+    synchronized (this) {
+      // Records of one topic mostly repeat the previous schema: compare in place, no copy.
+      if (lastSchemaBytes != null
+          && Arrays.equals(bytes, start, end, lastSchemaBytes.bytes, 0, lastSchemaBytes.length())) {
+        return lastSchema;
+      }
+    }
+    SchemaBytes key = new SchemaBytes(Arrays.copyOfRange(bytes, start, end));
+    Schema schema;
+    synchronized (this) {
+      schema = schemas.get(key);
+    }
+    if (schema == null) {
+      schema = kafka.asConnectSchema(READER.readTree(key.bytes));
+    }
+    synchronized (this) {
+      schemas.put(key, schema);
+      lastSchemaBytes = key;
+      lastSchema = schema;
+    }
+    return schema;
+  }
+
+  private static <K, V> Map<K, V> lruMap(int maxEntries) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > maxEntries;
+      }
+    };
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The bytes of a schema's JSON, as a map key. */
+  private static final class SchemaBytes {
+    final byte[] bytes;
+    private final int hash;
+
+    int length() {
+      return bytes.length;
+    }
+
+    SchemaBytes(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SchemaBytes
+          && ((SchemaBytes) o).hash == hash
+          && Arrays.equals(((SchemaBytes) o).bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+}

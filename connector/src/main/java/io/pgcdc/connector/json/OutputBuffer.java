@@ -1,0 +1,43 @@
+package io.pgcdc.connector.json;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/** A growable byte buffer, reused per thread, without ByteArrayOutputStream's locking. */
+final class OutputBuffer extends OutputStream {
+  /** A buffer grown past this is dropped after use rather than kept for the thread. */
+  private static final int KEEP_AT_MOST = 1 << 20;
+
+  private byte[] buf = new byte[8192];
+  private int size;
+
+  void reset() {
+    if (buf.length > KEEP_AT_MOST) {
+      buf = new byte[8192];
+    }
+    size = 0;
+  }
+
+  @Override
+  public void write(int b) {
+    ensure(1);
+    buf[size++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, buf, size, len);
+    size += len;
+  }
+
+  byte[] toByteArray() {
+    return Arrays.copyOf(buf, size);
+  }
+
+  private void ensure(int more) {
+    if (size + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+    }
+  }
+}
