@@ -1,8 +1,6 @@
 package io.pgcdc.connector.source;
 
 import java.util.ArrayDeque;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -30,7 +28,7 @@ final class OffsetTracker {
   }
 
   private final ArrayDeque<Entry> pending = new ArrayDeque<>();
-  private final Map<SourceRecord, Entry> byRecord = new IdentityHashMap<>();
+  private int unacknowledged;
   private long confirmable;
   private final boolean gated;
   private long committed;
@@ -64,10 +62,18 @@ final class OffsetTracker {
     committed = confirmable;
   }
 
+  /**
+   * The task hands {@code record} to Connect. Only records this task built ({@link ChangeRecord})
+   * can be tracked: their entry travels with them, so an acknowledgement needs no lookup.
+   */
   synchronized void emitted(SourceRecord record) {
+    if (!(record instanceof ChangeRecord change) || change.tracking != null) {
+      throw new IllegalArgumentException("not a new record of this task: " + record);
+    }
     Entry e = new Entry(0, false);
     pending.addLast(e);
-    byRecord.put(record, e);
+    change.tracking = e;
+    unacknowledged++;
   }
 
   /** A transaction ended at {@code endLsn}: confirmable once every record before it is acked. */
@@ -81,11 +87,13 @@ final class OffsetTracker {
 
   /** Kafka acknowledged {@code record} (or a transform dropped it). */
   synchronized void acknowledged(SourceRecord record) {
-    Entry e = byRecord.remove(record);
-    if (e == null) {
+    if (!(record instanceof ChangeRecord change)
+        || !(change.tracking instanceof Entry e)
+        || e.acked) {
       return;
     }
     e.acked = true;
+    unacknowledged--;
     while (!pending.isEmpty() && pending.peekFirst().acked) {
       advance(pending.pollFirst().confirmLsn);
     }
@@ -106,7 +114,7 @@ final class OffsetTracker {
   }
 
   synchronized int unacknowledged() {
-    return byRecord.size();
+    return unacknowledged;
   }
 
   private void advance(long lsn) {

@@ -112,11 +112,10 @@ final class RecordBuilder {
     Struct key = t.key(keyRow.values);
     Map<String, Object> offsetMap = offset.toMap();
     out.add(
-        new SourceRecord(
+        new ChangeRecord(
             partition,
             offsetMap,
             t.topic,
-            null,
             t.keySchema,
             key,
             envelopeSchema,
@@ -124,16 +123,8 @@ final class RecordBuilder {
             tx.commitMillis()));
     if (tombstones && Envelope.OP_DELETE.equals(op)) {
       out.add(
-          new SourceRecord(
-              partition,
-              offsetMap,
-              t.topic,
-              null,
-              t.keySchema,
-              key,
-              null,
-              null,
-              tx.commitMillis()));
+          new ChangeRecord(
+              partition, offsetMap, t.topic, t.keySchema, key, null, null, tx.commitMillis()));
     }
   }
 
@@ -144,16 +135,8 @@ final class RecordBuilder {
     value.put(Envelope.SOURCE, source(tx, t, changeLsn, null, offset));
     value.put(Envelope.OP, Envelope.OP_TRUNCATE);
     value.put(Envelope.TS_MS, now);
-    return new SourceRecord(
-        partition,
-        offset.toMap(),
-        t.topic,
-        null,
-        null,
-        null,
-        envelopeSchema,
-        value,
-        tx.commitMillis());
+    return new ChangeRecord(
+        partition, offset.toMap(), t.topic, null, null, envelopeSchema, value, tx.commitMillis());
   }
 
   /** A logical decoding message (op m) on the messages topic, keyed by its prefix. */
@@ -177,11 +160,10 @@ final class RecordBuilder {
             .put(Envelope.TS_MS, now)
             .put(Envelope.SOURCE, source(tx, null, lsn, null, offset))
             .put(Envelope.MESSAGE, block);
-    return new SourceRecord(
+    return new ChangeRecord(
         partition,
         offset.toMap(),
         messagesTopic,
-        null,
         MESSAGE_KEY_SCHEMA,
         key,
         MESSAGE_VALUE_SCHEMA,

@@ -1,6 +1,7 @@
 package io.pgcdc.connector.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -8,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class OffsetTrackerTest {
   private static SourceRecord record(int i) {
-    return new SourceRecord(Map.of(), Map.of("i", i), "t", null, null);
+    return new ChangeRecord(Map.of(), Map.of("i", i), "t", null, null, null, null, null);
   }
 
   @Test
@@ -73,5 +74,25 @@ class OffsetTrackerTest {
     tracker.transactionEnd(5);
     assertThat(tracker.confirmable()).isEqualTo(0x8000_0000_0000_0000L);
     assertThat(tracker.unacknowledged()).isZero();
+  }
+
+  @Test
+  void countsARepeatedAcknowledgementOnceAndRefusesRecordsItCannotTrack() {
+    OffsetTracker tracker = new OffsetTracker(0);
+    SourceRecord a = record(1);
+    SourceRecord b = record(2);
+    tracker.emitted(a);
+    tracker.emitted(b);
+    tracker.transactionEnd(100);
+    tracker.acknowledged(a);
+    tracker.acknowledged(a);
+    assertThat(tracker.unacknowledged()).isEqualTo(1);
+    assertThat(tracker.confirmable()).isZero();
+    tracker.acknowledged(b);
+    assertThat(tracker.confirmable()).isEqualTo(100);
+
+    assertThatThrownBy(() -> tracker.emitted(a)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> tracker.emitted(new SourceRecord(Map.of(), Map.of(), "t", null, null)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
