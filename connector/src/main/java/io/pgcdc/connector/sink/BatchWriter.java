@@ -35,10 +35,10 @@ import org.postgresql.copy.CopyManager;
 
 /**
  * Writes row changes to PostgreSQL. {@link #prepare} makes sure the target tables and columns exist
- * and renders every value to PostgreSQL text; {@link #write} applies changes in one transaction:
- * per table a TRUNCATE, one DELETE with the keys as array parameters, and per set of present
- * columns one COPY into a temporary staging table followed by one INSERT ... SELECT ... ON CONFLICT
- * (or UPDATE ... FROM).
+ * and encodes each row once, straight from its values, as a COPY text line; {@link #write} applies
+ * changes in one transaction: per table a TRUNCATE, one DELETE with the keys as array parameters,
+ * and per set of present columns one COPY into a temporary staging table followed by one INSERT ...
+ * SELECT ... ON CONFLICT (or UPDATE ... FROM).
  */
 final class BatchWriter implements AutoCloseable {
   private static final int COPY_CHUNK_BYTES = 1 << 16;
@@ -49,6 +49,10 @@ final class BatchWriter implements AutoCloseable {
   private final boolean autoEvolve;
   private final TableCatalog catalog = new TableCatalog();
   private final Map<StagingKey, String> staging = new HashMap<>();
+  private static final int MAX_KEPT_LINE_BUFFER = 1 << 20;
+
+  /** Where {@link #prepare} encodes one row at a time. */
+  private CopyBuffer lineBuffer = new CopyBuffer(1024);
 
   /** Tables whose recent batches updated existing rows: their keys are looked up before a COPY. */
   private final Set<TableId> tablesWithUpdates = new HashSet<>();
@@ -130,8 +134,10 @@ final class BatchWriter implements AutoCloseable {
       checkTypes(table, tableChanges);
       Shape shape = null;
       for (RowChange change : tableChanges) {
-        if (shape == null || shape.columns != change.columns()) {
-          shape = new Shape(table, change.columns());
+        if (shape == null
+            || shape.columns != change.columns()
+            || shape.keyCount != change.keyCount()) {
+          shape = new Shape(table, change.columns(), change.keyCount());
         }
         RowChange rendered = render(table, shape, change, rejected);
         if (rendered != null) {
@@ -262,22 +268,31 @@ final class BatchWriter implements AutoCloseable {
    */
   private static final class Shape {
     final List<ColumnSpec> columns;
+    final int keyCount;
     final Column[] resolved;
     final PgText.Target[] targets;
 
-    Shape(Table table, List<ColumnSpec> columns) {
+    /** A key column wants lists as arrays or JSON, which the reader's key text does not give. */
+    boolean keysNeedTarget;
+
+    Shape(Table table, List<ColumnSpec> columns, int keyCount) {
       this.columns = columns;
+      this.keyCount = keyCount;
       resolved = new Column[columns.size()];
       targets = new PgText.Target[columns.size()];
       for (int i = 0; i < resolved.length; i++) {
         resolved[i] = table.columns().get(columns.get(i).name());
         targets[i] = resolved[i] == null ? null : PgText.Target.of(resolved[i].type());
+        keysNeedTarget |= i < keyCount && targets[i] != null && targets[i] != PgText.Target.OTHER;
       }
     }
   }
 
-  /** The change with its values as PostgreSQL text, or null when it was rejected. */
-  private static RowChange render(
+  /**
+   * The change with its row encoded as a COPY line (upserts) and its key texts rendered for the
+   * target columns, or null when it was rejected.
+   */
+  private RowChange render(
       Table table,
       Shape shape,
       RowChange change,
@@ -286,8 +301,10 @@ final class BatchWriter implements AutoCloseable {
       return change;
     }
     Object[] values = change.values();
-    Object[] texts = new Object[values.length];
-    for (int i = 0; i < texts.length; i++) {
+    boolean encode = change.kind() == Kind.UPSERT;
+    CopyBuffer line = lineBuffer;
+    line.clear();
+    for (int i = 0; i < values.length; i++) {
       ColumnSpec spec = shape.columns.get(i);
       Column column = shape.resolved[i];
       if (column == null) {
@@ -308,38 +325,94 @@ final class BatchWriter implements AutoCloseable {
                 "the column " + spec.name() + " of table " + table.id() + " is generated"));
         return null;
       }
-      PgText.Target target = shape.targets[i];
-      if (i == 0 && change.keyCount() == 1 && target == PgText.Target.OTHER) {
-        texts[0] = change.key(); // the reader rendered the key already, the same way
+      if (!encode) {
         continue;
       }
       try {
-        texts[i] = PgText.render(values[i], spec.schema(), target);
+        if (i > 0) {
+          line.tab();
+        }
+        line.value(values[i], spec.schema(), shape.targets[i]);
       } catch (RuntimeException e) {
-        rejected.accept(
-            change,
-            new BadRecordException(
-                "the column "
-                    + spec.name()
-                    + " ("
-                    + column.type()
-                    + ") of table "
-                    + table.id()
-                    + " cannot take the value: "
-                    + e.getMessage(),
-                e));
+        rejected.accept(change, cannotTake(table, spec, column, e));
         return null;
+      }
+    }
+    String key = change.key();
+    if (shape.keysNeedTarget) {
+      try {
+        key = keyText(shape, change);
+      } catch (RuntimeException e) {
+        rejected.accept(change, cannotTake(table, shape.columns.get(0), shape.resolved[0], e));
+        return null;
+      }
+    }
+    byte[] encoded = null;
+    if (encode) {
+      line.newline();
+      encoded = line.toByteArray();
+      if (line.bytes().length > MAX_KEPT_LINE_BUFFER) {
+        lineBuffer = new CopyBuffer(1024); // a huge row once: do not keep its buffer
       }
     }
     return new RowChange(
         change.record(),
         change.table(),
         change.kind(),
-        change.key(),
+        key,
         change.columns(),
-        texts,
+        values,
         change.keyCount(),
-        change.unchanged());
+        change.unchanged(),
+        encoded);
+  }
+
+  private static BadRecordException cannotTake(
+      Table table, ColumnSpec spec, Column column, RuntimeException e) {
+    return new BadRecordException(
+        "the column "
+            + spec.name()
+            + " ("
+            + column.type()
+            + ") of table "
+            + table.id()
+            + " cannot take the value: "
+            + e.getMessage(),
+        e);
+  }
+
+  /**
+   * The key texts joined by NUL, each rendered for its column's type. The reader renders keys as
+   * for a scalar column; a key column of an array or json type can render a list differently.
+   */
+  private static String keyText(Shape shape, RowChange change) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < change.keyCount(); i++) {
+      if (i > 0) {
+        sb.append('\0');
+      }
+      sb.append(PgText.render(change.values()[i], shape.columns.get(i).schema(), shape.targets[i]));
+    }
+    return sb.toString();
+  }
+
+  /** A row's COPY line: encoded by {@link #prepare}, or now for a row merged from two. */
+  private static byte[] lineOf(Table table, RowChange row) {
+    if (row.line() != null) {
+      return row.line();
+    }
+    CopyBuffer line = new CopyBuffer(256);
+    Object[] values = row.values();
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        line.tab();
+      }
+      ColumnSpec spec = row.columns().get(i);
+      line.value(
+          values[i], spec.schema(), PgText.Target.of(table.columns().get(spec.name()).type()));
+    }
+    line.newline();
+    return line.toByteArray();
   }
 
   /** Writes prepared changes in one transaction; on failure rolls back and rethrows. */
@@ -424,7 +497,7 @@ final class BatchWriter implements AutoCloseable {
         String[] texts = new String[deletes.size()];
         int row = 0;
         for (RowChange delete : deletes) {
-          texts[row++] = (String) delete.values()[i];
+          texts[row++] = delete.keyText(i);
         }
         Array array = c.createArrayOf("text", texts);
         ps.setArray(i + 1, array);
@@ -453,7 +526,7 @@ final class BatchWriter implements AutoCloseable {
     }
     List<RowChange> staged = rows;
     if (mode == InsertMode.INSERT) {
-      copy(c, table.id().quoted(), names, rows);
+      copy(c, table, table.id().quoted(), names, rows);
       return;
     }
     if (mode == InsertMode.UPSERT) {
@@ -468,7 +541,7 @@ final class BatchWriter implements AutoCloseable {
         st.execute("TRUNCATE " + stage);
       }
     }
-    copy(c, stage, names, staged);
+    copy(c, table, stage, names, staged);
     String sql = writeStatement(table, stage, names, first.keyCount(), mode);
     if (sql != null) {
       try (Statement st = c.createStatement()) {
@@ -513,7 +586,7 @@ final class BatchWriter implements AutoCloseable {
       Connection c, Table table, List<String> names, List<RowChange> rows) throws SQLException {
     Savepoint savepoint = c.setSavepoint();
     try {
-      copy(c, table.id().quoted(), names, rows);
+      copy(c, table, table.id().quoted(), names, rows);
     } catch (SQLException e) {
       if (!"23505".equals(PgErrors.sqlState(e))) {
         throw e;
@@ -554,7 +627,7 @@ final class BatchWriter implements AutoCloseable {
       for (int i = 0; i < keyNames.size(); i++) {
         String[] texts = new String[rows.size()];
         for (int row = 0; row < texts.length; row++) {
-          texts[row] = (String) rows.get(row).values()[i];
+          texts[row] = rows.get(row).keyText(i);
         }
         ps.setArray(i + 1, c.createArrayOf("text", texts));
       }
@@ -641,7 +714,8 @@ final class BatchWriter implements AutoCloseable {
     staging.keySet().removeIf(k -> k.table().equals(id));
   }
 
-  private static void copy(Connection c, String stage, List<String> names, List<RowChange> rows)
+  private static void copy(
+      Connection c, Table table, String stage, List<String> names, List<RowChange> rows)
       throws SQLException {
     CopyManager copyManager = c.unwrap(PGConnection.class).getCopyAPI();
     String sql =
@@ -654,14 +728,7 @@ final class BatchWriter implements AutoCloseable {
     try {
       CopyBuffer buffer = new CopyBuffer(COPY_CHUNK_BYTES + 4096);
       for (RowChange row : rows) {
-        Object[] texts = row.values();
-        for (int i = 0; i < texts.length; i++) {
-          if (i > 0) {
-            buffer.tab();
-          }
-          buffer.field((String) texts[i]);
-        }
-        buffer.newline();
+        buffer.raw(lineOf(table, row));
         if (buffer.length() >= COPY_CHUNK_BYTES) {
           copyIn.writeToCopy(buffer.bytes(), 0, buffer.length());
           buffer.clear();

@@ -117,7 +117,7 @@ final class ChangeReader {
         }
         TableId table = table(record, null, source);
         return new RowChange(
-            record, table, Kind.TRUNCATE, null, List.of(), new Object[0], 0, Set.of());
+            record, table, Kind.TRUNCATE, null, List.of(), new Object[0], 0, Set.of(), null);
       }
       case "m" -> {
         return skip("logical decoding messages (op m)");
@@ -176,7 +176,8 @@ final class ChangeReader {
         columns,
         values.toArray(),
         columns.size(),
-        Set.of());
+        Set.of(),
+        null);
   }
 
   private RowChange upsert(SinkRecord record, Row row, Row source, Set<String> unchanged) {
@@ -212,7 +213,8 @@ final class ChangeReader {
         sharedColumns(columns),
         values.toArray(),
         keyCount,
-        unchangedHere);
+        unchangedHere,
+        null);
   }
 
   /**

@@ -86,7 +86,8 @@ final class TableBatch {
         List.copyOf(columns),
         values.toArray(),
         next.keyCount(),
-        Set.copyOf(stillUnchanged));
+        Set.copyOf(stillUnchanged),
+        null); // encoded again for the merged columns
   }
 
   TableId table() {

@@ -1,10 +1,16 @@
 package io.pgcdc.connector.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
 import org.junit.jupiter.api.Test;
 
 class CopyBufferTest {
@@ -55,5 +61,61 @@ class CopyBufferTest {
           .as(text)
           .isEqualTo(viaString(text, text));
     }
+  }
+
+  private static byte[] rendered(Object value, Schema schema, PgText.Target target) {
+    CopyBuffer buffer = new CopyBuffer(1);
+    buffer.value(value, schema, target);
+    return Arrays.copyOf(buffer.bytes(), buffer.length());
+  }
+
+  @Test
+  void writesValuesAsTheirRenderedTextWithoutAStringFirst() {
+    Schema decimal = Decimal.schema(2);
+    Object[][] cases = {
+      {"plain", null},
+      {"tab\there\\ é中😀 x\ud800", null},
+      {0L, null},
+      {-1L, null},
+      {Long.MAX_VALUE, null},
+      {Long.MIN_VALUE, null},
+      {42, Schema.INT32_SCHEMA},
+      {Integer.MIN_VALUE, null},
+      {(short) -7, null},
+      {(byte) 5, null},
+      {true, null},
+      {false, Schema.BOOLEAN_SCHEMA},
+      {new byte[] {0, 10, -1}, null},
+      {new byte[0], Schema.BYTES_SCHEMA},
+      {1.5d, null},
+      {Double.NaN, null},
+      {new BigDecimal("12.30"), decimal},
+      {7L, SchemaBuilder.int64().name("io.debezium.time.Date").build()},
+      {List.of(1L, 2L), null},
+      {null, null}
+    };
+    for (Object[] c : cases) {
+      Schema schema = (Schema) c[1];
+      for (PgText.Target target : PgText.Target.values()) {
+        assertThat(rendered(c[0], schema, target))
+            .as("%s as %s", c[0], target)
+            .isEqualTo(viaBufferField(PgText.render(c[0], schema, target)));
+      }
+    }
+  }
+
+  @Test
+  void refusesNulInText() {
+    assertThatThrownBy(() -> rendered("a\u0000b", null, PgText.Target.OTHER))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("NUL");
+    assertThatThrownBy(() -> rendered("é\u0000", null, PgText.Target.OTHER))
+        .isInstanceOf(BadRecordException.class);
+  }
+
+  private static byte[] viaBufferField(String text) {
+    CopyBuffer buffer = new CopyBuffer(1);
+    buffer.field(text);
+    return Arrays.copyOf(buffer.bytes(), buffer.length());
   }
 }

@@ -41,10 +41,11 @@ import org.postgresql.copy.CopyIn;
  * mvn -q -pl connector install -DskipTests
  * mvn -pl integration-tests verify -Dit.test=SinkThroughputBenchmark [-Dbench.rows=1000000]
  *     [-Dbench.poll.records=10000]   (max.poll.records and batch.size)
+ *     [-Dbench.converter=io.pgcdc.connector.json.JsonConverter]   (default: Kafka's)
  * </pre>
  *
  * Rows: bigint key, text, numeric(12,2), timestamptz, jsonb; records are flat JSON without schemas
- * (JsonConverter, schemas.enable=false). A warm-up (not measured, -Dbench.warmup.rows, 200000) runs
+ * (a JsonConverter, schemas.enable=false). A warm-up (not measured, -Dbench.warmup.rows, 200000) runs
  * a COPY and a sink first, so that the JIT has compiled both paths. Phase 1 inserts N rows; phase 2
  * sends N more records of which 30% update existing rows, 5% delete (tombstones) and the rest
  * insert. Besides wall-clock rates it prints CPU seconds (from /proc, Linux only) of the processes
@@ -93,10 +94,15 @@ class SinkThroughputBenchmark {
   private static final int WARMUP_ROWS = Integer.getInteger("bench.warmup.rows", 200_000);
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
   private static final String POLL_RECORDS = System.getProperty("bench.poll.records", "10000");
+
+  /** Key and value converter; -Dbench.converter=io.pgcdc.connector.json.JsonConverter for ours. */
+  private static final String CONVERTER =
+      System.getProperty("bench.converter", "org.apache.kafka.connect.json.JsonConverter");
+
   private static final Map<String, String> SETTINGS =
       Map.of(
-          "key.converter", "org.apache.kafka.connect.json.JsonConverter",
-          "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+          "key.converter", CONVERTER,
+          "value.converter", CONVERTER,
           "key.converter.schemas.enable", "false",
           "value.converter.schemas.enable", "false",
           "consumer.override.max.poll.records", POLL_RECORDS,
@@ -157,6 +163,7 @@ class SinkThroughputBenchmark {
               + "  sink inserts (worker + backend)    %,10.0f  %6.1f (%.1f + %.1f)  %,10.0f  (%.0f%%"
               + " of COPY wall, %.0f%% per CPU-s)%n"
               + "  sink 30%% upd / 5%% del (same)       %,10.0f  %6.1f (%.1f + %.1f)  %,10.0f%n"
+              + "  converter: %s%n"
               + "  settings: %s%n"
               + "  worker JVM: %s%n%n",
           ROWS,
@@ -180,7 +187,8 @@ class SinkThroughputBenchmark {
           updates.clientCpu(),
           updates.backendCpu(),
           updates.perCpuSecond(),
-          SETTINGS,
+          CONVERTER,
+          new java.util.TreeMap<>(SETTINGS),
           workerJvmOptions(cluster));
     }
   }
