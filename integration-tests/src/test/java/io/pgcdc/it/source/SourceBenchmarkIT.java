@@ -60,15 +60,20 @@ class SourceBenchmarkIT {
           + " second', g % 2 = 0";
   private static final List<String> RESULTS = new ArrayList<>();
 
-  /** The producer settings, plus JSON without embedded schemas with -Dbenchmark.schemas=false. */
+  /**
+   * The producer settings; the JSON converter {@code -Dbenchmark.converter} (default Kafka's
+   * JsonConverter, or {@code io.pgcdc.connector.json.JsonConverter}), without embedded schemas with
+   * {@code -Dbenchmark.schemas=false}.
+   */
   private static Map<String, String> settings() {
     Map<String, String> settings = new java.util.HashMap<>(PRODUCER_SETTINGS);
-    if ("false".equals(System.getProperty("benchmark.schemas"))) {
-      settings.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-      settings.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-      settings.put("key.converter.schemas.enable", "false");
-      settings.put("value.converter.schemas.enable", "false");
-    }
+    String converter =
+        System.getProperty("benchmark.converter", "org.apache.kafka.connect.json.JsonConverter");
+    settings.put("key.converter", converter);
+    settings.put("value.converter", converter);
+    String schemas = String.valueOf(!"false".equals(System.getProperty("benchmark.schemas")));
+    settings.put("key.converter.schemas.enable", schemas);
+    settings.put("value.converter.schemas.enable", schemas);
     return settings;
   }
 
@@ -90,6 +95,7 @@ class SourceBenchmarkIT {
   @AfterAll
   static void printResults() {
     System.out.println("==== source benchmark, " + ROWS + " rows ====");
+    System.out.println("settings: " + new java.util.TreeMap<>(PRODUCER));
     RESULTS.forEach(System.out::println);
   }
 
