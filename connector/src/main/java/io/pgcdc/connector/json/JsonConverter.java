@@ -80,8 +80,10 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
 
   private long fallbackReads;
 
-  private SchemaBytes lastSchemaBytes;
-  private Schema lastSchema;
+  /** The schema of the last record read, with the bytes before its payload. */
+  private volatile LastSchema last;
+
+  private record LastSchema(byte[] prefix, Schema schema) {}
 
   /** What fromConnectData writes around the payload for one schema. */
   private record Plan(byte[] prefix, ValueWriter writer) {}
@@ -109,8 +111,7 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
       plans.clear();
       schemas = lruMap(cacheSize);
       schemalessPlan = null;
-      lastSchemaBytes = null;
-      lastSchema = null;
+      last = null;
     }
   }
 
@@ -157,8 +158,8 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
       return SchemaAndValue.NULL;
     }
     if (!fixedSchema) {
-      try (JsonParser p = READER.createParser(value)) {
-        return read(p, value);
+      try {
+        return read(value);
       } catch (IOException | RuntimeException e) {
         // Not an error of ours to report: Kafka's converter, on the same bytes, gives the
         // reference result, or the reference DataException for input that is not valid.
@@ -237,6 +238,32 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
    * The exact layout Kafka writes, {@code {"schema":...,"payload":...}} and nothing after it, is
    * read here; any other layout throws and is left to Kafka's converter.
    */
+  private SchemaAndValue read(byte[] bytes) throws IOException {
+    LastSchema last = this.last;
+    if (schemasEnabled && last != null && samePrefix(bytes, last.prefix)) {
+      // Records of a topic mostly repeat the previous schema: when the bytes start with the
+      // same {"schema":...,"payload": and end with }, only the payload between is parsed.
+      int from = last.prefix.length;
+      try (JsonParser p = READER.createParser(bytes, from, bytes.length - 1 - from)) {
+        if (p.nextToken() == null) {
+          throw Fallback.INSTANCE;
+        }
+        Object value = reader.read(p, last.schema);
+        return end(p, new SchemaAndValue(last.schema, value));
+      }
+    }
+    try (JsonParser p = READER.createParser(bytes)) {
+      return read(p, bytes);
+    }
+  }
+
+  private static boolean samePrefix(byte[] bytes, byte[] prefix) {
+    int n = prefix.length;
+    return bytes.length > n
+        && bytes[bytes.length - 1] == '}'
+        && Arrays.equals(bytes, 0, n, prefix, 0, n);
+  }
+
   private SchemaAndValue read(JsonParser p, byte[] bytes) throws IOException {
     if (!schemasEnabled) {
       if (p.nextToken() == null) {
@@ -283,13 +310,6 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
     if (start < 0 || end <= start || end > bytes.length) {
       throw Fallback.INSTANCE;
     }
-    synchronized (this) {
-      // Records of one topic mostly repeat the previous schema: compare in place, no copy.
-      if (lastSchemaBytes != null
-          && Arrays.equals(bytes, start, end, lastSchemaBytes.bytes, 0, lastSchemaBytes.length())) {
-        return lastSchema;
-      }
-    }
     SchemaBytes key = new SchemaBytes(Arrays.copyOfRange(bytes, start, end));
     Schema schema;
     synchronized (this) {
@@ -300,9 +320,12 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
     }
     synchronized (this) {
       schemas.put(key, schema);
-      lastSchemaBytes = key;
-      lastSchema = schema;
     }
+    OutputBuffer prefix = new OutputBuffer();
+    prefix.write(SCHEMA_PREFIX, 0, SCHEMA_PREFIX.length);
+    prefix.write(key.bytes, 0, key.bytes.length);
+    prefix.write(PAYLOAD_PREFIX, 0, PAYLOAD_PREFIX.length);
+    last = new LastSchema(prefix.toByteArray(), schema);
     return schema;
   }
 
@@ -323,10 +346,6 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
   private static final class SchemaBytes {
     final byte[] bytes;
     private final int hash;
-
-    int length() {
-      return bytes.length;
-    }
 
     SchemaBytes(byte[] bytes) {
       this.bytes = bytes;

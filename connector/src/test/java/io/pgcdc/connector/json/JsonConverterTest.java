@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -226,6 +227,12 @@ class JsonConverterTest {
       "{\"x\":1} trailing",
       "{\"x\":1} {\"y\":2}",
       envelope(int32, "5"),
+      // The same schema again, read from the remembered prefix: only the payload is parsed.
+      envelope(int32, " 6 "),
+      envelope(int32, ""),
+      envelope(int32, "5,\"extra\":1"),
+      envelope(int32, "5} {\"a\":1"),
+      envelope(int32, "5}"),
       envelope(int32, "007"),
       envelope(int32, "5000000000"),
       envelope(int32, "5.5"),
@@ -366,6 +373,22 @@ class JsonConverterTest {
                       : "\"payload\":{\"n\":1,\"o\":null}}"));
       pair.assertSameRead(bytes);
     }
+  }
+
+  @ParameterizedTest(name = "schemas.enable={0}, decimal.format={1}, replace.null.with.default={2}")
+  @MethodSource("settings")
+  void sourceEnvelopesAndSinkMapsConvertWithoutFallingBack(
+      boolean schemas, String decimals, boolean replace) {
+    Pair pair = Pair.of(config(schemas, decimals, replace), false);
+    Schema envelope = JsonConverterBenchmark.envelopeSchema();
+    Random random = new Random(3);
+    for (int i = 0; i < 100; i++) {
+      pair.assertSameRead(
+          pair.assertSameWrite(envelope, JsonConverterBenchmark.event(envelope, i, random)));
+      pair.assertSameRead(pair.assertSameWrite(null, JsonConverterBenchmark.eventMap(i, random)));
+    }
+    assertEquals(0, pair.ours.fallbackWrites());
+    assertEquals(0, pair.ours.fallbackReads());
   }
 
   @Test
