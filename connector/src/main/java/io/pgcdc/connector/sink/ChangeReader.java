@@ -64,6 +64,8 @@ final class ChangeReader {
   private final Map<Schema, List<ColumnSpec>> specsBySchema = new IdentityHashMap<>();
   private final Map<String, ColumnSpec> specsByName = new HashMap<>();
   private final MapShapes mapShapes = new MapShapes();
+  private final MapPlan[] mapPlans = new MapPlan[4];
+  private int nextMapPlan;
   private final Map<String, Long> skipped = new TreeMap<>();
   private List<ColumnSpec> lastColumns;
   private String lastTopic;
@@ -87,6 +89,12 @@ final class ChangeReader {
     }
     Row envelope = envelopeOf(value);
     if (envelope == null) {
+      if (value instanceof Map<?, ?> map && flatMapsFit(record)) {
+        RowChange change = flatMapUpsert(record, (Map<?, ?>) record.key(), map);
+        if (change != null) {
+          return change;
+        }
+      }
       Row row = Row.of(value, "the record value");
       return upsert(record, row, null, Set.of());
     }
@@ -135,6 +143,128 @@ final class ChangeReader {
     Map<String, Long> copy = new TreeMap<>(skipped);
     skipped.clear();
     return copy;
+  }
+
+  /**
+   * True when a flat schemaless row may take {@link #flatMapUpsert}: the key is a JSON object whose
+   * fields are the key columns, and the table name needs nothing of the row.
+   */
+  private boolean flatMapsFit(SinkRecord record) {
+    return keyMode == PrimaryKeyMode.RECORD_KEY
+        && keyFields.isEmpty()
+        && record.key() instanceof Map<?, ?>
+        && template.dependsOnTopicOnly();
+  }
+
+  /**
+   * The upsert of a flat schemaless row with a schemaless key, read in one pass over each map by a
+   * plan made for the first row of the same shape (the same field names in the same order): the
+   * values go straight into the change's array, and rows of one shape share one column list. Null
+   * when no plan fits (a new shape) or the row needs the general path (Debezium's placeholder for
+   * an unchanged value); {@link #upsert} then reads the row, with the same result.
+   */
+  private RowChange flatMapUpsert(SinkRecord record, Map<?, ?> key, Map<?, ?> row) {
+    MapPlan plan = null;
+    Object[] values = null;
+    for (int i = 0; i < mapPlans.length && values == null; i++) {
+      plan = mapPlans[i];
+      values = plan == null ? null : plan.values(key, row);
+    }
+    if (values == null) {
+      plan = MapPlan.of(key, row, specsBySchema, specsByName, mapShapes);
+      if (plan == null) {
+        return null;
+      }
+      mapPlans[nextMapPlan] = plan;
+      nextMapPlan = (nextMapPlan + 1) % mapPlans.length;
+      values = plan.values(key, row);
+      if (values == null) {
+        return null;
+      }
+    }
+    int keyCount = plan.keyNames.length;
+    for (int i = 0; i < keyCount; i++) {
+      requireKeyValue(plan.keyNames[i], values[i]);
+    }
+    for (int i = keyCount; i < values.length; i++) {
+      if (isDebeziumPlaceholder(values[i])) {
+        return null;
+      }
+    }
+    TableId table = table(record, null, null);
+    lastColumns = plan.columns;
+    return new RowChange(
+        record,
+        table,
+        Kind.UPSERT,
+        keyText(plan.columns, Arrays.asList(values), keyCount),
+        plan.columns,
+        values,
+        keyCount,
+        Set.of(),
+        null);
+  }
+
+  /**
+   * How the fields of a schemaless key and row of one shape map to a change's columns: the key
+   * fields first, then the row fields that are not key fields, in the maps' order.
+   */
+  private record MapPlan(
+      String[] keyNames, String[] rowNames, int[] columnOfRowField, List<ColumnSpec> columns) {
+    static MapPlan of(
+        Map<?, ?> key,
+        Map<?, ?> row,
+        Map<Schema, List<ColumnSpec>> bySchema,
+        Map<String, ColumnSpec> byName,
+        MapShapes shapes) {
+      Row keyRow = Row.of(key, "the record key");
+      Row valueRow = Row.of(row, "the record value");
+      if (keyRow.names.length == 0) {
+        return null; // the general path says what is wrong
+      }
+      List<ColumnSpec> columns = new ArrayList<>(keyRow.columns(bySchema, byName, shapes));
+      List<ColumnSpec> rowSpecs = valueRow.columns(bySchema, byName, shapes);
+      int[] columnOf = new int[rowSpecs.size()];
+      for (int i = 0; i < columnOf.length; i++) {
+        boolean isKey = Arrays.asList(keyRow.names).contains(valueRow.names[i]);
+        columnOf[i] = isKey ? -1 : columns.size();
+        if (!isKey) {
+          columns.add(rowSpecs.get(i));
+        }
+      }
+      return new MapPlan(keyRow.names, valueRow.names, columnOf, List.copyOf(columns));
+    }
+
+    /** The values in column order, or null when the maps do not have this plan's shape. */
+    Object[] values(Map<?, ?> key, Map<?, ?> row) {
+      if (key.size() != keyNames.length || row.size() != rowNames.length) {
+        return null;
+      }
+      Object[] values = new Object[columns.size()];
+      int i = 0;
+      for (Map.Entry<?, ?> e : key.entrySet()) {
+        if (!sameName(keyNames[i], e.getKey())) {
+          return null;
+        }
+        values[i++] = e.getValue();
+      }
+      i = 0;
+      for (Map.Entry<?, ?> e : row.entrySet()) {
+        if (!sameName(rowNames[i], e.getKey())) {
+          return null;
+        }
+        int column = columnOfRowField[i++];
+        if (column >= 0) {
+          values[column] = e.getValue();
+        }
+      }
+      return values;
+    }
+
+    /** JSON parsers hand out one canonical string per field name: mostly an identity check. */
+    private static boolean sameName(String name, Object field) {
+      return name == field || name.equals(field);
+    }
   }
 
   private RowChange skip(String reason) {

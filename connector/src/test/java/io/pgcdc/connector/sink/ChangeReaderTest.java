@@ -119,6 +119,49 @@ class ChangeReaderTest {
     assertThat(c.key()).isEqualTo("2");
   }
 
+  @Test
+  void flatRowsOfAKnownShapeReadAsTheFirstRowOfTheShape() {
+    ChangeReader flat = new ChangeReader(config("table.name.format", "orders"));
+    Map<String, Object> key = new LinkedHashMap<>();
+    key.put("b", 1L);
+    key.put("a", "x");
+
+    RowChange first = flat.read(flatRecord(key, row("a", "ignored", "note", "one"), 0));
+    key.put("b", 2L);
+    RowChange second = flat.read(flatRecord(key, row("a", "ignored", "note", null), 1));
+    RowChange otherOrder = flat.read(flatRecord(key, row("note", "three", "a", "x"), 2));
+
+    assertThat(first.columnNames()).containsExactly("b", "a", "note");
+    assertThat(first.values()).containsExactly(1L, "x", "one");
+    assertThat(first.keyCount()).isEqualTo(2);
+    assertThat(first.key()).isEqualTo("1\u0000x");
+    assertThat(second.columns()).isSameAs(first.columns());
+    assertThat(second.values()).containsExactly(2L, "x", null);
+    assertThat(second.key()).isEqualTo("2\u0000x");
+    assertThat(second.unchanged()).isEmpty();
+    assertThat(otherOrder.columnNames()).containsExactly("b", "a", "note");
+    assertThat(otherOrder.values()).containsExactly(2L, "x", "three");
+  }
+
+  @Test
+  void flatRowsOfAKnownShapeStillSeeUnavailableValuesAndNullKeys() {
+    ChangeReader flat = new ChangeReader(config("table.name.format", "orders"));
+    Map<String, Object> nullKey = new LinkedHashMap<>();
+    nullKey.put("id", null);
+
+    flat.read(flatRecord(Map.of("id", 1L), row("id", 1L, "doc", "{}"), 0));
+    RowChange placeholder =
+        flat.read(
+            flatRecord(
+                Map.of("id", 2L), row("id", 2L, "doc", ChangeReader.DEBEZIUM_UNAVAILABLE), 1));
+
+    assertThat(placeholder.columnNames()).containsExactly("id");
+    assertThat(placeholder.unchanged()).containsExactly("doc");
+    assertThatThrownBy(() -> flat.read(flatRecord(nullKey, row("id", 3L, "doc", "{}"), 2)))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("the primary key column 'id' is null");
+  }
+
   private static Map<String, Object> row(String k1, Object v1, String k2, Object v2) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put(k1, v1);
