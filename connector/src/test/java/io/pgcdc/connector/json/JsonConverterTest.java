@@ -392,6 +392,84 @@ class JsonConverterTest {
   }
 
   @Test
+  void floatingPointTextReadsAsKafkaReadsIt() {
+    // Kafka reads a floating-point token as a BigDecimal and takes its doubleValue(); ours
+    // parses the double directly when it is not zero. Compare on awkward texts.
+    Pair schemaless = Pair.of(config(false, "BASE64", true), false);
+    Pair withSchemas = Pair.of(config(true, "BASE64", true), false);
+    String doubles = "{\"type\":\"array\",\"items\":{\"type\":\"double\",\"optional\":false}}";
+    String floats = "{\"type\":\"array\",\"items\":{\"type\":\"float\",\"optional\":false}}";
+    Random random = new Random(11);
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "-0.0",
+                "0.0",
+                "-0e5",
+                "0e-400",
+                "1e-400",
+                "-1e-400",
+                "4.9e-324",
+                "2.4e-324",
+                "2.5e-324",
+                "1.7976931348623157e308",
+                "1.7976931348623159e308",
+                "1e309",
+                "-1e309",
+                "0.1",
+                "0.30000000000000004441",
+                "9007199254740993.0",
+                "123456789012345678901234567890.5",
+                "1.00000000000000011102230246251565404236316680908203125"));
+    for (int i = 0; i < 20_000; i++) {
+      double d = Double.longBitsToDouble(random.nextLong());
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        continue;
+      }
+      switch (i % 4) {
+        case 0:
+          texts.add(Double.toString(d));
+          break;
+        case 1:
+          texts.add(floating(new BigDecimal(d).toString())); // the exact binary value
+          break;
+        case 2:
+          texts.add(
+              floating(
+                  new BigDecimal(d)
+                      .round(new java.math.MathContext(1 + random.nextInt(25)))
+                      .toString()));
+          break;
+        default:
+          texts.add(
+              (random.nextBoolean() ? "-" : "")
+                  + random.nextInt(1000)
+                  + "."
+                  + Long.toString(Math.abs(random.nextLong()))
+                  + "e"
+                  + (random.nextInt(640) - 330));
+      }
+    }
+    for (int from = 0; from < texts.size(); from += 100) {
+      String array =
+          "[" + String.join(",", texts.subList(from, Math.min(texts.size(), from + 100))) + "]";
+      for (String text : array.substring(1, array.length() - 1).split(",")) {
+        assertTrue(text.contains(".") || text.contains("e") || text.contains("E"), text);
+      }
+      schemaless.assertSameRead(array.getBytes(StandardCharsets.UTF_8));
+      withSchemas.assertSameRead(envelope(doubles, array).getBytes(StandardCharsets.UTF_8));
+      withSchemas.assertSameRead(envelope(floats, array).getBytes(StandardCharsets.UTF_8));
+    }
+    assertEquals(0, schemaless.ours.fallbackReads());
+    assertEquals(0, withSchemas.ours.fallbackReads());
+  }
+
+  /** The text as a floating-point token (an integral text is an integer token). */
+  private static String floating(String text) {
+    return text.contains(".") || text.contains("E") ? text : text + "e0";
+  }
+
+  @Test
   void byteBufferWritesItsWholeBackingArrayAsKafkaDoes() {
     Pair pair = Pair.of(config(true, "BASE64", true), false);
     ByteBuffer buffer = ByteBuffer.wrap(new byte[] {1, 2, 3, 4});
