@@ -3,7 +3,10 @@ package io.pgcdc.connector.source;
 import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.Identifiers;
+import io.pgcdc.connector.common.SslMode;
 import io.pgcdc.connector.common.TableId;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +31,9 @@ final class SourceValidation {
       error(result, ConnectionConfig.URL_CONFIG, e.getMessage());
       return;
     }
+    if (!checkSslFiles(config, settings, result)) {
+      return;
+    }
     try (Connection c = settings.open()) {
       checkServer(result, config, c);
       List<TableId> tables = checkTables(result, config, c);
@@ -35,94 +41,173 @@ final class SourceValidation {
         SourceReplicationChecks.check(result, config, c, tables);
       }
     } catch (SQLException e) {
-      error(result, connectionSetting(config, e), connectionFailure(config, settings, e));
+      ConnectionProblem problem = connectionProblem(e, settings.sslRootCert() != null);
+      String cause = String.valueOf(e.getMessage());
+      if (problem.advice() != null && cause.endsWith(".")) {
+        cause = cause.substring(0, cause.length() - 1); // pgjdbc's messages end with one
+      }
+      error(
+          result,
+          givenAs(config, problem.setting()),
+          "Could not connect to "
+              + settings.describe()
+              + ": "
+              + cause
+              + (problem.advice() == null ? "" : ". " + problem.advice()));
     }
   }
 
   /**
-   * What went wrong connecting, and what to do about it. The driver's messages never carry the
-   * password.
+   * Reports a certificate or key file that the driver would read and that is missing or unreadable
+   * on this worker, before connecting: the driver's own error names the file but reads as a network
+   * failure. False if one is.
    */
-  private static String connectionFailure(
-      PostgresSourceConfig config, ConnectionSettings settings, SQLException e) {
-    String state = e.getSQLState() == null ? "" : e.getSQLState();
-    String where = "Could not connect to " + settings.describe() + ": " + e.getMessage();
-    if (isSsl(e)) {
-      return where
-          + ". "
-          + (String.valueOf(e.getMessage()).contains("does not support SSL")
-              ? "Turn on ssl in the server's postgresql.conf, or set "
-                  + ConnectionConfig.SSLMODE_CONFIG
-                  + "=prefer (or disable) to connect without SSL"
-              : "The server's certificate was not accepted: give the CA that signed it in "
-                  + ConnectionConfig.SSLROOTCERT_CONFIG
-                  + ", and for verify-full make connection.host the name in the certificate");
+  private static boolean checkSslFiles(
+      PostgresSourceConfig config, ConnectionSettings settings, Config result) {
+    SslMode mode = settings.sslMode();
+    boolean ok = true;
+    if (mode == SslMode.VERIFY_CA || mode == SslMode.VERIFY_FULL) {
+      ok &= checkFile(config, result, ConnectionConfig.SSLROOTCERT_CONFIG, settings.sslRootCert());
     }
-    if (String.valueOf(e.getMessage()).contains("pg_hba.conf")) {
-      return where
-          + ". The server's pg_hba.conf admits no such connection: add a line for this user,"
-          + " database and address and reload the server; if it admits SSL connections only"
-          + " (hostssl), set "
-          + ConnectionConfig.SSLMODE_CONFIG
-          + "=require, if unencrypted ones only (hostnossl), "
-          + ConnectionConfig.SSLMODE_CONFIG
-          + "=disable";
+    if (mode != SslMode.DISABLE) {
+      ok &= checkFile(config, result, ConnectionConfig.SSLCERT_CONFIG, settings.sslCert());
+      ok &= checkFile(config, result, ConnectionConfig.SSLKEY_CONFIG, settings.sslKey());
+    }
+    return ok;
+  }
+
+  private static boolean checkFile(
+      PostgresSourceConfig config, Config result, String setting, String path) {
+    String problem = missingFile(setting, path);
+    if (problem != null) {
+      error(result, givenAs(config, setting), problem);
+    }
+    return problem == null;
+  }
+
+  /** What is wrong with the file a setting names, or null if it is readable (or not set). */
+  static String missingFile(String setting, String path) {
+    if (path == null) {
+      return null;
+    }
+    Path file = Path.of(path);
+    String state =
+        !Files.exists(file)
+            ? "does not exist"
+            : Files.isDirectory(file)
+                ? "is a directory"
+                : Files.isReadable(file) ? null : "is not readable by the worker's user";
+    return state == null
+        ? null
+        : "The file "
+            + path
+            + " ("
+            + setting
+            + ") "
+            + state
+            + " on this Connect worker: "
+            + (setting.equals(ConnectionConfig.SSLROOTCERT_CONFIG)
+                ? "put the PEM file of the CA that signed the server's certificate there, on every"
+                    + " worker, or correct "
+                : "put the file there, on every worker, or correct ")
+            + setting;
+  }
+
+  /** The setting a connection problem is about, and what to do (null when there is no advice). */
+  record ConnectionProblem(String setting, String advice) {}
+
+  /**
+   * What a failed connection is about: a server without SSL is the SSL mode's; a host name the
+   * certificate does not name is the host's; a root certificate file the driver cannot read, or a
+   * certificate it does not accept, the root certificate's (the SSL mode's when none was given); a
+   * pg_hba.conf line that demands another encryption the SSL mode's; a failed login (SQLSTATE class
+   * 28) the password's; a missing database the database's; anything else the host's. The driver's
+   * messages never carry the password.
+   */
+  static ConnectionProblem connectionProblem(SQLException e, boolean rootCertGiven) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("does not support SSL")) {
+      return new ConnectionProblem(
+          ConnectionConfig.SSLMODE_CONFIG,
+          "Turn on ssl in the server's postgresql.conf, or set "
+              + ConnectionConfig.SSLMODE_CONFIG
+              + "=prefer (or disable) to connect without SSL");
+    }
+    // pgjdbc's MakeSSL: "The hostname {0} could not be verified by hostnameverifier {1}.", SQLSTATE
+    // 08006, with no SSLException cause: the handshake succeeded, the name check failed.
+    if (message.contains("could not be verified by hostnameverifier")) {
+      return new ConnectionProblem(
+          ConnectionConfig.HOST_CONFIG,
+          "The host name does not match the server's certificate (sslmode=verify-full): set "
+              + ConnectionConfig.HOST_CONFIG
+              + " to the name the certificate was issued for (one of its subject alternative"
+              + " names), or set "
+              + ConnectionConfig.SSLMODE_CONFIG
+              + "=verify-ca to check only that the CA in "
+              + ConnectionConfig.SSLROOTCERT_CONFIG
+              + " signed it");
+    }
+    // pgjdbc's LibPQFactory: "Could not open (read) SSL root certificate file {0}."
+    if (message.contains("SSL root certificate file")) {
+      return new ConnectionProblem(
+          ConnectionConfig.SSLROOTCERT_CONFIG,
+          "Set "
+              + ConnectionConfig.SSLROOTCERT_CONFIG
+              + " to a readable PEM file with the certificate of the CA that signed the server's"
+              + " certificate");
+    }
+    if (isSsl(e)) {
+      return new ConnectionProblem(
+          rootCertGiven ? ConnectionConfig.SSLROOTCERT_CONFIG : ConnectionConfig.SSLMODE_CONFIG,
+          "The server's certificate was not accepted: give the CA that signed it in "
+              + ConnectionConfig.SSLROOTCERT_CONFIG
+              + ", and for verify-full make connection.host the name in the certificate");
+    }
+    if (message.contains("pg_hba.conf")) {
+      return new ConnectionProblem(
+          ConnectionConfig.SSLMODE_CONFIG,
+          "The server's pg_hba.conf admits no such connection: add a line for this user,"
+              + " database and address and reload the server; if it admits SSL connections only"
+              + " (hostssl), set "
+              + ConnectionConfig.SSLMODE_CONFIG
+              + "=require, if unencrypted ones only (hostnossl), "
+              + ConnectionConfig.SSLMODE_CONFIG
+              + "=disable");
     }
     if (state.startsWith("28")) {
-      return where
-          + ". Check "
-          + ConnectionConfig.USER_CONFIG
-          + " and "
-          + ConnectionConfig.PASSWORD_CONFIG;
+      return new ConnectionProblem(
+          ConnectionConfig.PASSWORD_CONFIG,
+          "Check " + ConnectionConfig.USER_CONFIG + " and " + ConnectionConfig.PASSWORD_CONFIG);
     }
     if (state.equals("3D000")) {
-      return where + ". Check " + ConnectionConfig.DATABASE_CONFIG;
+      return new ConnectionProblem(
+          ConnectionConfig.DATABASE_CONFIG, "Check " + ConnectionConfig.DATABASE_CONFIG);
     }
     if (state.startsWith("08")) {
-      return where
-          + ". Check "
-          + ConnectionConfig.HOST_CONFIG
-          + " and "
-          + ConnectionConfig.PORT_CONFIG
-          + ", that the server runs and listens on that address (listen_addresses, port), and"
-          + " that no firewall stands between the Connect worker and the server";
+      return new ConnectionProblem(
+          ConnectionConfig.HOST_CONFIG,
+          "Check "
+              + ConnectionConfig.HOST_CONFIG
+              + " and "
+              + ConnectionConfig.PORT_CONFIG
+              + ", that the server runs and listens on that address (listen_addresses, port), and"
+              + " that no firewall stands between the Connect worker and the server");
     }
-    return where;
+    return new ConnectionProblem(ConnectionConfig.HOST_CONFIG, null);
   }
 
   private static boolean isSsl(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof javax.net.ssl.SSLException
-          || String.valueOf(t.getMessage()).contains("does not support SSL")) {
+      if (t instanceof javax.net.ssl.SSLException) {
         return true;
       }
     }
     return false;
   }
 
-  /**
-   * The setting a connection failure is about: an SSL failure or a pg_hba.conf line that demands
-   * another encryption is the SSL mode's (the root certificate's for a rejected certificate), a
-   * failed login (SQLSTATE class 28) is the password's (or the user's), a missing database the
-   * database's, anything else the host's; the URL's when the user gave the URL and not that
-   * setting.
-   */
-  private static String connectionSetting(PostgresSourceConfig config, SQLException e) {
-    String state = e.getSQLState() == null ? "" : e.getSQLState();
-    String message = String.valueOf(e.getMessage());
-    String setting =
-        isSsl(e)
-            ? message.contains("does not support SSL")
-                    || config.originals().get(ConnectionConfig.SSLROOTCERT_CONFIG) == null
-                ? ConnectionConfig.SSLMODE_CONFIG
-                : ConnectionConfig.SSLROOTCERT_CONFIG
-            : message.contains("pg_hba.conf")
-                ? ConnectionConfig.SSLMODE_CONFIG
-                : state.startsWith("28")
-                    ? ConnectionConfig.PASSWORD_CONFIG
-                    : state.equals("3D000")
-                        ? ConnectionConfig.DATABASE_CONFIG
-                        : ConnectionConfig.HOST_CONFIG;
+  /** The setting itself, or the URL when the user gave the URL and not that setting. */
+  private static String givenAs(PostgresSourceConfig config, String setting) {
     Map<String, Object> given = config.originals();
     return given.get(ConnectionConfig.URL_CONFIG) != null && given.get(setting) == null
         ? ConnectionConfig.URL_CONFIG
