@@ -41,6 +41,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JsonConverterTest {
   private static final String TOPIC = "t";
 
+  /** Test names with the method name: reports merge parameterized tests of the same name. */
+  private static final String SETTINGS =
+      "{displayName}: schemas.enable={0}, decimal.format={1}, replace.null.with.default={2}";
+
   static Stream<Arguments> settings() {
     List<Arguments> all = new ArrayList<>();
     for (boolean schemas : new boolean[] {true, false}) {
@@ -164,7 +168,7 @@ class JsonConverterTest {
     return null;
   }
 
-  @ParameterizedTest(name = "schemas.enable={0}, decimal.format={1}, replace.null.with.default={2}")
+  @ParameterizedTest(name = SETTINGS)
   @MethodSource("settings")
   void randomSchemasAndValuesWriteTheSameBytesAndReadBackEqual(
       boolean schemas, String decimals, boolean replace) {
@@ -184,7 +188,7 @@ class JsonConverterTest {
     assertTrue(pair.ours.fallbackReads() < 80, () -> pair.ours.fallbackReads() + " of 1600");
   }
 
-  @ParameterizedTest(name = "schemas.enable={0}, decimal.format={1}, replace.null.with.default={2}")
+  @ParameterizedTest(name = SETTINGS)
   @MethodSource("settings")
   void randomSchemalessValuesWriteTheSameBytesAndReadBackEqual(
       boolean schemas, String decimals, boolean replace) {
@@ -198,7 +202,7 @@ class JsonConverterTest {
     assertEquals(0, pair.ours.fallbackReads());
   }
 
-  @ParameterizedTest(name = "schemas.enable={0}, decimal.format={1}, replace.null.with.default={2}")
+  @ParameterizedTest(name = SETTINGS)
   @MethodSource("settings")
   void documentsOtherProducersWriteReadEqual(boolean schemas, String decimals, boolean replace) {
     Pair pair = Pair.of(config(schemas, decimals, replace), false);
@@ -291,7 +295,7 @@ class JsonConverterTest {
     return "{\"schema\":" + schema + ",\"payload\":" + payload + "}";
   }
 
-  @ParameterizedTest(name = "schemas.enable={0}, decimal.format={1}, replace.null.with.default={2}")
+  @ParameterizedTest(name = SETTINGS)
   @MethodSource("settings")
   void valuesThatDoNotMatchTheirSchemaThrowTheSameDataException(
       boolean schemas, String decimals, boolean replace) {
@@ -342,7 +346,7 @@ class JsonConverterTest {
     }
   }
 
-  @ParameterizedTest(name = "schemas.enable={0}, decimal.format={1}, replace.null.with.default={2}")
+  @ParameterizedTest(name = SETTINGS)
   @MethodSource("settings")
   void decimalOfAnotherScaleIsRefusedOnlyInBase64AsKafkaDoes(
       boolean schemas, String decimals, boolean replace) {
@@ -375,7 +379,7 @@ class JsonConverterTest {
     }
   }
 
-  @ParameterizedTest(name = "schemas.enable={0}, decimal.format={1}, replace.null.with.default={2}")
+  @ParameterizedTest(name = SETTINGS)
   @MethodSource("settings")
   void sourceEnvelopesAndSinkMapsConvertWithoutFallingBack(
       boolean schemas, String decimals, boolean replace) {
