@@ -132,7 +132,7 @@ final class SourceValidation {
           ConnectionConfig.SSLMODE_CONFIG,
           "Turn on ssl in the server's postgresql.conf, or set "
               + ConnectionConfig.SSLMODE_CONFIG
-              + "=prefer (or disable) to connect without SSL");
+              + "=disable to connect without SSL");
     }
     // pgjdbc's MakeSSL: "The hostname {0} could not be verified by hostnameverifier {1}.", SQLSTATE
     // 08006, with no SSLException cause: the handshake succeeded, the name check failed.

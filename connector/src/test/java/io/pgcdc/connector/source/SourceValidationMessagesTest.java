@@ -76,7 +76,7 @@ class SourceValidationMessagesTest {
     ConnectionProblem problem = SourceValidation.connectionProblem(e, true);
 
     assertThat(problem.setting()).isEqualTo("connection.sslmode");
-    assertThat(problem.advice()).contains("Turn on ssl");
+    assertThat(problem.advice()).contains("Turn on ssl", "connection.sslmode=disable");
   }
 
   @Test

@@ -75,7 +75,7 @@ class SourceValidationIT {
         .doesNotContain(secret);
     assertThat(noSsl).containsOnlyKeys("connection.sslmode");
     assertThat(noSsl.get("connection.sslmode"))
-        .contains("does not support SSL", "connection.sslmode=prefer");
+        .contains("does not support SSL", "connection.sslmode=disable");
   }
 
   @Test
