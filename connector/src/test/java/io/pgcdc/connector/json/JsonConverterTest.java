@@ -512,6 +512,7 @@ class JsonConverterTest {
     Pair pair = Pair.of(config, false);
     pair.assertSameRead("5".getBytes(StandardCharsets.UTF_8));
     pair.assertSameRead("{\"schema\":null,\"payload\":5}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(2, pair.ours.fallbackReads()); // both read by Kafka's converter
   }
 
   @Test
