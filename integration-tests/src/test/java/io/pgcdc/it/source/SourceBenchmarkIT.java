@@ -92,11 +92,16 @@ class SourceBenchmarkIT {
    */
   private static final Map<String, String> PRODUCER_SETTINGS =
       Map.of(
-          "producer.override.batch.size", System.getProperty("benchmark.batch.size", "1048576"),
-          "producer.override.linger.ms", System.getProperty("benchmark.linger.ms", "20"),
-          "producer.override.compression.type", System.getProperty("benchmark.compression", "lz4"),
-          "producer.override.buffer.memory", "134217728",
-          "producer.override.max.request.size", "4194304");
+          "producer.override.batch.size",
+          System.getProperty("benchmark.batch.size", "1048576"),
+          "producer.override.linger.ms",
+          System.getProperty("benchmark.linger.ms", "20"),
+          "producer.override.compression.type",
+          System.getProperty("benchmark.compression", "lz4"),
+          "producer.override.buffer.memory",
+          System.getProperty("benchmark.buffer.memory", "134217728"),
+          "producer.override.max.request.size",
+          "4194304");
 
   /** What the benchmark connectors get on top of the shipped config. */
   private static final Map<String, String> PRODUCER = settings();
