@@ -45,12 +45,12 @@ import org.postgresql.copy.CopyIn;
  * </pre>
  *
  * Rows: bigint key, text, numeric(12,2), timestamptz, jsonb; records are flat JSON without schemas
- * (a JsonConverter, schemas.enable=false). A warm-up (not measured, -Dbench.warmup.rows, 200000) runs
- * a COPY and a sink first, so that the JIT has compiled both paths. Phase 1 inserts N rows; phase 2
- * sends N more records of which 30% update existing rows, 5% delete (tombstones) and the rest
- * insert. Besides wall-clock rates it prints CPU seconds (from /proc, Linux only) of the processes
- * doing the work: the client thread and the server backend for COPY; the Connect worker and the
- * sink's backend for the sink (the broker is left out). Figures go to docs/performance.md.
+ * (a JsonConverter, schemas.enable=false). A warm-up (not measured, -Dbench.warmup.rows, 200000)
+ * runs a COPY and a sink first, so that the JIT has compiled both paths. Phase 1 inserts N rows;
+ * phase 2 sends N more records of which 30% update existing rows, 5% delete (tombstones) and the
+ * rest insert. Besides wall-clock rates it prints CPU seconds (from /proc, Linux only) of the
+ * processes doing the work: the client thread and the server backend for COPY; the Connect worker
+ * and the sink's backend for the sink (the broker is left out). Figures go to docs/performance.md.
  */
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class SinkThroughputBenchmark {
@@ -58,7 +58,16 @@ class SinkThroughputBenchmark {
   private static final double TICKS_PER_SECOND = 100.0;
 
   /** Wall-clock seconds, and CPU seconds of the processes that did the work. */
-  private record Run(long rows, double seconds, double clientCpu, double backendCpu) {
+  private record Run(
+      long rows,
+      double seconds,
+      double clientCpu,
+      double backendCpu,
+      Map<String, Double> workerThreads) {
+    Run(long rows, double seconds, double clientCpu, double backendCpu) {
+      this(rows, seconds, clientCpu, backendCpu, Map.of());
+    }
+
     double cpuSeconds() {
       return clientCpu + backendCpu;
     }
@@ -163,6 +172,8 @@ class SinkThroughputBenchmark {
               + "  sink inserts (worker + backend)    %,10.0f  %6.1f (%.1f + %.1f)  %,10.0f  (%.0f%%"
               + " of COPY wall, %.0f%% per CPU-s)%n"
               + "  sink 30%% upd / 5%% del (same)       %,10.0f  %6.1f (%.1f + %.1f)  %,10.0f%n"
+              + "  worker CPU s by thread, inserts: %s%n"
+              + "  worker CPU s by thread, 30%% upd / 5%% del: %s%n"
               + "  converter: %s%n"
               + "  settings: %s%n"
               + "  worker JVM: %s%n%n",
@@ -187,6 +198,8 @@ class SinkThroughputBenchmark {
           updates.clientCpu(),
           updates.backendCpu(),
           updates.perCpuSecond(),
+          inserts.workerThreads(),
+          updates.workerThreads(),
           CONVERTER,
           new java.util.TreeMap<>(SETTINGS),
           workerJvmOptions(cluster));
@@ -215,6 +228,66 @@ class SinkThroughputBenchmark {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the CPU time of process " + pid, e);
     }
+  }
+
+  /** CPU seconds of each thread of a local process so far, by thread id and name. */
+  private static Map<String, Double> threadCpuSeconds(long pid) {
+    Map<String, Double> threads = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+          threads.put(task.getFileName() + " " + name, cpu);
+        } catch (IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the threads of process " + pid, e);
+    }
+    return threads;
+  }
+
+  /**
+   * The CPU seconds threads used between two readings, summed by what they do (Linux keeps the
+   * first 15 characters of a Java thread's name): the sink's writer thread, the task thread
+   * (consumer and converter), garbage collection, the JIT, and others by name when they used 0.3 s
+   * or more.
+   */
+  private static Map<String, Double> byThreadGroup(
+      Map<String, Double> before, Map<String, Double> after) {
+    Map<String, Double> groups = new java.util.LinkedHashMap<>();
+    for (String group : new String[] {"sink writer", "task", "GC", "JIT", "other"}) {
+      groups.put(group, 0.0);
+    }
+    after.forEach(
+        (thread, cpu) -> {
+          String name = thread.substring(thread.indexOf(' ') + 1);
+          String group;
+          if (name.startsWith("pgcdc-sink-wri")) {
+            group = "sink writer";
+          } else if (name.startsWith("task-thread-")) {
+            group = "task";
+          } else if (name.startsWith("GC Thread")
+              || name.startsWith("G1 ")
+              || name.startsWith("VM Thread")) {
+            group = "GC";
+          } else if (name.contains("CompilerThre")) {
+            group = "JIT";
+          } else {
+            group = "other";
+          }
+          double used = cpu - before.getOrDefault(thread, 0.0);
+          if (group.equals("other") && used >= 0.3) {
+            group = name.replaceAll("[0-9]+", "N"); // named when it used a noticeable share
+          }
+          groups.merge(group, used, Double::sum);
+        });
+    groups.replaceAll((group, cpu) -> Math.round(cpu * 10) / 10.0);
+    return groups;
   }
 
   private static long backendPid(Statement st, String where) throws SQLException {
@@ -327,6 +400,7 @@ class SinkThroughputBenchmark {
             .with(SETTINGS);
     long worker = f.cluster.worker().process().pid();
     double workerStart = cpuSeconds(worker);
+    Map<String, Double> threadsStart = threadCpuSeconds(worker);
     long start = System.nanoTime();
     f.cluster.rest().create(sink);
     try (Connection c = f.pg.connect();
@@ -338,11 +412,12 @@ class SinkThroughputBenchmark {
               () -> f.cluster.rest().status(name).describe());
       double seconds = (System.nanoTime() - start) / 1e9;
       double workerCpu = cpuSeconds(worker) - workerStart;
+      Map<String, Double> threads = threadCpuSeconds(worker);
       double backendCpu =
           cpuSeconds(backendPid(st, "application_name = 'pgcdc-sink " + name + "'"));
       assertThat(f.rows("SELECT count(*) FROM " + table))
           .containsExactly(Long.toString(expectedRows));
-      return new Run(ROWS, seconds, workerCpu, backendCpu);
+      return new Run(ROWS, seconds, workerCpu, backendCpu, byThreadGroup(threadsStart, threads));
     } finally {
       if (name.equals(f.name)) {
         f.cluster.rest().delete(name);
