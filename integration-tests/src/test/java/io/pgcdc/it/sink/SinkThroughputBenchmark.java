@@ -230,9 +230,12 @@ class SinkThroughputBenchmark {
     }
   }
 
-  /** CPU seconds of each thread of a local process so far, by thread id and name. */
-  private static Map<String, Double> threadCpuSeconds(long pid) {
-    Map<String, Double> threads = new java.util.HashMap<>();
+  /** A thread's name (as Linux keeps it) and the CPU seconds it has used so far. */
+  private record ThreadCpu(String name, double seconds) {}
+
+  /** The threads of a local process, by thread id. */
+  private static Map<String, ThreadCpu> threadCpuSeconds(long pid) {
+    Map<String, ThreadCpu> threads = new java.util.HashMap<>();
     try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
       for (Path task : tasks.toList()) {
         try {
@@ -240,7 +243,7 @@ class SinkThroughputBenchmark {
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
-          threads.put(task.getFileName() + " " + name, cpu);
+          threads.put(task.getFileName().toString(), new ThreadCpu(name, cpu));
         } catch (IOException e) {
           // the thread ended meanwhile
         }
@@ -252,20 +255,21 @@ class SinkThroughputBenchmark {
   }
 
   /**
-   * The CPU seconds threads used between two readings, summed by what they do (Linux keeps the
-   * first 15 characters of a Java thread's name): the sink's writer thread, the task thread
-   * (consumer and converter), garbage collection, the JIT, and others by name when they used 0.3 s
-   * or more.
+   * The CPU seconds threads used between two readings, summed by what they do at the second reading
+   * (Linux keeps the first 15 characters of a Java thread's name, and the worker renames its pool
+   * threads while they run a task or a connector, so threads are matched by id): the sink's writer
+   * thread, the task thread (consumer and converter), garbage collection, the JIT, and others by
+   * name when they used 0.3 s or more.
    */
   private static Map<String, Double> byThreadGroup(
-      Map<String, Double> before, Map<String, Double> after) {
+      Map<String, ThreadCpu> before, Map<String, ThreadCpu> after) {
     Map<String, Double> groups = new java.util.LinkedHashMap<>();
     for (String group : new String[] {"sink writer", "task", "GC", "JIT", "other"}) {
       groups.put(group, 0.0);
     }
     after.forEach(
-        (thread, cpu) -> {
-          String name = thread.substring(thread.indexOf(' ') + 1);
+        (id, thread) -> {
+          String name = thread.name();
           String group;
           if (name.startsWith("pgcdc-sink-wri")) {
             group = "sink writer";
@@ -280,7 +284,8 @@ class SinkThroughputBenchmark {
           } else {
             group = "other";
           }
-          double used = cpu - before.getOrDefault(thread, 0.0);
+          ThreadCpu earlier = before.get(id);
+          double used = thread.seconds() - (earlier == null ? 0 : earlier.seconds());
           if (group.equals("other") && used >= 0.3) {
             group = name.replaceAll("[0-9]+", "N"); // named when it used a noticeable share
           }
@@ -400,7 +405,7 @@ class SinkThroughputBenchmark {
             .with(SETTINGS);
     long worker = f.cluster.worker().process().pid();
     double workerStart = cpuSeconds(worker);
-    Map<String, Double> threadsStart = threadCpuSeconds(worker);
+    Map<String, ThreadCpu> threadsStart = threadCpuSeconds(worker);
     long start = System.nanoTime();
     f.cluster.rest().create(sink);
     try (Connection c = f.pg.connect();
@@ -412,7 +417,7 @@ class SinkThroughputBenchmark {
               () -> f.cluster.rest().status(name).describe());
       double seconds = (System.nanoTime() - start) / 1e9;
       double workerCpu = cpuSeconds(worker) - workerStart;
-      Map<String, Double> threads = threadCpuSeconds(worker);
+      Map<String, ThreadCpu> threads = threadCpuSeconds(worker);
       double backendCpu =
           cpuSeconds(backendPid(st, "application_name = 'pgcdc-sink " + name + "'"));
       assertThat(f.rows("SELECT count(*) FROM " + table))
