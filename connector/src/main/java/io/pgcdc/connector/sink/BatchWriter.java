@@ -43,13 +43,15 @@ import org.postgresql.copy.CopyManager;
 final class BatchWriter implements AutoCloseable {
   private static final int COPY_CHUNK_BYTES = 1 << 16;
 
+  /** A line buffer that grew past this for one huge row is not kept for the next rows. */
+  private static final int MAX_KEPT_LINE_BUFFER = 1 << 20;
+
   private final ConnectionSettings settings;
   private final InsertMode insertMode;
   private final boolean autoCreate;
   private final boolean autoEvolve;
   private final TableCatalog catalog = new TableCatalog();
   private final Map<StagingKey, String> staging = new HashMap<>();
-  private static final int MAX_KEPT_LINE_BUFFER = 1 << 20;
 
   /** Where {@link #prepare} encodes one row at a time. */
   private CopyBuffer lineBuffer = new CopyBuffer(1024);
