@@ -210,7 +210,7 @@ class BadInputIT {
       String cls = connector.contains("source") ? SOURCE : SINK;
       JsonNode answer = cluster.rest().validate(cls, config);
 
-      assertThat(errors(answer))
+      assertThat(ConnectRestClient.validationErrors(answer))
           .as(connector)
           .hasEntrySatisfying(
               "connection.password",
@@ -243,7 +243,8 @@ class BadInputIT {
       Map<String, String> config = new HashMap<>(def.config());
       config.put("name", def.name());
 
-      Map<String, String> errors = errors(cluster.rest().validate(SOURCE, config));
+      Map<String, String> errors =
+          ConnectRestClient.validationErrors(cluster.rest().validate(SOURCE, config));
 
       assertThat(errors).hasSize(1);
       assertThat(errors.values().iterator().next())
@@ -282,17 +283,6 @@ class BadInputIT {
     } catch (ExecutionException | TimeoutException e) {
       return 0; // not created yet
     }
-  }
-
-  private static Map<String, String> errors(JsonNode answer) {
-    Map<String, String> errors = new HashMap<>();
-    for (JsonNode c : answer.path("configs")) {
-      JsonNode messages = c.path("value").path("errors");
-      if (messages.size() > 0) {
-        errors.put(c.path("value").path("name").asText(), messages.toString());
-      }
-    }
-    return errors;
   }
 
   private static void produce(ConnectCluster cluster, String topic, List<String[]> keyValues) {

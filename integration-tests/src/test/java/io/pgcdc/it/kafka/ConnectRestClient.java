@@ -185,6 +185,23 @@ public final class ConnectRestClient {
     return call("PUT", "connector-plugins/" + encode(connectorClass) + "/config/validate", config);
   }
 
+  /**
+   * The errors of a {@link #validate} answer: each setting that has any, with its messages one a
+   * line.
+   */
+  public static Map<String, String> validationErrors(JsonNode answer) {
+    Map<String, String> errors = new java.util.TreeMap<>();
+    for (JsonNode c : answer.path("configs")) {
+      JsonNode messages = c.path("value").path("errors");
+      if (messages.size() > 0) {
+        StringBuilder text = new StringBuilder();
+        messages.forEach(m -> text.append(m.asText()).append('\n'));
+        errors.put(c.path("value").path("name").asText(), text.toString());
+      }
+    }
+    return errors;
+  }
+
   /** GET /connectors/NAME/status. */
   public ConnectorStatus status(String name) {
     return ConnectorStatus.fromJson(call("GET", "connectors/" + encode(name) + "/status", null));

@@ -2,8 +2,8 @@ package io.pgcdc.it.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
@@ -17,17 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SinkValidateIT {
   private static final String SINK = "io.pgcdc.connector.sink.PostgresSinkConnector";
 
-  private static Map<String, String> errors(JsonNode answer) {
-    Map<String, String> errors = new HashMap<>();
-    for (JsonNode c : answer.path("configs")) {
-      JsonNode messages = c.path("value").path("errors");
-      if (messages.size() > 0) {
-        errors.put(c.path("value").path("name").asText(), messages.toString());
-      }
-    }
-    return errors;
-  }
-
   @Test
   void reportsAnUnreachableServerOnTheHostSetting(ConnectCluster cluster, PostgresServer pg) {
     SinkFixture f = new SinkFixture(cluster, pg, "sink_validate");
@@ -36,7 +25,8 @@ class SinkValidateIT {
     config.put("connection.host", "127.0.0.1");
     config.put("connection.port", "1"); // nothing listens on port 1
 
-    Map<String, String> errors = errors(cluster.rest().validate(SINK, config));
+    Map<String, String> errors =
+        ConnectRestClient.validationErrors(cluster.rest().validate(SINK, config));
 
     assertThat(errors).containsOnlyKeys("connection.host");
     assertThat(errors.get("connection.host")).contains("Cannot connect to", "connection.port");
@@ -51,9 +41,11 @@ class SinkValidateIT {
     config.put("table.name.format", "public." + f.name);
     config.put("auto.create", "false");
 
-    Map<String, String> missing = errors(cluster.rest().validate(SINK, config));
+    Map<String, String> missing =
+        ConnectRestClient.validationErrors(cluster.rest().validate(SINK, config));
     config.put("auto.create", "true");
-    Map<String, String> created = errors(cluster.rest().validate(SINK, config));
+    Map<String, String> created =
+        ConnectRestClient.validationErrors(cluster.rest().validate(SINK, config));
 
     assertThat(missing).containsOnlyKeys("table.name.format");
     assertThat(missing.get("table.name.format")).contains("public." + f.name, "does not exist");
@@ -67,7 +59,8 @@ class SinkValidateIT {
     config.put("name", f.name);
     config.put("primary.key.mode", "record_value");
 
-    Map<String, String> errors = errors(cluster.rest().validate(SINK, config));
+    Map<String, String> errors =
+        ConnectRestClient.validationErrors(cluster.rest().validate(SINK, config));
 
     assertThat(errors).containsOnlyKeys("primary.key.fields");
   }

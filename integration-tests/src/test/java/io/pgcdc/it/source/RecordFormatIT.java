@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
@@ -196,12 +197,10 @@ class RecordFormatIT {
       config.put("name", table);
       JsonNode answer =
           cluster.rest().validate("io.pgcdc.connector.source.PostgresSourceConnector", config);
-      List<String> errors = new java.util.ArrayList<>();
-      for (JsonNode c : answer.path("configs")) {
-        c.path("value")
-            .path("errors")
-            .forEach(e -> errors.add(c.path("value").path("name").asText() + ": " + e.asText()));
-      }
+      List<String> errors =
+          ConnectRestClient.validationErrors(answer).entrySet().stream()
+              .map(e -> e.getKey() + ": " + e.getValue())
+              .toList();
       assertThat(errors)
           .as("validation errors")
           .anySatisfy(

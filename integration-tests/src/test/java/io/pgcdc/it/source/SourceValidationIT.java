@@ -2,8 +2,8 @@ package io.pgcdc.it.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
@@ -43,17 +43,7 @@ class SourceValidationIT {
   }
 
   private static Map<String, String> validate(ConnectCluster cluster, ConnectorDefinition def) {
-    JsonNode answer = cluster.rest().validate(SOURCE, config(def));
-    Map<String, String> errors = new HashMap<>();
-    for (JsonNode c : answer.path("configs")) {
-      JsonNode messages = c.path("value").path("errors");
-      if (messages.size() > 0) {
-        StringBuilder text = new StringBuilder();
-        messages.forEach(m -> text.append(m.asText()).append('\n'));
-        errors.put(c.path("value").path("name").asText(), text.toString());
-      }
-    }
-    return errors;
+    return ConnectRestClient.validationErrors(cluster.rest().validate(SOURCE, config(def)));
   }
 
   @Test
