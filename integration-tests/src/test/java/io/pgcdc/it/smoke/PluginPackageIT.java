@@ -58,7 +58,7 @@ class PluginPackageIT {
     assertThat(manifest.path("license").path(0).path("name").asText()).isNotBlank();
     List<String> types = new ArrayList<>();
     manifest.path("component_types").forEach(t -> types.add(t.asText()));
-    assertThat(types).containsExactlyInAnyOrder("source", "sink");
+    assertThat(types).containsExactlyInAnyOrder("source", "sink", "converter");
   }
 
   @Test
