@@ -22,21 +22,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
 import org.postgresql.replication.PGReplicationStream;
 
 /**
@@ -228,7 +225,7 @@ class CleanupOnDeleteIT {
     awaitSlotInactive(pg, slot(name));
 
     // A reader that never lets go, as a task that does not stop in time would.
-    try (Connection reader = replicationConnection(pg);
+    try (Connection reader = pg.replicationConnection("cleanup-it-reader");
         PGReplicationStream stream =
             reader
                 .unwrap(PGConnection.class)
@@ -452,16 +449,6 @@ class CleanupOnDeleteIT {
     }
     assertThat(url).as("leaderUrl in %s", log).isNotNull();
     return url;
-  }
-
-  private static Connection replicationConnection(PostgresServer pg) throws SQLException {
-    Properties props = new Properties();
-    PGProperty.USER.set(props, pg.user());
-    PGProperty.PASSWORD.set(props, pg.password());
-    PGProperty.REPLICATION.set(props, "database");
-    PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-    return DriverManager.getConnection(pg.jdbcUrl(), props);
   }
 
   private static void awaitSlotActive(PostgresServer pg, String slot) {

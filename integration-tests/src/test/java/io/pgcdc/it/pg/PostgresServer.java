@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import org.postgresql.PGProperty;
 
 /**
  * A real PostgreSQL server for tests, with {@code wal_level=logical}. {@link #shared()} picks, in
@@ -211,6 +212,21 @@ public final class PostgresServer {
     Properties props = new Properties();
     props.setProperty("user", user);
     props.setProperty("password", password);
+    return DriverManager.getConnection(jdbcUrl(), props);
+  }
+
+  /**
+   * A new replication connection ({@code replication=database}, simple query mode) as the test
+   * superuser, named {@code applicationName} in pg_stat_activity.
+   */
+  public Connection replicationConnection(String applicationName) throws SQLException {
+    Properties props = new Properties();
+    PGProperty.USER.set(props, user);
+    PGProperty.PASSWORD.set(props, password);
+    PGProperty.REPLICATION.set(props, "database");
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+    PGProperty.APPLICATION_NAME.set(props, applicationName);
     return DriverManager.getConnection(jdbcUrl(), props);
   }
 

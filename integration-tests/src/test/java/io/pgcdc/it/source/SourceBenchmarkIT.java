@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 
@@ -336,15 +335,9 @@ class SourceBenchmarkIT {
    */
   private static double[] rawRate(PostgresServer pg, String slot, String publication)
       throws SQLException {
-    Properties props = new Properties();
-    PGProperty.USER.set(props, pg.user());
-    PGProperty.PASSWORD.set(props, pg.password());
-    PGProperty.REPLICATION.set(props, "database");
-    PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
     int major = pg.majorVersion();
     int proto = major >= 16 ? 4 : major >= 15 ? 3 : major >= 14 ? 2 : 1;
-    try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), props)) {
+    try (Connection c = pg.replicationConnection("pgcdc-benchmark-raw")) {
       var builder =
           c.unwrap(PGConnection.class)
               .getReplicationAPI()

@@ -198,7 +198,7 @@ class SourceValidationIT {
           SourceFixture.source(pg, table, "public." + table)
               .with("slot.name", slot)
               .with("publication.name", slot);
-      try (Connection replication = replicationConnection(pg);
+      try (Connection replication = pg.replicationConnection("other-client");
           PGReplicationStream stream =
               replication
                   .unwrap(PGConnection.class)
@@ -254,17 +254,6 @@ class SourceValidationIT {
 
   private static String q(String name) {
     return '"' + name + '"';
-  }
-
-  private static Connection replicationConnection(PostgresServer pg) throws SQLException {
-    Properties props = new Properties();
-    PGProperty.USER.set(props, pg.user());
-    PGProperty.PASSWORD.set(props, pg.password());
-    PGProperty.REPLICATION.set(props, "database");
-    PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-    PGProperty.APPLICATION_NAME.set(props, "other-client");
-    return DriverManager.getConnection(pg.jdbcUrl(), props);
   }
 
   private static boolean active(PostgresServer pg, String slot) {
