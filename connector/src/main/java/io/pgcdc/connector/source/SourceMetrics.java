@@ -22,6 +22,8 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import org.apache.kafka.common.utils.Sanitizer;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -123,18 +125,35 @@ final class SourceMetrics implements SourceTaskMetricsMXBean, AutoCloseable {
     tables = List.copyOf(captured);
   }
 
-  /** After a snapshot poll: counts the rows by table. */
+  /**
+   * After a snapshot poll: counts the rows by table. Runs once per record on the task thread: the
+   * fields are looked up by name once per envelope schema, not per record.
+   */
   void snapshotPolled(List<SourceRecord> batch) {
     String schema = null;
     String table = null;
     long run = 0;
+    Schema envelope = null;
+    Field sourceField = null;
+    Field schemaField = null;
+    Field tableField = null;
     for (SourceRecord r : batch) {
-      if (!(r.value() instanceof Struct value) || value.schema().field(Envelope.SOURCE) == null) {
+      if (!(r.value() instanceof Struct value)) {
         continue;
       }
-      Struct source = value.getStruct(Envelope.SOURCE);
-      String s = source.getString(Envelope.SCHEMA);
-      String t = source.getString(Envelope.TABLE);
+      if (value.schema() != envelope) {
+        envelope = value.schema();
+        sourceField = envelope.field(Envelope.SOURCE);
+        if (sourceField != null) {
+          schemaField = sourceField.schema().field(Envelope.SCHEMA);
+          tableField = sourceField.schema().field(Envelope.TABLE);
+        }
+      }
+      if (sourceField == null || !(value.get(sourceField) instanceof Struct source)) {
+        continue;
+      }
+      String s = (String) source.get(schemaField);
+      String t = (String) source.get(tableField);
       if (s != schema || t != table) { // the same instances within one table's rows
         addRows(schema, table, run);
         schema = s;
