@@ -37,14 +37,15 @@ import org.postgresql.replication.PGReplicationStream;
  * part of the test suite; run with
  *
  * <pre>
- * mvn -q -pl connector install -DskipTests
+ * mvn -q -pl decoder,connector install -DskipTests
  * mvn -pl integration-tests verify -Dit.test=SourceBenchmarkIT -Dbenchmark=true [-Dbenchmark.rows=1000000]
  * </pre>
  *
- * Each workload is written first; then the counting client reads it from its own slot, then the
- * connector from another slot created at the same point, one after the other, so that they do not
- * share the machine. The connector's rate counts from its first record in Kafka to its last (end
- * offsets of the topic, read without fetching records). Figures go to docs/performance.md.
+ * An unmeasured warm-up runs first (see {@link #WARMUP_ROWS}). Each workload is written first; then
+ * the counting client reads it from its own slot, then the connector from another slot created at
+ * the same point, one after the other, so that they do not share the machine. The connector's rate
+ * counts from its first record in Kafka to its last (end offsets of the topic, read without
+ * fetching records). Figures go to docs/performance.md.
  */
 @Isolated
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "benchmark", matches = "true")
