@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.data.Schema;
@@ -79,7 +80,7 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
    * How often a record was handed to Kafka's converter (schema.content set included): for tests,
    * which check that the fast paths did the work.
    */
-  private long fallbackWrites;
+  private final LongAdder fallbackWrites = new LongAdder();
 
   private long fallbackReads;
 
@@ -144,13 +145,27 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
 
   @Override
   public byte[] fromConnectData(String topic, Schema schema, Object value) {
+    if (value instanceof PreconvertedStruct p) {
+      byte[] ahead = p.convertedBy(this, topic, schema);
+      if (ahead != null) {
+        return ahead;
+      }
+    }
+    return convert(topic, schema, value);
+  }
+
+  /**
+   * What {@link #fromConnectData} returns, computed now. Safe on several threads at once: the plans
+   * are shared under a lock, the output buffers are per thread.
+   */
+  byte[] convert(String topic, Schema schema, Object value) {
     if (schema == null && value == null) {
       return null;
     }
     try {
       return write(plan(schema), value);
     } catch (Fallback f) {
-      fallbackWrites++;
+      fallbackWrites.increment();
       return kafka.fromConnectData(topic, schema, value);
     }
   }
@@ -173,7 +188,7 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
   }
 
   long fallbackWrites() {
-    return fallbackWrites;
+    return fallbackWrites.sum();
   }
 
   long fallbackReads() {

@@ -43,6 +43,7 @@ public class PostgresSourceTask extends SourceTask {
   private int failures;
   private long retryAtNanos;
   private final PollStats stats = new PollStats();
+  private boolean noTransforms;
 
   @Override
   public String version() {
@@ -52,6 +53,9 @@ public class PostgresSourceTask extends SourceTask {
   @Override
   public void start(Map<String, String> props) {
     config = new PostgresSourceConfig(props);
+    // With no transformation between poll() and the converter, snapshot records may be converted
+    // ahead on the reading threads (PreconvertedStruct): nothing can change them in between.
+    noTransforms = props.getOrDefault("transforms", "").isBlank();
     settings = config.connection("pgcdc-source-" + config.connectorName());
     metrics =
         new SourceMetrics(
@@ -80,7 +84,8 @@ public class PostgresSourceTask extends SourceTask {
             topicPrefix,
             settings.database(),
             topics.fill(config.messagesTopicTemplate(), null, null),
-            config.tombstonesOnDelete());
+            config.tombstonesOnDelete(),
+            noTransforms);
     tracker = new OffsetTracker(plan.slotConfirmed(), true);
     log.info("Source task for {} starts: {}", plan.tables(), plan.describe());
   }

@@ -1,6 +1,8 @@
 package io.pgcdc.connector.source;
 
 import io.pgcdc.connector.common.Version;
+import io.pgcdc.connector.json.PreconvertedStruct;
+import io.pgcdc.connector.json.PreconvertedStruct.Preconverter;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -58,17 +60,28 @@ final class RecordBuilder {
   private final String messagesTopic;
   private final boolean tombstones;
 
+  /**
+   * The converters that convert snapshot keys and values ahead, on the snapshot's reading threads;
+   * null when nothing may be converted ahead (transformations are configured).
+   */
+  private final Preconverter keysAhead;
+
+  private final Preconverter valuesAhead;
+
   RecordBuilder(
       Map<String, ?> partition,
       String name,
       String database,
       String messagesTopic,
-      boolean tombstones) {
+      boolean tombstones,
+      boolean convertAhead) {
     this.partition = partition;
     this.name = name;
     this.database = database;
     this.messagesTopic = messagesTopic;
     this.tombstones = tombstones;
+    this.keysAhead = convertAhead ? new Preconverter() : null;
+    this.valuesAhead = convertAhead ? new Preconverter() : null;
   }
 
   /**
@@ -88,7 +101,9 @@ final class RecordBuilder {
     Schema beforeSchema = before == null ? t.fullRowSchema() : t.rowSchema(before.omitted);
     Schema afterSchema = after == null ? t.fullRowSchema() : t.rowSchema(after.omitted);
     Schema envelopeSchema = t.envelope(beforeSchema, afterSchema);
-    Struct value = new Struct(envelopeSchema);
+    boolean ahead = tx.snapshot() && valuesAhead != null;
+    Struct value =
+        ahead ? new PreconvertedStruct(envelopeSchema, valuesAhead) : new Struct(envelopeSchema);
     List<Field> fields = envelopeSchema.fields();
     // A struct put into a struct is validated whole, after each of its own puts was validated:
     // a row goes in empty (every row field is optional) and is filled there, validated once.
@@ -109,7 +124,7 @@ final class RecordBuilder {
     value.put(fields.get(TableSchema.ENVELOPE_OP), op);
     value.put(fields.get(TableSchema.ENVELOPE_TS_MS), now);
     Row keyRow = after != null ? after : before;
-    Struct key = t.key(keyRow.values);
+    Struct key = t.key(keyRow.values, ahead ? keysAhead : null);
     Map<String, Object> offsetMap = offset.toMap();
     out.add(
         new ChangeRecord(
@@ -125,6 +140,19 @@ final class RecordBuilder {
       out.add(
           new ChangeRecord(
               partition, offsetMap, t.topic, t.keySchema, key, null, null, tx.commitMillis()));
+    }
+  }
+
+  /**
+   * Converts the key and value of {@code r}, a snapshot record built here, ahead (on this thread),
+   * when the task's converters have asked for that; see {@link PreconvertedStruct}.
+   */
+  static void convertAhead(SourceRecord r) {
+    if (r.key() instanceof PreconvertedStruct key) {
+      key.convertAhead(r.topic());
+    }
+    if (r.value() instanceof PreconvertedStruct value) {
+      value.convertAhead(r.topic());
     }
   }
 

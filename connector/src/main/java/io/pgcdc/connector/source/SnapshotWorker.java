@@ -16,9 +16,9 @@ import org.postgresql.copy.CopyOut;
  * One snapshot reading thread: its own connection in a REPEATABLE READ transaction that imported
  * the snapshot's exported name, so that every worker sees the same rows. It takes ranges from
  * {@code ranges}, copies each ({@code COPY (SELECT ... WHERE ctid ...) TO STDOUT}), parses the rows
- * and builds their records, and hands them to the task thread in chunks, then a {@link Chunk} that
- * marks the range complete. The task thread gives each record its offset: only it knows the order
- * in which Connect sees them.
+ * and builds their records (converted to JSON ahead when the task's converters allow it), and hands
+ * them to the task thread in chunks, then a {@link Chunk} that marks the range complete. The task
+ * thread gives each record its offset: only it knows the order in which Connect sees them.
  *
  * <p>Workers share the {@link RecordBuilder} and the table's {@link TableSchema}: snapshot rows are
  * complete, so building their records only reads the precomputed full-row and envelope schemas and
@@ -158,6 +158,9 @@ final class SnapshotWorker implements Runnable {
           consistentPoint,
           placeholder,
           now);
+      // The conversion Connect would do on the task thread, done here, in parallel (see
+      // PreconvertedStruct); nothing when the task's converters are not pgcdc's.
+      RecordBuilder.convertAhead(out.get(out.size() - 1));
       rows.add(values);
       if (out.size() >= CHUNK_ROWS) {
         chunks.put(new Chunk(r, out, rows, false, null));

@@ -1,6 +1,5 @@
 package io.pgcdc.connector.source;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -63,27 +62,29 @@ record SourceOffset(Phase phase, long lsn, long pos, String table, SnapshotRange
   }
 
   Map<String, Object> toMap() {
-    if (phase == Phase.STREAM) {
-      // Once per streamed record: an immutable two-entry map is the cheapest to build.
-      return Map.of(LSN_KEY, lsn, POS_KEY, pos);
-    }
-    Map<String, Object> map = new HashMap<>(12);
-    map.put(LSN_KEY, lsn);
-    map.put(POS_KEY, pos);
-    switch (phase) {
-      case SNAPSHOT -> {
-        map.put(SNAPSHOT_KEY, "true");
-        map.put(TABLE_KEY, table);
-        if (ranges != null) {
-          map.put(RANGE_BLOCKS_KEY, ranges.blocksPerRange());
-          map.put(RANGES_KEY, (long) ranges.count());
-          map.put(DONE_KEY, ranges.doneText());
-        }
-      }
-      case SNAPSHOT_DONE -> map.put(SNAPSHOT_KEY, "last");
-      case STREAM -> throw new AssertionError("handled above");
-    }
-    return map;
+    // Once per record: immutable maps are the cheapest to build.
+    return switch (phase) {
+      case STREAM -> Map.of(LSN_KEY, lsn, POS_KEY, pos);
+      case SNAPSHOT_DONE -> Map.of(LSN_KEY, lsn, POS_KEY, pos, SNAPSHOT_KEY, "last");
+      case SNAPSHOT ->
+          ranges == null
+              ? Map.of(LSN_KEY, lsn, POS_KEY, pos, SNAPSHOT_KEY, "true", TABLE_KEY, table)
+              : Map.of(
+                  LSN_KEY,
+                  lsn,
+                  POS_KEY,
+                  pos,
+                  SNAPSHOT_KEY,
+                  "true",
+                  TABLE_KEY,
+                  table,
+                  RANGE_BLOCKS_KEY,
+                  ranges.blocksPerRange(),
+                  RANGES_KEY,
+                  (long) ranges.count(),
+                  DONE_KEY,
+                  ranges.doneText());
+    };
   }
 
   /** Reads a stored offset; throws a {@link ConnectException} naming the bad key. */

@@ -1,6 +1,7 @@
 package io.pgcdc.connector.source;
 
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.json.PreconvertedStruct;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -113,12 +114,15 @@ final class TableSchema {
     return fullRowSchema;
   }
 
-  /** The key struct of a row whose converted values are {@code values}. */
-  Struct key(Object[] values) {
+  /**
+   * The key struct of a row whose converted values are {@code values}; one that may be converted
+   * ahead by {@code ahead} when that is not null.
+   */
+  Struct key(Object[] values, PreconvertedStruct.Preconverter ahead) {
     if (keySchema == null) {
       return null;
     }
-    Struct key = new Struct(keySchema);
+    Struct key = ahead == null ? new Struct(keySchema) : new PreconvertedStruct(keySchema, ahead);
     List<org.apache.kafka.connect.data.Field> fields = keySchema.fields();
     for (int k = 0; k < keyColumns.length; k++) {
       key.put(fields.get(k), values[keyColumns[k]]);
