@@ -126,49 +126,45 @@ final class SourceMetrics implements SourceTaskMetricsMXBean, AutoCloseable {
   }
 
   /**
-   * After a snapshot poll: counts the rows by table. Runs once per record on the task thread: the
-   * fields are looked up by name once per envelope schema, not per record.
+   * After a snapshot poll: counts the rows by table. Runs on the task thread, which is the serial
+   * part of a parallel snapshot: the table is read from a record only where the envelope schema
+   * changes (an identity check per record), since all rows of one table share one schema object and
+   * no two tables share one.
    */
   void snapshotPolled(List<SourceRecord> batch) {
-    String schema = null;
     String table = null;
     long run = 0;
     Schema envelope = null;
-    Field sourceField = null;
-    Field schemaField = null;
-    Field tableField = null;
     for (SourceRecord r : batch) {
       if (!(r.value() instanceof Struct value)) {
         continue;
       }
       if (value.schema() != envelope) {
-        envelope = value.schema();
-        sourceField = envelope.field(Envelope.SOURCE);
-        if (sourceField != null) {
-          schemaField = sourceField.schema().field(Envelope.SCHEMA);
-          tableField = sourceField.schema().field(Envelope.TABLE);
-        }
-      }
-      if (sourceField == null || !(value.get(sourceField) instanceof Struct source)) {
-        continue;
-      }
-      String s = (String) source.get(schemaField);
-      String t = (String) source.get(tableField);
-      if (s != schema || t != table) { // the same instances within one table's rows
-        addRows(schema, table, run);
-        schema = s;
-        table = t;
+        addRows(table, run);
         run = 0;
+        envelope = value.schema();
+        table = tableOf(value);
       }
       run++;
     }
-    addRows(schema, table, run);
+    addRows(table, run);
     counted(batch.size());
   }
 
-  private void addRows(String schema, String table, long rows) {
-    if (rows > 0) {
-      snapshotDone.merge(schema + "." + table, rows, Long::sum);
+  /** schema.table from a change's source block, or null when it has none. */
+  private static String tableOf(Struct value) {
+    Field sourceField = value.schema().field(Envelope.SOURCE);
+    if (sourceField == null || !(value.get(sourceField) instanceof Struct source)) {
+      return null;
+    }
+    Object schema = source.get(Envelope.SCHEMA);
+    Object table = source.get(Envelope.TABLE);
+    return schema == null || table == null ? null : schema + "." + table;
+  }
+
+  private void addRows(String table, long rows) {
+    if (table != null && rows > 0) {
+      snapshotDone.merge(table, rows, Long::sum);
     }
   }
 

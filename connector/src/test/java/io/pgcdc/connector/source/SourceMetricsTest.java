@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.kafka.connect.data.Schema;
@@ -22,7 +23,14 @@ class SourceMetricsTest {
           .field(Envelope.SCHEMA, Schema.STRING_SCHEMA)
           .field(Envelope.TABLE, Schema.STRING_SCHEMA)
           .build();
-  private static final Schema VALUE = SchemaBuilder.struct().field(Envelope.SOURCE, SOURCE).build();
+
+  /** Each table has an envelope schema object of its own, as the task's TableSchema gives it. */
+  private static final Map<String, Schema> VALUES = new ConcurrentHashMap<>();
+
+  private static Schema value(String table) {
+    return VALUES.computeIfAbsent(
+        table, t -> SchemaBuilder.struct().field(Envelope.SOURCE, SOURCE).build());
+  }
 
   private static ConnectionSettings settings() {
     return new PostgresSourceConfig(
@@ -48,8 +56,8 @@ class SourceMetricsTest {
         Map.of("slot", "slot"),
         Map.of(SourceOffset.LSN_KEY, lsn),
         "topic",
-        VALUE,
-        new Struct(VALUE).put(Envelope.SOURCE, source));
+        value(schema + "." + table),
+        new Struct(value(schema + "." + table)).put(Envelope.SOURCE, source));
   }
 
   private static SourceRecord tombstone() {
