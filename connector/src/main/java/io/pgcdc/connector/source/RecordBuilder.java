@@ -143,6 +143,11 @@ final class RecordBuilder {
     }
   }
 
+  /** Whether the task's value converter has asked to convert snapshot values ahead. */
+  boolean convertsAhead() {
+    return valuesAhead != null && valuesAhead.active();
+  }
+
   /**
    * Converts the key and value of {@code r}, a snapshot record built here, ahead (on this thread),
    * when the task's converters have asked for that; see {@link PreconvertedStruct}.

@@ -317,11 +317,13 @@ final class SnapshotReader implements AutoCloseable {
       connection.commit();
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       log.info(
-          "Snapshot complete: {} rows in {} s ({} rows/s, {} threads)",
+          "Snapshot complete: {} rows in {} s ({} rows/s, {} threads; JSON converted on the"
+              + " reading threads: {})",
           totalRows,
           String.format("%.1f", seconds),
           seconds > 0 ? Math.round(totalRows / seconds) : totalRows,
-          threads);
+          threads,
+          records.convertsAhead() ? "yes" : "no");
     }
     close();
   }

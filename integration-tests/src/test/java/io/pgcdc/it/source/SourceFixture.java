@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -124,6 +125,28 @@ final class SourceFixture {
       Predicate<List<Change>> done,
       Duration timeout,
       boolean committedOnly) {
+    return read(
+        cluster,
+        topic,
+        r -> new Change(parse(r.key()), parse(r.value()), r.offset()),
+        done,
+        timeout,
+        committedOnly);
+  }
+
+  /** Reads {@code topic} from the beginning, as the text Kafka holds, until {@code count}. */
+  static List<ConsumerRecord<String, String>> readText(
+      ConnectCluster cluster, String topic, int count, Duration timeout) {
+    return read(cluster, topic, r -> r, l -> l.size() >= count, timeout, false);
+  }
+
+  private static <T> List<T> read(
+      ConnectCluster cluster,
+      String topic,
+      Function<ConsumerRecord<String, String>, T> map,
+      Predicate<List<T>> done,
+      Duration timeout,
+      boolean committedOnly) {
     Deadline deadline = Deadline.in(timeout);
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -135,7 +158,7 @@ final class SourceFixture {
     if (committedOnly) {
       config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     }
-    List<Change> changes = new ArrayList<>();
+    List<T> changes = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> partitions = null;
@@ -164,7 +187,7 @@ final class SourceFixture {
                   + changes.subList(Math.max(0, changes.size() - 3), changes.size()));
         }
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          changes.add(new Change(parse(r.key()), parse(r.value()), r.offset()));
+          changes.add(map.apply(r));
         }
       }
     }
