@@ -199,11 +199,19 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
     OutputBuffer out = BUFFERS.get();
     out.reset();
     out.write(plan.prefix, 0, plan.prefix.length);
-    try (JsonGenerator g = WRITER.createGenerator(out)) {
+    boolean written = false;
+    try {
+      JsonGenerator g = out.generator(WRITER);
       plan.writer.write(g, value);
+      g.flush();
+      written = true;
     } catch (IOException e) {
       throw new DataException(
           "Converting Kafka Connect data to byte[] failed due to serialization error: ", e);
+    } finally {
+      if (!written) {
+        out.dropGenerator();
+      }
     }
     if (schemasEnabled) {
       out.write('}');
