@@ -70,6 +70,34 @@ class SourceBenchmarkIT {
   private static final List<String> RESULTS = new ArrayList<>();
 
   /**
+   * Columns the snapshot table has beyond the six above ({@code
+   * -Dbenchmark.snapshot.extra.columns}, default 0): integer, text, numeric and timestamptz in
+   * turn. Wider rows cost more to read, parse and convert (the reading threads' share) against the
+   * same per-record work on the task thread.
+   */
+  private static final int EXTRA_COLUMNS =
+      Integer.getInteger("benchmark.snapshot.extra.columns", 0);
+
+  /** The extra columns' definitions, or with {@code values} their values for row {@code g}. */
+  private static String extraColumns(boolean values) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < EXTRA_COLUMNS; i++) {
+      b.append(", ");
+      switch (i % 4) {
+        case 0 -> b.append(values ? "g % 100000 + " + i : "x" + i + " integer");
+        case 1 -> b.append(values ? "'text " + i + " ' || g" : "x" + i + " text");
+        case 2 -> b.append(values ? "g * 0.5 + " + i : "x" + i + " numeric(12,2)");
+        default ->
+            b.append(
+                values
+                    ? "'2026-11-22 10:00+00'::timestamptz + g * interval '1 minute'"
+                    : "x" + i + " timestamptz");
+      }
+    }
+    return b.toString();
+  }
+
+  /**
    * The producer settings; the JSON converter {@code -Dbenchmark.converter} (default pgcdc's, as
    * shipped; {@code org.apache.kafka.connect.json.JsonConverter} for Kafka's), without embedded
    * schemas with {@code -Dbenchmark.schemas=false}.
@@ -210,8 +238,15 @@ class SourceBenchmarkIT {
     warmUp(pg, cluster);
     String tableName = pg.uniqueName("bsnap") + "_t";
     pg.execute(
-        "CREATE TABLE " + tableName + " (" + COLUMNS + ")",
-        "INSERT INTO " + tableName + " SELECT " + ROW + " FROM generate_series(1, " + ROWS + ") g",
+        "CREATE TABLE " + tableName + " (" + COLUMNS + extraColumns(false) + ")",
+        "INSERT INTO "
+            + tableName
+            + " SELECT "
+            + ROW
+            + extraColumns(true)
+            + " FROM generate_series(1, "
+            + ROWS
+            + ") g",
         "VACUUM ANALYZE " + tableName);
     try {
       for (String threads : System.getProperty("benchmark.snapshot.threads", "1").split(",")) {
@@ -226,8 +261,8 @@ class SourceBenchmarkIT {
           double rate = connectorRate(cluster, name + ".public." + tableName, ROWS);
           RESULTS.add(
               String.format(
-                  "snapshot, %s threads: connector %,.0f rows/s (target 60,000)",
-                  threads.strip(), rate));
+                  "snapshot, %s threads, %d columns: connector %,.0f rows/s (target 60,000)",
+                  threads.strip(), 6 + EXTRA_COLUMNS, rate));
         } finally {
           SourceFixture.cleanup(cluster, pg, name);
         }
