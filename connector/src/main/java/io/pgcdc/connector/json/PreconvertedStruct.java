@@ -3,7 +3,6 @@ package io.pgcdc.connector.json;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.DataException;
 
 /**
  * A {@link Struct} that another thread may convert to JSON before Connect's task thread asks for
@@ -36,8 +35,9 @@ public final class PreconvertedStruct extends Struct {
 
   /**
    * Converts this struct, complete, for {@code topic} with the converter that asked for it, and
-   * keeps the bytes; does nothing while none has. A struct the converter rejects keeps no bytes:
-   * the task thread converts it again and fails there, where Connect reports the failure.
+   * keeps the bytes; does nothing while none has. A struct the converter fails on keeps no bytes:
+   * the task thread converts it again and fails there, where Connect's error handling ({@code
+   * errors.tolerance}) sees the failure.
    */
   public void convertAhead(String topic) {
     JsonConverter converter = preconverter.converter();
@@ -48,7 +48,7 @@ public final class PreconvertedStruct extends Struct {
       converted = converter.convert(topic, schema(), this);
       convertedBy = converter;
       convertedTopic = topic;
-    } catch (DataException e) {
+    } catch (RuntimeException e) {
       forget();
     }
   }
@@ -57,7 +57,7 @@ public final class PreconvertedStruct extends Struct {
    * The bytes converted ahead by {@code converter} for this topic and schema, or null (and {@code
    * converter} offers itself for the structs built after this one).
    */
-  byte[] convertedBy(JsonConverter converter, String topic, Schema schema) {
+  byte[] convertedFor(JsonConverter converter, String topic, Schema schema) {
     if (converted != null
         && convertedBy == converter
         && schema == schema()

@@ -65,6 +65,15 @@ class PreconvertedStructTest {
     return s;
   }
 
+  /** Row {@code id}, converted ahead by {@code converter}, which has met one struct before. */
+  private static PreconvertedStruct convertedAhead(JsonConverter converter, long id) {
+    Preconverter p = new Preconverter();
+    converter.fromConnectData(TOPIC, ENVELOPE, ahead(p, 0));
+    PreconvertedStruct s = ahead(p, id);
+    s.convertAhead(TOPIC);
+    return s;
+  }
+
   private static byte[] plain(JsonConverter c, long id) {
     return c.fromConnectData(TOPIC, ENVELOPE, fill(new Struct(ENVELOPE), id));
   }
@@ -93,7 +102,7 @@ class PreconvertedStructTest {
                   return s;
                 });
         PreconvertedStruct s = built.get();
-        byte[] ahead = s.convertedBy(converter, TOPIC, ENVELOPE);
+        byte[] ahead = s.convertedFor(converter, TOPIC, ENVELOPE);
         assertArrayEquals(plain(converter, row), ahead, "row " + row);
         assertSame(ahead, converter.fromConnectData(TOPIC, ENVELOPE, s), "converted once");
       }
@@ -105,10 +114,7 @@ class PreconvertedStructTest {
   @Test
   void aPutAfterConvertingDropsTheBytes() {
     JsonConverter converter = converter(true, "BASE64");
-    Preconverter p = new Preconverter();
-    converter.fromConnectData(TOPIC, ENVELOPE, ahead(p, 1));
-    PreconvertedStruct s = ahead(p, 7);
-    s.convertAhead(TOPIC);
+    PreconvertedStruct s = convertedAhead(converter, 7);
     byte[] before = converter.fromConnectData(TOPIC, ENVELOPE, s);
     s.put("op", "c");
     byte[] after = converter.fromConnectData(TOPIC, ENVELOPE, s);
@@ -121,10 +127,7 @@ class PreconvertedStructTest {
   void usedOnlyByTheConverterAndForTheTopicAndSchemaItWasMadeFor() {
     JsonConverter numeric = converter(false, "NUMERIC");
     JsonConverter base64 = converter(false, "BASE64");
-    Preconverter p = new Preconverter();
-    numeric.fromConnectData(TOPIC, ENVELOPE, ahead(p, 1));
-    PreconvertedStruct s = ahead(p, 3);
-    s.convertAhead(TOPIC);
+    PreconvertedStruct s = convertedAhead(numeric, 3);
     byte[] ahead = numeric.fromConnectData(TOPIC, ENVELOPE, s);
     assertSame(ahead, numeric.fromConnectData(TOPIC, ENVELOPE, s));
     // Another converter (other settings) converts itself, and gets its own bytes.

@@ -18,8 +18,6 @@ import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -191,7 +189,7 @@ class CleanupOnDeleteIT {
       awaitSlotInactive(pg, slot(name));
       assertThat(slotExists(pg, slot(name))).isTrue();
       assertThat(publicationExists(pg, slot(name))).isTrue();
-      assertThat(logSince(log, logOffset))
+      assertThat(LogFiles.since(log, logOffset))
           .as("the worker log says why they are kept")
           .contains(
               "Connector "
@@ -344,11 +342,11 @@ class CleanupOnDeleteIT {
       assertThat(slotExists(pg, slot(name))).as("slot after DELETE").isFalse();
       assertThat(publicationExists(pg, slot(name))).as("publication after DELETE").isFalse();
       String cleanup = "connector " + name + " was deleted: dropped slot " + slot(name);
-      assertThat(logSince(leader.process().logFile(), leaderLog))
+      assertThat(LogFiles.since(leader.process().logFile(), leaderLog))
           .as("the leader's log")
           .contains("DELETE /connectors/" + name + "?forward=true")
           .doesNotContain("connector " + name + " was deleted");
-      assertThat(logSince(follower.process().logFile(), followerLog))
+      assertThat(LogFiles.since(follower.process().logFile(), followerLog))
           .as("the log of the worker that took the DELETE")
           .containsOnlyOnce(cleanup);
     } finally {
@@ -429,20 +427,9 @@ class CleanupOnDeleteIT {
     }
   }
 
-  /** A log file from a byte offset on (Kafka logs ASCII; ISO-8859-1 keeps offsets exact). */
-  private static String logSince(Path log, long offset) {
-    try {
-      byte[] bytes = Files.readAllBytes(log);
-      int from = (int) Math.min(offset, bytes.length);
-      return new String(bytes, from, bytes.length - from, StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** The leader's REST address in the last assignment a worker's log shows. */
   private static String leaderUrl(Path log) {
-    Matcher m = Pattern.compile("leaderUrl='([^']+)'").matcher(logSince(log, 0));
+    Matcher m = Pattern.compile("leaderUrl='([^']+)'").matcher(LogFiles.since(log, 0));
     String url = null;
     while (m.find()) {
       url = m.group(1);

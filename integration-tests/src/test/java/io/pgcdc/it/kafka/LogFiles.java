@@ -2,6 +2,7 @@ package io.pgcdc.it.kafka;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,20 @@ public final class LogFiles {
       return Files.exists(file) ? Files.size(file) : 0;
     } catch (IOException e) {
       return 0;
+    }
+  }
+
+  /**
+   * Everything written at or after byte {@code offset} (Kafka logs ASCII; ISO-8859-1 keeps byte
+   * offsets exact).
+   */
+  public static String since(Path file, long offset) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      int from = (int) Math.min(offset, bytes.length);
+      return new String(bytes, from, bytes.length - from, StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -8,10 +8,6 @@ import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.kafka.LogFiles;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -139,10 +135,14 @@ class SnapshotConversionIT {
       Deadline.in(TIMEOUT)
           .await(
               "the snapshot's last log line",
-              () -> since(log, logFrom).contains(expected),
+              () -> LogFiles.since(log, logFrom).contains(expected),
               () -> LogFiles.tailSince(log, logFrom, 20));
       String line =
-          since(log, logFrom).lines().filter(l -> l.contains(expected)).findFirst().orElseThrow();
+          LogFiles.since(log, logFrom)
+              .lines()
+              .filter(l -> l.contains(expected))
+              .findFirst()
+              .orElseThrow();
       assertThat(line).endsWith("JSON converted on the reading threads: " + convertedAhead + ")");
 
       Map<String, String> byKey = new HashMap<>();
@@ -153,16 +153,6 @@ class SnapshotConversionIT {
       return byKey;
     } finally {
       SourceFixture.cleanup(cluster, pg, name);
-    }
-  }
-
-  private static String since(Path log, long from) {
-    try {
-      byte[] all = Files.readAllBytes(log);
-      int start = (int) Math.min(from, all.length);
-      return new String(all, start, all.length - start, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
