@@ -146,7 +146,7 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
   @Override
   public byte[] fromConnectData(String topic, Schema schema, Object value) {
     if (value instanceof PreconvertedStruct p) {
-      byte[] ahead = p.convertedFor(this, topic, schema);
+      byte[] ahead = p.takeConverted(this, topic, schema);
       if (ahead != null) {
         return ahead;
       }

@@ -54,19 +54,28 @@ public final class PreconvertedStruct extends Struct {
   }
 
   /**
-   * The bytes converted ahead by {@code converter} for this topic and schema, or null (and {@code
+   * The bytes converted ahead by {@code converter} for this topic and schema, handed over once: the
+   * struct lets go of them, since Connect keeps the record until Kafka acknowledges it and the
+   * bytes are copied into the producer's batch. Null when there are none for these (and {@code
    * converter} offers itself for the structs built after this one).
    */
-  byte[] convertedFor(JsonConverter converter, String topic, Schema schema) {
+  byte[] takeConverted(JsonConverter converter, String topic, Schema schema) {
     if (converted != null
         && convertedBy == converter
         && schema == schema()
         && topic != null
         && topic.equals(convertedTopic)) {
-      return converted;
+      byte[] bytes = converted;
+      forget();
+      return bytes;
     }
     preconverter.offer(converter);
     return null;
+  }
+
+  /** The bytes converted ahead and not handed over yet, or null (for tests). */
+  byte[] peekConverted() {
+    return converted;
   }
 
   @Override

@@ -2,7 +2,9 @@ package io.pgcdc.connector.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,9 +104,12 @@ class PreconvertedStructTest {
                   return s;
                 });
         PreconvertedStruct s = built.get();
-        byte[] ahead = s.convertedFor(converter, TOPIC, ENVELOPE);
-        assertArrayEquals(plain(converter, row), ahead, "row " + row);
-        assertSame(ahead, converter.fromConnectData(TOPIC, ENVELOPE, s), "converted once");
+        byte[] ahead = s.peekConverted();
+        byte[] converted = converter.fromConnectData(TOPIC, ENVELOPE, s);
+        assertSame(ahead, converted, "row " + row + ": the bytes converted ahead");
+        assertArrayEquals(plain(converter, row), converted, "row " + row);
+        assertNull(s.peekConverted(), "handed over once, then let go");
+        assertArrayEquals(converted, converter.fromConnectData(TOPIC, ENVELOPE, s));
       }
     } finally {
       reader.shutdownNow();
@@ -115,12 +120,13 @@ class PreconvertedStructTest {
   void aPutAfterConvertingDropsTheBytes() {
     JsonConverter converter = converter(true, "BASE64");
     PreconvertedStruct s = convertedAhead(converter, 7);
-    byte[] before = converter.fromConnectData(TOPIC, ENVELOPE, s);
+    assertNotNull(s.peekConverted());
     s.put("op", "c");
-    byte[] after = converter.fromConnectData(TOPIC, ENVELOPE, s);
-    assertNotSame(before, after);
+    assertNull(s.peekConverted());
     Struct expected = fill(new Struct(ENVELOPE), 7).put("op", "c");
-    assertArrayEquals(converter.fromConnectData(TOPIC, ENVELOPE, expected), after);
+    assertArrayEquals(
+        converter.fromConnectData(TOPIC, ENVELOPE, expected),
+        converter.fromConnectData(TOPIC, ENVELOPE, s));
   }
 
   @Test
@@ -128,11 +134,10 @@ class PreconvertedStructTest {
     JsonConverter numeric = converter(false, "NUMERIC");
     JsonConverter base64 = converter(false, "BASE64");
     PreconvertedStruct s = convertedAhead(numeric, 3);
-    byte[] ahead = numeric.fromConnectData(TOPIC, ENVELOPE, s);
-    assertSame(ahead, numeric.fromConnectData(TOPIC, ENVELOPE, s));
+    byte[] ahead = s.peekConverted();
     // Another converter (other settings) converts itself, and gets its own bytes.
     assertArrayEquals(plain(base64, 3), base64.fromConnectData(TOPIC, ENVELOPE, s));
-    // Another topic or another schema object: converted again.
+    // Another topic or another schema object (equal, not the same): converted again.
     assertNotSame(ahead, numeric.fromConnectData("other", ENVELOPE, s));
     Schema copy =
         SchemaBuilder.struct()
@@ -143,6 +148,8 @@ class PreconvertedStructTest {
     byte[] again = numeric.fromConnectData(TOPIC, copy, s);
     assertNotSame(ahead, again);
     assertArrayEquals(ahead, again);
+    // None of those took the bytes; the converter they were made for does.
+    assertSame(ahead, numeric.fromConnectData(TOPIC, ENVELOPE, s));
   }
 
   @Test
