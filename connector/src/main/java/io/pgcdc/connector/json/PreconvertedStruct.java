@@ -8,7 +8,7 @@ import org.apache.kafka.connect.data.Struct;
  * A {@link Struct} that another thread may convert to JSON before Connect's task thread asks for
  * it. Connect converts and sends every record of a task on that task's one thread; a source that
  * builds its records on several threads (the parallel snapshot) can hand them this way to take the
- * conversion, about half of the task thread's work per record, off that thread.
+ * conversion, about 40 % of the task thread's work per snapshot record, off that thread.
  *
  * <p>It works only with pgcdc's {@link JsonConverter}, and only once the converter has asked: the
  * first time the task thread's converter meets a struct of a {@link Preconverter}, it offers itself
