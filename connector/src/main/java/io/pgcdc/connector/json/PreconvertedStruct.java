@@ -14,10 +14,10 @@ import org.apache.kafka.connect.data.Struct;
  * first time the task thread's converter meets a struct of a {@link Preconverter}, it offers itself
  * there, and from then on {@link #convertAhead} converts with that very instance (same settings,
  * same code, so the same bytes). With any other converter nothing is converted ahead and nothing is
- * spent. The converter uses the bytes only for the schema, topic and converter they were made for,
- * and a {@code put} after {@link #convertAhead} drops them. The structs nested in this one are
- * plain structs: a source may use this class only where nothing changes a record between its {@code
- * poll()} and the converter, that is, with no transformations configured.
+ * spent. The converter uses the bytes once, and only for the schema, topic and converter they were
+ * made for; a {@code put} after {@link #convertAhead} drops them. The structs nested in this one
+ * are plain structs: a source may use this class only where nothing changes a record between its
+ * {@code poll()} and the converter, that is, with no transformations configured.
  */
 public final class PreconvertedStruct extends Struct {
   private final Preconverter preconverter;

@@ -53,9 +53,8 @@ class SnapshotConversionIT {
             + ROWS
             + ") g");
     Path log = cluster.worker().process().logFile();
-    Map<String, String> ahead = null;
     try {
-      ahead = copy(pg, cluster, table, "conva", Map.of(), "yes", log);
+      Map<String, String> ahead = copy(pg, cluster, table, "conva", Map.of(), "yes", log);
       Map<String, String> kafkas =
           copy(
               pg,
