@@ -53,6 +53,7 @@ final class ChangeReader {
           new ColumnSpec("__connect_offset", "bigint", Schema.INT64_SCHEMA));
 
   private final TableNameTemplate template;
+  private final TableAllowList allowList;
   private final Pattern topicRegex;
   private final String topicReplacement;
   private final PrimaryKeyMode keyMode;
@@ -73,6 +74,7 @@ final class ChangeReader {
 
   ChangeReader(PostgresSinkConfig config) {
     this.template = TableNameTemplate.parse(config.tableNameFormat());
+    this.allowList = config.tableAllowList(template);
     this.topicRegex = config.topicRegex();
     this.topicReplacement = config.topicReplacement();
     this.keyMode = config.primaryKeyMode();
@@ -500,7 +502,16 @@ final class ChangeReader {
     return cached;
   }
 
+  /** The record's target table, once it is known to be allowed. */
   private TableId render(String topic, SinkRecord record, Row row, Row source) {
+    TableId table = renderName(topic, record, row, source);
+    if (!allowList.allows(table)) {
+      throw new BadRecordException(allowList.rejection(table));
+    }
+    return table;
+  }
+
+  private TableId renderName(String topic, SinkRecord record, Row row, Row source) {
     try {
       return template.render(
           name -> {

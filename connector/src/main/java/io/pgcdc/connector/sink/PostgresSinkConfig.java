@@ -2,6 +2,7 @@ package io.pgcdc.connector.sink;
 
 import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.TableId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,18 @@ public final class PostgresSinkConfig extends AbstractConfig {
           + " key or of the row value). The result is 'table' (in schema public) or"
           + " 'schema.table'; names keep their case, and double-quoted parts may contain dots.";
   public static final String TABLE_NAME_FORMAT_DEFAULT = "${topic}";
+
+  public static final String TABLE_ALLOW_LIST_CONFIG = "table.allow.list";
+  private static final String TABLE_ALLOW_LIST_DOC =
+      "Comma-separated tables the sink may write, schema-qualified as in SQL: public.orders,"
+          + " \"My Schema\".\"Order Lines\". * matches any characters of a name (audit.*,"
+          + " public.orders_*); * alone allows every table. A schema written with * never matches"
+          + " pg_catalog, information_schema, pg_toast or pg_temp schemas. Checked before any SQL"
+          + " touches the table; a record whose table is not allowed is a bad record (dead letter"
+          + " queue with errors.tolerance=all). Empty (the default): only the tables of the schema"
+          + " that table.name.format writes out before any placeholder (archive in"
+          + " archive.${source.table}), or of schema public when a placeholder can choose the"
+          + " schema (${source.schema}.${source.table}, ${topic}).";
 
   public static final String TOPIC_REGEX_CONFIG = "topic.regex";
   private static final String TOPIC_REGEX_DOC =
@@ -143,6 +156,23 @@ public final class PostgresSinkConfig extends AbstractConfig {
             ++order,
             Width.LONG,
             "Table name template")
+        .define(
+            TABLE_ALLOW_LIST_CONFIG,
+            Type.LIST,
+            "",
+            ConfigDef.LambdaValidator.with(
+                (name, value) -> {
+                  for (Object entry : (List<?>) value) {
+                    TableAllowList.check((String) entry);
+                  }
+                },
+                () -> "schema.table, schema.*, * (with * as a wildcard)"),
+            Importance.HIGH,
+            TABLE_ALLOW_LIST_DOC,
+            TABLE_GROUP,
+            ++order,
+            Width.LONG,
+            "Allowed tables")
         .define(
             TOPIC_REGEX_CONFIG,
             Type.STRING,
@@ -294,6 +324,11 @@ public final class PostgresSinkConfig extends AbstractConfig {
     return getString(TABLE_NAME_FORMAT_CONFIG);
   }
 
+  /** The tables records may go to, given the template. */
+  TableAllowList tableAllowList(TableNameTemplate template) {
+    return TableAllowList.of(getList(TABLE_ALLOW_LIST_CONFIG), template);
+  }
+
   /** The topic rename, or null when none is configured. */
   Pattern topicRegex() {
     String regex = getString(TOPIC_REGEX_CONFIG);
@@ -388,7 +423,14 @@ public final class PostgresSinkConfig extends AbstractConfig {
               "topic.replacement is set but topic.regex is not: set topic.regex too"));
     }
     try {
-      TableNameTemplate.parse(tableNameFormat());
+      TableNameTemplate template = TableNameTemplate.parse(tableNameFormat());
+      if (template.isConstant()) {
+        TableId table = TableNameTemplate.toTableId(template.format());
+        TableAllowList allowList = tableAllowList(template);
+        if (!allowList.allows(table)) {
+          problems.add(Map.entry(TABLE_ALLOW_LIST_CONFIG, allowList.rejection(table)));
+        }
+      }
     } catch (IllegalArgumentException e) {
       problems.add(Map.entry(TABLE_NAME_FORMAT_CONFIG, e.getMessage()));
     }

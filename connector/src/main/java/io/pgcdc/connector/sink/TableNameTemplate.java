@@ -96,6 +96,33 @@ final class TableNameTemplate {
     return topicOnly;
   }
 
+  /**
+   * The schema every rendered name has because the template writes it out before any placeholder
+   * ({@code archive} in {@code archive.${source.table}}, {@code public} for {@code orders}), or
+   * null when a placeholder can choose it ({@code ${source.schema}.${source.table}}, {@code
+   * ${topic}}, or a malformed name that no record can fill).
+   */
+  String literalSchema() {
+    Part first = parts.get(0);
+    if (first.placeholder()) {
+      return null;
+    }
+    try {
+      boolean quoted = false;
+      for (int i = 0; i < first.text().length(); i++) {
+        char c = first.text().charAt(i);
+        if (c == '"') {
+          quoted = !quoted;
+        } else if (c == '.' && !quoted) {
+          return parseName(first.text().substring(0, i) + ".t").schema();
+        }
+      }
+      return constant ? toTableId(format).schema() : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /** True when a record without a value (a tombstone) cannot be routed. */
   boolean needsValue() {
     return needsValue;

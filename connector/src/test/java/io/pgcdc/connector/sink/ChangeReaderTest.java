@@ -18,7 +18,12 @@ import org.junit.jupiter.api.Test;
 
 class ChangeReaderTest {
   private final ChangeReader reader =
-      new ChangeReader(config("table.name.format", "${source.schema}.${source.table}_copy"));
+      new ChangeReader(
+          config(
+              "table.name.format",
+              "${source.schema}.${source.table}_copy",
+              "table.allow.list",
+              "public.*, s.*"));
 
   @Test
   void readsAnEnvelopeUpsertWithKeyColumnsFirstAndTheDeclaredTypes() {
@@ -285,5 +290,22 @@ class ChangeReaderTest {
             () -> reader.read(new SinkRecord("t", 0, null, null, null, Map.of("id", 1L), 0)))
         .isInstanceOf(BadRecordException.class)
         .hasMessageContaining("no key");
+  }
+
+  @Test
+  void aRecordThatNamesASchemaOutsideTheDefaultIsABadRecordNamingTheSetting() {
+    ChangeReader byDefault =
+        new ChangeReader(config("table.name.format", "${source.schema}.${source.table}"));
+    Map<String, Object> value = new LinkedHashMap<>();
+    value.put("after", Map.of("id", 1L));
+    value.put("source", Map.of("schema", "audit", "table", "victim"));
+    value.put("op", "c");
+
+    assertThatThrownBy(
+            () -> byDefault.read(new SinkRecord("x", 0, null, Map.of("id", 1L), null, value, 0)))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("audit.victim is not allowed")
+        .hasMessageContaining("only go to schema public")
+        .hasMessageContaining("table.allow.list");
   }
 }

@@ -49,6 +49,10 @@ class PostgresSinkConfigTest {
     assertThatThrownBy(() -> config("topic.regex", "(unclosed"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not a regular expression");
+    assertThatThrownBy(() -> config("table.allow.list", "public.orders, orders"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("table.allow.list")
+        .hasMessageContaining("not schema-qualified");
   }
 
   @Test
@@ -63,6 +67,9 @@ class PostgresSinkConfigTest {
             "table.name.format",
             "table.name.format '${nope}' has the unknown placeholder ${nope}: use ${topic},"
                 + " ${source.schema}, ${source.table}, ${key.FIELD} or ${value.FIELD}");
+    assertThat(problems(config("table.name.format", "audit.log", "table.allow.list", "public.*")))
+        .containsKeys("table.allow.list");
+    assertThat(problems(config("table.name.format", "audit.log"))).isEmpty();
   }
 
   @Test
