@@ -1,36 +1,44 @@
 package io.pgcdc.connector.sink;
 
+import static io.pgcdc.connector.sink.WriteErrors.describe;
+import static io.pgcdc.connector.sink.WriteErrors.isStaleMetadata;
+import static io.pgcdc.connector.sink.WriteErrors.isTableLevel;
+import static io.pgcdc.connector.sink.WriteErrors.isolatable;
+
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.TableId;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.BiConsumer;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies the records of one {@code put()}: reads them, writes them in transactions of at most
  * batch.size records, retries a batch after a transient failure (the rolled back transaction is
- * redone whole), and isolates bad records by bisection. A bad record goes to the dead letter queue
- * when errors are tolerated; otherwise the task stops with a message naming the record.
+ * redone whole), and isolates bad records by bisection, or all records of a table when the error
+ * belongs to that table (see {@link WriteErrors}). A bad record goes to the dead letter queue when
+ * errors are tolerated; otherwise the task stops with a message naming the record and its table.
  */
 final class SinkApplier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkApplier.class);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
-  private static final Pattern COPY_COLUMN = Pattern.compile("column ([^:]+):");
+  private static final Comparator<SinkRecord> RECORD_ORDER =
+      Comparator.comparing(SinkRecord::topic)
+          .thenComparing(SinkRecord::kafkaPartition)
+          .thenComparingLong(SinkRecord::kafkaOffset);
 
   private final ChangeReader reader;
   private final BatchWriter writer;
@@ -94,12 +102,7 @@ final class SinkApplier implements AutoCloseable {
     int readRejections = rejections.size();
     for (int attempt = 0; ; attempt++) {
       try {
-        List<RowChange> ready =
-            writer.prepare(
-                changes,
-                (change, e) ->
-                    reject(rejections, change.record(), change.table(), e.getMessage(), e));
-        bisect(ready, rejections);
+        write(prepare(changes, rejections, attempt), rejections, attempt);
         return;
       } catch (SQLException | RuntimeException e) {
         if (e instanceof ConnectException) {
@@ -142,17 +145,89 @@ final class SinkApplier implements AutoCloseable {
   }
 
   /**
+   * Makes the tables fit the changes. When that fails for one table's sake (the sink may not create
+   * or alter it), prepares table by table, and the records of a table that fails are bad records.
+   */
+  private List<RowChange> prepare(List<RowChange> changes, List<Rejection> rejections, int attempt)
+      throws SQLException {
+    int mark = rejections.size();
+    try {
+      return writer.prepare(changes, rejecter(rejections));
+    } catch (SQLException e) {
+      if (!isolatable(e, attempt) || !isTableLevel(e)) {
+        throw e;
+      }
+      rejections.subList(mark, rejections.size()).clear();
+      writer.reset();
+    }
+    List<RowChange> ready = new ArrayList<>(changes.size());
+    for (List<RowChange> table : byTable(changes)) {
+      int tableMark = rejections.size();
+      try {
+        ready.addAll(writer.prepare(table, rejecter(rejections)));
+      } catch (SQLException e) {
+        if (!isolatable(e, attempt) || !isTableLevel(e)) {
+          throw e;
+        }
+        rejections.subList(tableMark, rejections.size()).clear();
+        rejectAll(rejections, table, e);
+      }
+    }
+    return ready;
+  }
+
+  /**
+   * Writes the changes in one transaction. When that fails for one table's sake (a missing
+   * privilege, say) and errors are tolerated, writes table by table, and the records of a table
+   * that fails are bad records; when it fails for a record's sake (or to find the table that fails
+   * when errors are not tolerated), bisects.
+   */
+  private void write(List<RowChange> changes, List<Rejection> rejections, int attempt)
+      throws SQLException {
+    if (changes.isEmpty()) {
+      return;
+    }
+    try {
+      writer.write(changes);
+      return;
+    } catch (SQLException e) {
+      if (!isolatable(e, attempt)) {
+        throw e;
+      }
+      if (!tolerateAll || !isTableLevel(e)) {
+        bisect(inRecordOrder(changes), rejections, attempt);
+        return;
+      }
+    }
+    for (List<RowChange> table : byTable(changes)) {
+      try {
+        writer.write(table);
+      } catch (SQLException e) {
+        if (!isolatable(e, attempt)) {
+          throw e;
+        }
+        if (isTableLevel(e)) {
+          rejectAll(rejections, table, e);
+        } else {
+          bisect(table, rejections, attempt);
+        }
+      }
+    }
+  }
+
+  /**
    * Writes the changes in one transaction; when that fails because of the data, writes each half on
    * its own, down to the single record that fails.
    */
-  private void bisect(List<RowChange> changes, List<Rejection> rejections) throws SQLException {
+  private void bisect(List<RowChange> changes, List<Rejection> rejections, int attempt)
+      throws SQLException {
     if (changes.isEmpty()) {
       return;
     }
     try {
       writer.write(changes);
     } catch (SQLException e) {
-      if (PgErrors.isTransient(e) || !isRecordLevel(e)) {
+      if (!isolatable(e, attempt)) {
         throw e;
       }
       if (changes.size() == 1) {
@@ -161,8 +236,37 @@ final class SinkApplier implements AutoCloseable {
         return;
       }
       int mid = changes.size() / 2;
-      bisect(changes.subList(0, mid), rejections);
-      bisect(changes.subList(mid, changes.size()), rejections);
+      bisect(changes.subList(0, mid), rejections, attempt);
+      bisect(changes.subList(mid, changes.size()), rejections, attempt);
+    }
+  }
+
+  /**
+   * The changes in offset order per partition ({@link BatchWriter#prepare} groups them by table),
+   * so that bisection writes no record after the first bad one of its partition.
+   */
+  private static List<RowChange> inRecordOrder(List<RowChange> changes) {
+    List<RowChange> sorted = new ArrayList<>(changes);
+    sorted.sort(Comparator.comparing(RowChange::record, RECORD_ORDER));
+    return sorted;
+  }
+
+  private static List<List<RowChange>> byTable(List<RowChange> changes) {
+    Map<TableId, List<RowChange>> byTable = new LinkedHashMap<>();
+    for (RowChange change : changes) {
+      byTable.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change);
+    }
+    return new ArrayList<>(byTable.values());
+  }
+
+  private BiConsumer<RowChange, BadRecordException> rejecter(List<Rejection> rejections) {
+    return (change, e) -> reject(rejections, change.record(), change.table(), e.getMessage(), e);
+  }
+
+  private void rejectAll(List<Rejection> rejections, List<RowChange> changes, SQLException e) {
+    String reason = describe(e);
+    for (RowChange change : changes) {
+      reject(rejections, change.record(), change.table(), reason, e);
     }
   }
 
@@ -199,10 +303,7 @@ final class SinkApplier implements AutoCloseable {
    * written (and its offsets may be committed) only then.
    */
   private void report(List<Rejection> rejections) {
-    rejections.sort(
-        java.util.Comparator.comparing((Rejection r) -> r.record().topic())
-            .thenComparing(r -> r.record().kafkaPartition())
-            .thenComparingLong(r -> r.record().kafkaOffset()));
+    rejections.sort(Comparator.comparing(Rejection::record, RECORD_ORDER));
     List<Future<Void>> sent = new ArrayList<>();
     for (Rejection r : rejections) {
       if (reporter != null) {
@@ -225,51 +326,6 @@ final class SinkApplier implements AutoCloseable {
             e.getCause());
       }
     }
-  }
-
-  /** Data problems of single rows: bad values, constraint violations, rows too large. */
-  static boolean isRecordLevel(Throwable e) {
-    String state = PgErrors.sqlState(e);
-    return state != null
-        && (state.startsWith("22")
-            || state.startsWith("23")
-            || state.startsWith("21")
-            || state.equals("54000"));
-  }
-
-  /** A table or column changed under us (dropped or altered): reload the metadata once. */
-  private static boolean isStaleMetadata(Throwable e) {
-    String state = PgErrors.sqlState(e);
-    return "42P01".equals(state) || "42703".equals(state) || "42804".equals(state);
-  }
-
-  /** The server's message with the column and context it names. */
-  static String describe(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof PSQLException p && p.getServerErrorMessage() != null) {
-        ServerErrorMessage m = p.getServerErrorMessage();
-        StringBuilder sb = new StringBuilder();
-        String column = m.getColumn();
-        if (column == null && m.getWhere() != null) {
-          Matcher matcher = COPY_COLUMN.matcher(m.getWhere());
-          column = matcher.find() ? matcher.group(1) : null;
-        }
-        if (column != null) {
-          sb.append("column ").append(column).append(": ");
-        }
-        sb.append(m.getMessage());
-        if (m.getDetail() != null) {
-          sb.append(" (").append(m.getDetail()).append(')');
-        }
-        if (m.getWhere() != null) {
-          sb.append(" [").append(m.getWhere()).append(']');
-        }
-        sb.append(" SQLSTATE ").append(m.getSQLState());
-        return sb.toString();
-      }
-    }
-    String state = PgErrors.sqlState(e);
-    return e.getMessage() + (state == null ? "" : " SQLSTATE " + state);
   }
 
   private Duration backoff(int attempt) {
