@@ -105,7 +105,11 @@ class SinkTableErrorsIT {
               okRows.insert(row("id", 2, "qty", "20")),
               wideRows.insert(row("id", 1, "qty", "12", "note", "n")),
               deniedRows.insert(row("id", 2, "qty", "21")),
-              okRows.insert(row("id", 3, "qty", "30"))));
+              okRows.insert(row("id", 3, "qty", "30")),
+              // A bad record of its own in the same batch reaches the dead letter queue too.
+              new String[] {
+                okRows.key(row("id", 4)), "{\"schema\":{\"type\":\"string\"},\"payload\":\"x\"}"
+              }));
 
       f.start(
           as(f, role)
@@ -116,16 +120,18 @@ class SinkTableErrorsIT {
               .with("errors.deadletterqueue.context.headers.enable", "true"));
 
       f.awaitRows("SELECT id, qty FROM " + ok + " ORDER BY id", List.of("1|10", "2|20", "3|30"));
-      List<ConsumerRecord<String, String>> dead = cluster.read(dlq, 3, Duration.ofSeconds(60));
+      List<ConsumerRecord<String, String>> dead = cluster.read(dlq, 4, Duration.ofSeconds(60));
       assertThat(dead.stream().map(r -> header(r, "__connect.errors.offset")))
-          .containsExactly("1", "3", "4");
+          .containsExactly("1", "3", "4", "6");
       for (ConsumerRecord<String, String> r : List.of(dead.get(0), dead.get(2))) {
         assertThat(header(r, "__connect.errors.exception.message"))
             .contains("to table public." + denied, "permission denied", "SQLSTATE 42501");
       }
       assertThat(header(dead.get(1), "__connect.errors.exception.message"))
           .contains("to table public." + narrow, "must be owner", "SQLSTATE 42501");
-      f.awaitCommittedOffset(f.name, 6);
+      assertThat(header(dead.get(3), "__connect.errors.exception.message"))
+          .contains("offset 6", "not a struct or a JSON object");
+      f.awaitCommittedOffset(f.name, 7);
       assertThat(cluster.rest().status(f.name).running()).isTrue();
     } finally {
       dropRole(pg, role);
