@@ -49,9 +49,7 @@ final class TableAllowList {
             .filter(s -> !s.isEmpty())
             .map(TableAllowList::entry)
             .toList(),
-        template.literalSchema() == null
-            ? TableNameTemplate.DEFAULT_SCHEMA
-            : template.literalSchema());
+        template.literalSchema());
   }
 
   /** Checks one entry, for the setting's validator. */

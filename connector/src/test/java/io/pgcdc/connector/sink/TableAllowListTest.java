@@ -82,8 +82,10 @@ class TableAllowListTest {
     assertThat(of("${source.schema}.${source.table}").rejection(new TableId("audit", "victim")))
         .contains(
             "audit.victim is not allowed",
-            "only go to schema public",
+            "only go to schema public (table.name.format lets the record or topic choose",
             "add \"audit\".\"victim\" or \"audit\".* to table.allow.list");
+    assertThat(of("archive.${source.table}").rejection(new TableId("audit", "victim")))
+        .contains("only go to schema archive, which table.name.format names");
     assertThat(of("${topic}", "sales.*").rejection(new TableId("audit", "victim")))
         .contains("matches no entry of table.allow.list [sales.*]");
   }
