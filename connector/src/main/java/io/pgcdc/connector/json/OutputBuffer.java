@@ -8,7 +8,8 @@ import java.util.Arrays;
 
 /**
  * A growable byte buffer, reused per thread, without ByteArrayOutputStream's locking; with the JSON
- * generator that writes into it, kept too (creating one per value was a tenth of the work).
+ * generator that writes into it, kept too: a generator costs as much to create as a small value
+ * costs to write.
  */
 final class OutputBuffer extends OutputStream {
   /** A buffer grown past this is dropped after use rather than kept for the thread. */

@@ -8,7 +8,8 @@ import org.apache.kafka.connect.data.Struct;
  * A {@link Struct} that another thread may convert to JSON before Connect's task thread asks for
  * it. Connect converts and sends every record of a task on that task's one thread; a source that
  * builds its records on several threads (the parallel snapshot) can hand them this way to take the
- * conversion, about 40 % of the task thread's work per snapshot record, off that thread.
+ * conversion, a large share of the task thread's work per snapshot record (docs/performance.md has
+ * the figures), off that one thread, which every record of the task passes.
  *
  * <p>It works only with pgcdc's {@link JsonConverter}, and only once the converter has asked: the
  * first time the task thread's converter meets a struct of a {@link Preconverter}, it offers itself

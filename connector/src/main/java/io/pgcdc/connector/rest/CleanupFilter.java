@@ -30,13 +30,31 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
   private static final String PROPERTY = CleanupFilter.class.getName();
   private static final java.time.Duration CONFIG_READ_LIMIT = java.time.Duration.ofSeconds(60);
 
+  /** How long the config of each other connector may take to read (see {@link #readConfig}). */
+  private static final java.time.Duration OTHER_CONFIG_READ_LIMIT =
+      java.time.Duration.ofSeconds(10);
+
   private final ConnectClusterState cluster;
   private final ConfigProviders providers;
   private final ReplicationCleaner cleaner;
 
   /** What the request filter found, for the response filter. */
-  private record Pending(
-      CleanupRequest request, CleanupTarget target, Map<String, String> otherReaders) {}
+  private record Pending(CleanupRequest request, CleanupTarget target, OtherReaders otherReaders) {}
+
+  /**
+   * The slots and publications that the other pgcdc sources read ("slot x" and "publication y" to
+   * the name of a connector reading it), or why they could not all be read: then nobody can say
+   * that the slot is unused.
+   */
+  record OtherReaders(Map<String, String> readers, String unknownBecause) {
+    static OtherReaders unknown(String because) {
+      return new OtherReaders(Map.of(), because);
+    }
+
+    boolean known() {
+      return unknownBecause == null;
+    }
+  }
 
   CleanupFilter(
       ConnectClusterState cluster, ConfigProviders providers, ReplicationCleaner cleaner) {
@@ -99,7 +117,10 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
       }
       return;
     }
-    request.setProperty(PROPERTY, new Pending(match.get(), target.get(), otherReaders(name)));
+    request.setProperty(
+        PROPERTY,
+        new Pending(
+            match.get(), target.get(), otherReaders(cluster, name, OTHER_CONFIG_READ_LIMIT)));
   }
 
   @Override
@@ -112,8 +133,24 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
       return; // not deleted or not reset: nothing to clean up
     }
     CleanupTarget target = pending.target();
-    String slotReader = pending.otherReaders().get("slot " + target.slot());
-    String publicationReader = pending.otherReaders().get("publication " + target.publication());
+    OtherReaders others = pending.otherReaders();
+    if (!others.known()) {
+      // Nobody can say that the slot is unused: dropping it could take a live connector's
+      // changes away for good, keeping it only holds WAL until someone drops it by hand.
+      log.warn(
+          "Connector {} was {}, but the other connectors of the cluster could not be read ({}):"
+              + " its slot {} and publication {} are kept in case another connector reads them."
+              + " When none does, run on its database: {}",
+          target.connector(),
+          pending.request().kind().done(),
+          others.unknownBecause(),
+          target.slot(),
+          target.publication(),
+          target.manualSql());
+      return;
+    }
+    String slotReader = others.readers().get("slot " + target.slot());
+    String publicationReader = others.readers().get("publication " + target.publication());
     if (slotReader != null || publicationReader != null) {
       log.warn(
           "Connector {} was {}, but connector {} reads the same {}: kept",
@@ -126,34 +163,38 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
   }
 
   /**
-   * The slots and publications that pgcdc sources other than {@code name} read ("slot x" and
-   * "publication y" to the name of a connector reading it). A connector whose config cannot be read
-   * (deleted in the meantime) is left out.
+   * What the pgcdc sources other than {@code name} read. A connector deleted in the meantime is
+   * left out; any other failure to list the connectors, or to read one's config within {@code
+   * readLimit}, leaves the answer unknown.
    */
-  private Map<String, String> otherReaders(String name) {
-    Map<String, String> readers = new HashMap<>();
+  static OtherReaders otherReaders(
+      ConnectClusterState cluster, String name, java.time.Duration readLimit) {
     Collection<String> connectors;
     try {
       connectors = cluster.connectors();
     } catch (RuntimeException e) {
-      log.debug("Cannot list the connectors: {}", e.toString());
-      return readers;
+      return OtherReaders.unknown("cannot list the connectors: " + e);
     }
+    Map<String, String> readers = new HashMap<>();
     for (String other : connectors) {
       if (other.equals(name)) {
         continue;
       }
+      Map<String, String> config;
       try {
-        Map<String, String> config = cluster.connectorConfig(other);
-        if (CleanupTarget.isSource(config)) {
-          readers.put("slot " + PostgresSourceConfig.slotName(config), other);
-          readers.put("publication " + PostgresSourceConfig.publicationName(config), other);
-        }
+        config = readConfig(cluster, other, readLimit);
       } catch (RuntimeException e) {
-        log.debug("Cannot read the config of connector {}: {}", other, e.toString());
+        if (causedByNotFound(e)) {
+          continue; // deleted in the meantime: it reads nothing
+        }
+        return OtherReaders.unknown("cannot read the config of connector " + other + ": " + e);
+      }
+      if (CleanupTarget.isSource(config)) {
+        readers.put("slot " + PostgresSourceConfig.slotName(config), other);
+        readers.put("publication " + PostgresSourceConfig.publicationName(config), other);
       }
     }
-    return readers;
+    return new OtherReaders(readers, null);
   }
 
   /**

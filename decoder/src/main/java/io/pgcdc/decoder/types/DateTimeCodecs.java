@@ -34,36 +34,10 @@ final class DateTimeCodecs {
 
   // ---- text parsing -------------------------------------------------------------------------
 
-  /** A cursor over one text value; errors name the type and quote the text. */
-  private static final class Cursor {
-    final String type;
-    final String t;
-    final String expected;
-    int i;
-
+  /** The text cursor with the date and time fields. */
+  private static final class Cursor extends TextCursor {
     Cursor(String type, String t, String expected) {
-      this.type = type;
-      this.t = t;
-      this.expected = expected;
-    }
-
-    DecodeException bad() {
-      return Codec.bad(type, expected, t);
-    }
-
-    boolean more() {
-      return i < t.length();
-    }
-
-    char peek() {
-      return i < t.length() ? t.charAt(i) : '\0';
-    }
-
-    void expect(char c) {
-      if (peek() != c) {
-        throw bad();
-      }
-      i++;
+      super(type, t, expected);
     }
 
     /** At least {@code min} digits (at most 18), as a number. */
@@ -121,12 +95,6 @@ final class DateTimeCodecs {
 
     boolean rest(String s) {
       return t.regionMatches(i, s, 0, s.length()) && i + s.length() == t.length();
-    }
-
-    void end() {
-      if (i != t.length()) {
-        throw bad();
-      }
     }
   }
 

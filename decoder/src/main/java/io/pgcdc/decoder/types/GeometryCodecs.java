@@ -15,28 +15,10 @@ import java.util.List;
 final class GeometryCodecs {
   private GeometryCodecs() {}
 
-  /** A cursor over a geometric text value. */
-  private static final class Cursor {
-    final String type;
-    final String t;
-    final String expected;
-    int i;
-
+  /** The text cursor with the geometric forms. */
+  private static final class Cursor extends TextCursor {
     Cursor(String type, String t, String expected) {
-      this.type = type;
-      this.t = t;
-      this.expected = expected;
-    }
-
-    void expect(char c) {
-      if (i >= t.length() || t.charAt(i) != c) {
-        throw Codec.bad(type, expected, t);
-      }
-      i++;
-    }
-
-    char peek() {
-      return i < t.length() ? t.charAt(i) : '\0';
+      super(type, t, expected);
     }
 
     double number() {
@@ -47,7 +29,7 @@ final class GeometryCodecs {
       try {
         return (Double) NumberCodecs.FLOAT8.parseText(t.substring(start, i));
       } catch (RuntimeException e) {
-        throw Codec.bad(type, expected, t);
+        throw bad();
       }
     }
 
@@ -68,12 +50,6 @@ final class GeometryCodecs {
         out.add(point());
       }
       return out;
-    }
-
-    void end() {
-      if (i != t.length()) {
-        throw Codec.bad(type, expected, t);
-      }
     }
   }
 

@@ -223,17 +223,18 @@ class CleanupOnDeleteIT {
     awaitSlotInactive(pg, slot(name));
 
     // A reader that never lets go, as a task that does not stop in time would.
-    try (Connection reader = pg.replicationConnection("cleanup-it-reader");
-        PGReplicationStream stream =
-            reader
-                .unwrap(PGConnection.class)
-                .getReplicationAPI()
-                .replicationStream()
-                .logical()
-                .withSlotName(slot(name))
-                .withSlotOption("proto_version", 1)
-                .withSlotOption("publication_names", slot(name))
-                .start()) {
+    Connection reader = pg.replicationConnection("cleanup-it-reader");
+    try {
+      PGReplicationStream stream =
+          reader
+              .unwrap(PGConnection.class)
+              .getReplicationAPI()
+              .replicationStream()
+              .logical()
+              .withSlotName(slot(name))
+              .withSlotOption("proto_version", 1)
+              .withSlotOption("publication_names", slot(name))
+              .start();
       int readerPid = reader.unwrap(PGConnection.class).getBackendPID();
       awaitSlotActive(pg, slot(name));
       assertThat(stream.isClosed()).isFalse();
@@ -247,13 +248,23 @@ class CleanupOnDeleteIT {
               "backend " + readerPid + " to be terminated",
               () -> !backendExists(pg, readerPid),
               () -> "it is still in pg_stat_activity");
+    } finally {
+      closeTerminated(reader);
+      pg.execute("DROP TABLE " + name);
+    }
+  }
+
+  /**
+   * Closes a connection whose backend was terminated: that close may fail with the connection's
+   * loss (08006) or the termination (57P01), which is what the test caused; anything else fails.
+   */
+  private static void closeTerminated(Connection c) throws SQLException {
+    try {
+      c.close();
     } catch (SQLException e) {
-      // closing the terminated reader's connection may fail: it is gone already
       if (!"08006".equals(e.getSQLState()) && !"57P01".equals(e.getSQLState())) {
         throw e;
       }
-    } finally {
-      pg.execute("DROP TABLE " + name);
     }
   }
 

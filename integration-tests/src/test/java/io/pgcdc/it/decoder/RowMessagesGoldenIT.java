@@ -37,24 +37,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class RowMessagesGoldenIT {
 
-  /** Runs statements in one transaction and returns its xid as the server numbers it. */
-  private static long inTransaction(PostgresServer pg, String... statements) throws Exception {
-    try (Connection c = pg.connect();
-        Statement s = c.createStatement()) {
-      c.setAutoCommit(false);
-      for (String sql : statements) {
-        s.execute(sql);
-      }
-      long xid;
-      try (ResultSet rs = s.executeQuery("SELECT txid_current() % 4294967296")) {
-        rs.next();
-        xid = rs.getLong(1);
-      }
-      c.commit();
-      return xid;
-    }
-  }
-
   private static String incompressible(int length, long seed) {
     Random r = new Random(seed);
     StringBuilder sb = new StringBuilder(length);
@@ -77,13 +59,15 @@ class RowMessagesGoldenIT {
     String big2 = incompressible(9_000, 2);
     try (SlotChanges slot = SlotChanges.create(pg, false, t, full)) {
       long x1 =
-          inTransaction(
+          SlotChanges.transaction(
               pg,
+              "COMMIT",
               "INSERT INTO " + t + " VALUES (1, 'one', '" + big + "'), (2, NULL, 'small')",
               "INSERT INTO " + full + " VALUES (7, 'seven')");
       long x2 =
-          inTransaction(
+          SlotChanges.transaction(
               pg,
+              "COMMIT",
               "UPDATE " + t + " SET note = 'uno' WHERE id = 1", // big unchanged: 'u'
               "UPDATE " + t + " SET id = 3 WHERE id = 2", // key changed: old key 'K'
               "UPDATE " + t + " SET big = '" + big2 + "' WHERE id = 1", // TOAST changed
@@ -92,7 +76,9 @@ class RowMessagesGoldenIT {
               "DELETE FROM " + full, // 'O'
               "SELECT pg_logical_emit_message(true, 'pfx', 'in tx')");
       boolean messages = pg.majorVersion() >= 14; // pgoutput's messages option: PostgreSQL 14
-      long x3 = inTransaction(pg, "TRUNCATE " + t + ", " + full + " RESTART IDENTITY CASCADE");
+      long x3 =
+          SlotChanges.transaction(
+              pg, "COMMIT", "TRUNCATE " + t + ", " + full + " RESTART IDENTITY CASCADE");
       List<Change> all = messages ? slot.read(1, "messages", "true") : slot.read(1);
 
       int relT = oid(pg, t);

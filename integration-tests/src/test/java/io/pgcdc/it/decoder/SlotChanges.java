@@ -105,6 +105,27 @@ final class SlotChanges implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Runs statements in one transaction ended by {@code end} ({@code COMMIT}, {@code ROLLBACK},
+   * {@code PREPARE TRANSACTION ...}) and returns its top-level xid as the server numbers it.
+   */
+  static long transaction(PostgresServer pg, String end, String... statements) throws SQLException {
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement()) {
+      s.execute("BEGIN");
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+      long xid;
+      try (ResultSet rs = s.executeQuery("SELECT txid_current() % 4294967296")) {
+        rs.next();
+        xid = rs.getLong(1);
+      }
+      s.execute(end);
+      return xid;
+    }
+  }
+
   /** The messages of one class, in order. */
   static <T extends PgOutputMessage> List<T> of(List<Change> changes, Class<T> type) {
     List<T> out = new ArrayList<>();

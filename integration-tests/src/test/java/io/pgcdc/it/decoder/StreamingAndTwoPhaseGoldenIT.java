@@ -37,25 +37,6 @@ class StreamingAndTwoPhaseGoldenIT {
   private static final String ROWS =
       "INSERT INTO %s SELECT g, repeat('x', 100) FROM generate_series(%d, %d) g";
 
-  /** The statements in one transaction, ended by {@code end}; returns the top-level xid. */
-  private static long transaction(PostgresServer pg, String end, String... statements)
-      throws Exception {
-    try (Connection c = pg.connect();
-        Statement s = c.createStatement()) {
-      s.execute("BEGIN");
-      for (String sql : statements) {
-        s.execute(sql);
-      }
-      long xid;
-      try (ResultSet rs = s.executeQuery("SELECT txid_current() % 4294967296")) {
-        rs.next();
-        xid = rs.getLong(1);
-      }
-      s.execute(end);
-      return xid;
-    }
-  }
-
   /** The messages from the Stream Start blocks of one xid up to its stream end message. */
   private static List<PgOutputMessage> streamOf(List<Change> changes, long xid) {
     List<PgOutputMessage> out = new ArrayList<>();
@@ -84,10 +65,10 @@ class StreamingAndTwoPhaseGoldenIT {
     String t = pg.uniqueName("stream");
     pg.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, pad text)");
     try (SlotChanges slot = SlotChanges.create(pg, false, t)) {
-      long committed = transaction(pg, "COMMIT", String.format(ROWS, t, 1, 3000));
-      long aborted = transaction(pg, "ROLLBACK", String.format(ROWS, t, 5001, 8000));
+      long committed = SlotChanges.transaction(pg, "COMMIT", String.format(ROWS, t, 1, 3000));
+      long aborted = SlotChanges.transaction(pg, "ROLLBACK", String.format(ROWS, t, 5001, 8000));
       long withSub =
-          transaction(
+          SlotChanges.transaction(
               pg,
               "COMMIT",
               String.format(ROWS, t, 10001, 13000),
@@ -139,8 +120,8 @@ class StreamingAndTwoPhaseGoldenIT {
     String t = pg.uniqueName("parallel");
     pg.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, pad text)");
     try (SlotChanges slot = SlotChanges.create(pg, false, t)) {
-      long aborted = transaction(pg, "ROLLBACK", String.format(ROWS, t, 1, 3000));
-      long committed = transaction(pg, "COMMIT", String.format(ROWS, t, 5001, 8000));
+      long aborted = SlotChanges.transaction(pg, "ROLLBACK", String.format(ROWS, t, 1, 3000));
+      long committed = SlotChanges.transaction(pg, "COMMIT", String.format(ROWS, t, 5001, 8000));
       List<Change> all = slot.read(false, 4, "64kB", "streaming", "parallel");
       List<PgOutputMessage> a = streamOf(all, aborted);
       StreamAbort abort = (StreamAbort) a.get(a.size() - 1);
@@ -164,12 +145,17 @@ class StreamingAndTwoPhaseGoldenIT {
     String gid3 = pg.uniqueName("gid");
     pg.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, pad text)");
     try (SlotChanges slot = SlotChanges.create(pg, true, t)) {
-      long x1 = transaction(pg, "PREPARE TRANSACTION '" + gid1 + "'", String.format(ROWS, t, 1, 2));
+      long x1 =
+          SlotChanges.transaction(
+              pg, "PREPARE TRANSACTION '" + gid1 + "'", String.format(ROWS, t, 1, 2));
       pg.execute("COMMIT PREPARED '" + gid1 + "'");
-      long x2 = transaction(pg, "PREPARE TRANSACTION '" + gid2 + "'", String.format(ROWS, t, 3, 3));
+      long x2 =
+          SlotChanges.transaction(
+              pg, "PREPARE TRANSACTION '" + gid2 + "'", String.format(ROWS, t, 3, 3));
       pg.execute("ROLLBACK PREPARED '" + gid2 + "'");
       long x3 =
-          transaction(pg, "PREPARE TRANSACTION '" + gid3 + "'", String.format(ROWS, t, 100, 3100));
+          SlotChanges.transaction(
+              pg, "PREPARE TRANSACTION '" + gid3 + "'", String.format(ROWS, t, 100, 3100));
       pg.execute("COMMIT PREPARED '" + gid3 + "'");
       List<Change> all = slot.read(false, 3, "64kB", "two_phase", "true", "streaming", "true");
 
