@@ -116,10 +116,10 @@ final class ValueReader {
 
   /** The int32 of a date or time: an integer token, as Kafka requires. */
   private static int intToken(JsonParser p, JsonToken t, Schema schema) throws IOException {
-    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+    if (t != JsonToken.VALUE_NUMBER_INT) {
       throw mismatch(schema, t);
     }
-    return p.getIntValue();
+    return (int) integer(p, t, schema, Integer.MIN_VALUE, Integer.MAX_VALUE);
   }
 
   /** The int64 of a timestamp: an integer token, as Kafka requires. */
@@ -344,7 +344,7 @@ final class ValueReader {
         Field field = fields.get(i);
         try {
           // Kafka: a missing field reads as null
-          struct.put(field, nullValue(field.schema(), "no such field"));
+          struct.put(field, nullValue(field.schema(), "no value (the field is missing)"));
         } catch (SchemaMismatchException e) {
           throw e.within(field.name());
         }

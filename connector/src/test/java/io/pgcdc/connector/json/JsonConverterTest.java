@@ -357,8 +357,15 @@ class JsonConverterTest {
         "",
         "expected int64 (org.apache.kafka.connect.data.Timestamp), found a number");
     pair.assertRefused(envelope(row, "[]"), "", "expected struct, found an array");
+    pair.assertRefused(
+        envelope(
+            "{\"type\":\"int32\",\"optional\":false,"
+                + "\"name\":\"org.apache.kafka.connect.data.Date\"}",
+            "5000000000"),
+        "",
+        "expected int32 (org.apache.kafka.connect.data.Date), found an integer out of range");
     pair.assertRefused(envelope(row, "{\"id\":\"7\"}"), "id", "found a string");
-    pair.assertRefused(envelope(row, "{}"), "id", "found no such field");
+    pair.assertRefused(envelope(row, "{}"), "id", "found no value (the field is missing)");
     pair.assertRefused(
         envelope(row, "{\"id\":1,\"tags\":{\"a\":1}}"), "tags", "expected array, found an object");
     pair.assertRefused(
