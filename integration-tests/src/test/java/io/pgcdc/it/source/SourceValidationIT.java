@@ -127,11 +127,15 @@ class SourceValidationIT {
 
   @Test
   void aPatternThatMatchesNoTableIsReportedByItsEntry(ConnectCluster cluster, PostgresServer pg) {
+    String full = pg.uniqueName("val_full");
     String table = pg.uniqueName("val_pattern");
     String empty = pg.uniqueName("val_empty");
     String missing = pg.uniqueName("nosuchschema");
     pg.execute(
-        "CREATE TABLE public." + table + " (id bigint PRIMARY KEY)", "CREATE SCHEMA " + empty);
+        "CREATE SCHEMA " + full,
+        "CREATE TABLE " + full + ".t (id bigint PRIMARY KEY)",
+        "CREATE TABLE public." + table + " (id bigint PRIMARY KEY)",
+        "CREATE SCHEMA " + empty);
     try {
       Map<String, String> nothing =
           validate(cluster, SourceFixture.source(pg, table, missing + ".*"));
@@ -139,7 +143,9 @@ class SourceValidationIT {
           validate(
               cluster,
               SourceFixture.source(
-                  pg, table, "public.*, " + missing + ".*, public." + table + ", " + empty + ".*"));
+                  pg,
+                  table,
+                  full + ".*, " + missing + ".*, public." + table + ", " + empty + ".*"));
 
       assertThat(nothing).containsOnlyKeys("table.include.list");
       assertThat(nothing.get("table.include.list"))
@@ -147,9 +153,10 @@ class SourceValidationIT {
       assertThat(mixed).containsOnlyKeys("table.include.list");
       assertThat(mixed.get("table.include.list"))
           .contains("'" + missing + ".*'", "'" + empty + ".*'")
-          .doesNotContain("'public.*'", "public." + table);
+          .doesNotContain(full, "public." + table);
     } finally {
-      pg.execute("DROP TABLE public." + table, "DROP SCHEMA " + empty);
+      pg.execute(
+          "DROP TABLE public." + table, "DROP SCHEMA " + empty, "DROP SCHEMA " + full + " CASCADE");
     }
   }
 
