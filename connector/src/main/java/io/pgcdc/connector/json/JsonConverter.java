@@ -38,9 +38,14 @@ import org.apache.kafka.connect.storage.HeaderConverter;
  * bytes>,"payload":<streamed value>}}. Reading: the payload is parsed token by token into Connect
  * values; the schema part is looked up by its bytes and converted once, by Kafka's converter.
  *
- * <p>Whatever the fast paths do not reproduce exactly (lenient readings of mismatched JSON, odd map
- * keys, every error while reading) is handed, whole, to a Kafka JsonConverter configured with the
- * same settings: its result, or its exception, is the answer. Nothing is guessed.
+ * <p>Whatever the fast paths do not reproduce exactly (other layouts of the envelope, big integers
+ * without a schema, every error while parsing) is handed, whole, to a Kafka JsonConverter
+ * configured with the same settings: its result, or its exception, is the answer. Nothing is
+ * guessed.
+ *
+ * <p>One deliberate difference: a payload value whose JSON type does not match its schema (a string
+ * for an int32, an integer out of range) is refused with a {@link SchemaMismatchException} naming
+ * the field, where Kafka's converter would coerce it to 0, false or null; see {@link ValueReader}.
  */
 public class JsonConverter implements Converter, HeaderConverter, Versioned {
   private static final byte[] SCHEMA_PREFIX = bytes("{\"schema\":");
@@ -178,13 +183,32 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
     if (!fixedSchema) {
       try {
         return read(value);
+      } catch (SchemaMismatchException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
         // Not an error of ours to report: Kafka's converter, on the same bytes, gives the
         // reference result, or the reference DataException for input that is not valid.
       }
     }
     fallbackReads++;
-    return kafka.toConnectData(topic, value);
+    SchemaAndValue kafkaResult = kafka.toConnectData(topic, value);
+    if (fixedSchema || kafkaResult.schema() == null) {
+      return kafkaResult;
+    }
+    return reread(value, kafkaResult.schema());
+  }
+
+  /**
+   * A document in a layout the fast path does not take ({@code payload} before {@code schema}, say)
+   * that Kafka accepted: its payload read again by our reader, which refuses what Kafka coerced.
+   */
+  private SchemaAndValue reread(byte[] bytes, Schema schema) {
+    try (JsonParser p = READER.readTree(bytes).get("payload").traverse()) {
+      p.nextToken();
+      return new SchemaAndValue(schema, reader.read(p, schema));
+    } catch (IOException e) {
+      throw new DataException("Converting byte[] to Kafka Connect data failed: " + e, e);
+    }
   }
 
   long fallbackWrites() {

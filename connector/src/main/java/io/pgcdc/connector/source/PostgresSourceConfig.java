@@ -30,7 +30,10 @@ public final class PostgresSourceConfig extends AbstractConfig {
       "Comma-separated tables to capture, schema-qualified: public.orders, \"My Schema\".\"Order"
           + " Lines\". schema.* captures every table of that schema; * captures every table of"
           + " every schema except pg_catalog, information_schema and pg_toast. Names are resolved"
-          + " when the task starts; partitioned tables are captured through their root.";
+          + " when the task starts; partitioned tables are captured through their root. A listed"
+          + " table that does not exist, or a pattern that matches no table, is an error when the"
+          + " connector is created (a pattern whose tables are gone when a task starts is logged"
+          + " as a warning).";
 
   public static final String SNAPSHOT_MODE_CONFIG = "snapshot.mode";
   private static final String SNAPSHOT_MODE_DOC =

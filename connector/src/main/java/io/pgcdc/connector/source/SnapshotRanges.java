@@ -87,6 +87,24 @@ record SnapshotRanges(long blocksPerRange, int count, BitSet done) {
     return b.toString();
   }
 
+  /** Which ranges are complete, for the log line of a resumed snapshot. */
+  String resumeText() {
+    int done = this.done.cardinality();
+    if (done == 0) {
+      return "none of its " + count + " ranges is complete, all are copied from their start";
+    }
+    if (done == count) {
+      return "all " + count + " ranges are complete";
+    }
+    return "ranges "
+        + doneText()
+        + " of "
+        + count
+        + " are complete, the other "
+        + (count - done)
+        + " are copied from their start";
+  }
+
   /** Parses {@link #doneText()}; throws {@link IllegalArgumentException} on anything else. */
   static BitSet parseDone(String text, int count) {
     BitSet d = new BitSet(count);

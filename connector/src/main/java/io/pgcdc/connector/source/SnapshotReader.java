@@ -58,7 +58,7 @@ final class SnapshotReader implements AutoCloseable {
 
   private TableSchema table;
   private SnapshotRanges ranges;
-  private long rowsOfTable;
+  private SnapshotRowCount rowsOfTable;
   private long totalRows;
   private long startNanos;
   private long tableStartNanos;
@@ -165,9 +165,9 @@ final class SnapshotReader implements AutoCloseable {
       }
       if (ranges.allDone()) {
         log.info(
-            "Snapshot of {}: {} rows in {} ranges, {} s",
+            "Snapshot of {}: {} in {} ranges, {} s",
             table.table,
-            rowsOfTable,
+            rowsOfTable.text(),
             ranges.count(),
             String.format("%.1f", (System.nanoTime() - tableStartNanos) / 1e9));
         table = null;
@@ -210,18 +210,20 @@ final class SnapshotReader implements AutoCloseable {
       heldRow = current.rows().get(currentIndex);
       heldTable = current.range().table();
       currentIndex++;
-      rowsOfTable++;
+      rowsOfTable.row(current.range().index());
     }
     if (currentIndex >= rs.size()) {
       if (current.rangeDone()) {
         ranges = ranges.withDone(current.range().index());
+        rowsOfTable.rangeComplete(current.range().index());
       }
       current = null;
     }
   }
 
   private SourceOffset offset() {
-    return SourceOffset.snapshot(consistentPoint, table.table.toString(), rowsOfTable, ranges);
+    return SourceOffset.snapshot(
+        consistentPoint, table.table.toString(), rowsOfTable.complete(), ranges);
   }
 
   /** Hands out the held record with {@code offset}, rebuilt when it is the very last. */
@@ -270,19 +272,15 @@ final class SnapshotReader implements AutoCloseable {
     }
     table = schemas.forSnapshot(connection, id, info.oid(), serverVersion);
     tableStartNanos = System.nanoTime();
-    rowsOfTable = 0;
     if (resumeFrom != null
         && id.toString().equals(resumeFrom.table())
         && resumeFrom.ranges() != null) {
       ranges = resumeFrom.ranges();
-      rowsOfTable = resumeFrom.pos();
-      log.info(
-          "Snapshot of {} resumes: ranges {} of {} are complete",
-          id,
-          ranges.doneText(),
-          ranges.count());
+      rowsOfTable = new SnapshotRowCount(ranges.count(), resumeFrom.pos());
+      log.info("Snapshot of {} resumes: {}", id, ranges.resumeText());
     } else {
       ranges = SnapshotRanges.split(blocks(info.oid()), threads, serverVersion);
+      rowsOfTable = new SnapshotRowCount(ranges.count(), 0);
     }
     resumeFrom = null;
     String select =

@@ -126,7 +126,6 @@ final class SnapshotWorker implements Runnable {
     List<Object[]> rows = new ArrayList<>(CHUNK_ROWS);
     long rowNumber = 0;
     SourceOffset placeholder = SourceOffset.snapshot(consistentPoint, table.table.toString(), 0);
-    long now = System.currentTimeMillis();
     for (byte[] row = copy.readFromCopy(); row != null; row = copy.readFromCopy()) {
       if (closed) {
         copy.cancelCopy();
@@ -157,7 +156,7 @@ final class SnapshotWorker implements Runnable {
           tx,
           consistentPoint,
           placeholder,
-          now);
+          System.currentTimeMillis()); // ts_ms: when the record is built, after its row came
       // The conversion Connect would do on the task thread, done here, in parallel (see
       // PreconvertedStruct); nothing when the task's converters are not pgcdc's.
       RecordBuilder.convertAhead(out.get(out.size() - 1));
@@ -166,7 +165,6 @@ final class SnapshotWorker implements Runnable {
         chunks.put(new Chunk(r, out, rows, false, null));
         out = new ArrayList<>(CHUNK_ROWS);
         rows = new ArrayList<>(CHUNK_ROWS);
-        now = System.currentTimeMillis();
       }
     }
     chunks.put(new Chunk(r, out, rows, true, null));

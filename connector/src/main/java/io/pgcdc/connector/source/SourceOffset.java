@@ -7,13 +7,14 @@ import org.apache.kafka.connect.errors.ConnectException;
  * Where a record sits in the change history, as Connect stores it. While streaming: the commit LSN
  * of the record's transaction and the record's position in it (1, 2, ...), so that records of one
  * transaction, which share an LSN, are told apart. While snapshotting: the slot's consistent point,
- * the table being copied, the rows of it delivered so far, and how it is split into ranges and
+ * the table being copied, the rows of its complete ranges, and how it is split into ranges and
  * which of them are complete. Tables before {@code table} (in the task's table order) are complete,
  * those after it not begun.
  *
  * @param phase what the task was doing
  * @param lsn commit LSN (stream) or the snapshot's consistent point (snapshot), as unsigned bits
- * @param pos position in the transaction (stream) or rows of {@code table} copied (snapshot)
+ * @param pos position in the transaction (stream) or rows of {@code table}'s complete ranges
+ *     (snapshot: a range a restart interrupts is copied again, its rows count once)
  * @param table the table being copied, schema.table; null while streaming
  * @param ranges how {@code table} is split and which ranges are complete; null when not known (an
  *     offset of an earlier version: the table is copied from its start)

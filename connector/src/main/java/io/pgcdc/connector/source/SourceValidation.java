@@ -259,6 +259,9 @@ final class SourceValidation {
                 : "Table " + id + " does not exist (a partition is captured through its root)");
       }
     }
+    for (TableSelector sel : TableSelector.unmatchedPatterns(config.tableSelectors(), tables)) {
+      error(result, PostgresSourceConfig.TABLE_INCLUDE_LIST_CONFIG, sel.matchesNothing());
+    }
     Map<TableId, List<String>> keys = config.keyColumns();
     for (TableId t : tables) {
       Catalog.TableInfo info = Catalog.tableInfo(c, t);

@@ -62,6 +62,10 @@ final class StartPlan {
       checkNoPartitionedTables(c, config);
     }
     checkListedTablesExist(config, tables);
+    for (TableSelector sel : TableSelector.unmatchedPatterns(config.tableSelectors(), tables)) {
+      // Validated when the connector was created; the tables may have gone since.
+      log.warn("{}; nothing is captured for it", sel.matchesNothing());
+    }
     if (config.snapshotMode() == PostgresSourceConfig.SnapshotMode.INITIAL_ONLY) {
       StartPlan plan = new StartPlan(config, serverVersion, tables, 0, false);
       if (stored == null || stored.phase() == SourceOffset.Phase.SNAPSHOT) {

@@ -146,10 +146,10 @@ final class StreamReader implements AutoCloseable {
    * least one record, or without any when nothing arrives.
    */
   void poll(List<SourceRecord> out, int max, long deadlineNanos) throws SQLException {
-    long now = System.currentTimeMillis();
     while (out.size() < max) {
+      // ts_ms is when a record is built: read per message, after its data has arrived.
       if (replay != null) {
-        replayNext(out, now);
+        replayNext(out, System.currentTimeMillis());
         continue;
       }
       ByteBuffer payload = stream.readPending();
@@ -162,7 +162,7 @@ final class StreamReader implements AutoCloseable {
         continue;
       }
       long lsn = stream.getLastReceiveLSN().asLong();
-      handle(decoder.decode(payload, inStreamBlock), payload, lsn, out, now);
+      handle(decoder.decode(payload, inStreamBlock), payload, lsn, out, System.currentTimeMillis());
     }
     confirm(false);
   }

@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source;
 
+import io.pgcdc.connector.common.Identifiers;
 import io.pgcdc.connector.common.TableId;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigException;
@@ -42,6 +43,38 @@ record TableSelector(String schema, String table) {
       return !isSystemSchema(id.schema());
     }
     return schema.equals(id.schema()) && (table == null || table.equals(id.table()));
+  }
+
+  /**
+   * The entries of {@code selectors} that are patterns ({@code schema.*}, {@code *}) matching none
+   * of {@code tables}: a schema without tables, or a misspelt one.
+   */
+  static List<TableSelector> unmatchedPatterns(
+      List<TableSelector> selectors, List<TableId> tables) {
+    return selectors.stream()
+        .filter(sel -> sel.table() == null && tables.stream().noneMatch(sel::matches))
+        .toList();
+  }
+
+  /** What an unmatched pattern means, and what to do. */
+  String matchesNothing() {
+    return "'"
+        + text()
+        + "' in "
+        + PostgresSourceConfig.TABLE_INCLUDE_LIST_CONFIG
+        + " matches no table"
+        + (schema == null
+            ? ": the database has no tables outside the system schemas"
+            : ": schema " + Identifiers.quote(schema) + " has no tables, or does not exist")
+        + ". Create the tables first, or correct or remove the entry";
+  }
+
+  /** The entry in the unquoted dotted form of messages: {@code public.*}, {@code *}. */
+  String text() {
+    if (schema == null) {
+      return "*";
+    }
+    return table == null ? schema + ".*" : new TableId(schema, table).toString();
   }
 
   static boolean isSystemSchema(String schema) {

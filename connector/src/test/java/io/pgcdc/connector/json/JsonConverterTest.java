@@ -110,8 +110,21 @@ class JsonConverterTest {
       if (expected != null) {
         SchemaAndValue actual = ours.toConnectData(TOPIC, bytes);
         assertEquals(expected.schema(), actual.schema(), what);
-        assertEquals(comparable(expected.value()), comparable(actual.value()), what);
+        // Kafka reads the "NaN" and "±Infinity" it writes for floats back as 0; ours as
+        // themselves (nonFiniteValuesReadBackAsThemselves): compare the rest.
+        assertEquals(comparable(expected.value(), true), comparable(actual.value(), true), what);
       }
+    }
+
+    /** Ours refuses what Kafka reads by coercing it; the message names the value's place. */
+    void assertRefused(String document, String path, String found) {
+      byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+      DataException e =
+          assertThrows(
+              SchemaMismatchException.class, () -> ours.toConnectData(TOPIC, bytes), document);
+      String at = path.isEmpty() ? "JSON value does not" : "JSON value at " + path + " does not";
+      assertTrue(e.getMessage().startsWith(at), () -> document + ": " + e.getMessage());
+      assertTrue(e.getMessage().contains(found), () -> document + ": " + e.getMessage());
     }
   }
 
@@ -132,23 +145,30 @@ class JsonConverterTest {
 
   /**
    * Values as comparable trees: byte arrays by content (List.equals would compare them by
-   * identity), structs as their schema and field values.
+   * identity), structs as their schema and field values; NaN and infinities as 0 when
+   * nonFiniteAsZero.
    */
-  static Object comparable(Object v) {
+  static Object comparable(Object v, boolean nonFiniteAsZero) {
+    if (nonFiniteAsZero && v instanceof Double d && !Double.isFinite(d)) {
+      return comparable(0.0, false);
+    }
+    if (nonFiniteAsZero && v instanceof Float f && !Float.isFinite(f)) {
+      return comparable(0.0f, false);
+    }
     if (v instanceof byte[]) {
       return ByteBuffer.wrap((byte[]) v);
     }
     if (v instanceof List) {
       List<Object> out = new ArrayList<>();
       for (Object e : (List<?>) v) {
-        out.add(comparable(e));
+        out.add(comparable(e, nonFiniteAsZero));
       }
       return out;
     }
     if (v instanceof Map) {
       Map<Object, Object> out = new HashMap<>();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-        out.put(comparable(e.getKey()), comparable(e.getValue()));
+        out.put(comparable(e.getKey(), nonFiniteAsZero), comparable(e.getValue(), nonFiniteAsZero));
       }
       return out;
     }
@@ -157,7 +177,7 @@ class JsonConverterTest {
       List<Object> out = new ArrayList<>();
       out.add(s.schema());
       for (Field f : s.schema().fields()) {
-        out.add(comparable(s.getWithoutDefault(f.name())));
+        out.add(comparable(s.getWithoutDefault(f.name()), nonFiniteAsZero));
       }
       return out;
     }
@@ -238,38 +258,27 @@ class JsonConverterTest {
       envelope(int32, "5} {\"a\":1"),
       envelope(int32, "5}"),
       envelope(int32, "007"),
-      envelope(int32, "5000000000"),
-      envelope(int32, "5.5"),
-      envelope(int32, "\"5\""),
-      envelope(int32, "null"),
+      envelope(int32, "5.0"),
+      envelope(int32, "-2147483648"),
+      envelope(optInt64, "-9223372036854775808"),
+      envelope("{\"type\":\"int8\",\"optional\":false}", "-128"),
+      envelope("{\"type\":\"int16\",\"optional\":false}", "3e2"),
+      envelope("{\"type\":\"double\",\"optional\":false}", "12345678901234567890123"),
+      envelope("{\"type\":\"float\",\"optional\":false}", "9007199254740993"),
       envelope(optInt64, "null"),
-      envelope(optInt64, "12345678901234567890"),
-      envelope("{\"type\":\"boolean\",\"optional\":false}", "1"),
-      envelope("{\"type\":\"string\",\"optional\":false}", "1"),
       envelope("{\"type\":\"double\",\"optional\":false}", "\"NaN\""),
       envelope("{\"type\":\"double\",\"optional\":false}", "1.10"),
       envelope("{\"type\":\"float\",\"optional\":false}", "16777217"),
       envelope("{\"type\":\"bytes\",\"optional\":false}", "\"AQID\""),
-      envelope("{\"type\":\"bytes\",\"optional\":false}", "\"AQI\""),
-      envelope("{\"type\":\"bytes\",\"optional\":false}", "\"not base64!\""),
       envelope("{\"type\":\"array\",\"items\":{\"type\":\"int8\",\"optional\":false}}", "[1,2]"),
-      envelope(
-          "{\"type\":\"array\",\"items\":{\"type\":\"int8\",\"optional\":false}}", "{\"a\":1}"),
       envelope(
           "{\"type\":\"map\",\"keys\":{\"type\":\"int32\",\"optional\":false},"
               + "\"values\":{\"type\":\"string\",\"optional\":true}}",
           "[[1,\"a\"],[2,null],[1,\"c\"]]"),
-      envelope(
-          "{\"type\":\"map\",\"keys\":{\"type\":\"int32\",\"optional\":false},"
-              + "\"values\":{\"type\":\"string\",\"optional\":true}}",
-          "[[1,\"a\",3]]"),
       envelope(struct, "{\"s\":\"x\",\"n\":1,\"d\":\"AQI=\"}"),
       envelope(struct, "{\"d\":\"AQI=\",\"extra\":{\"deep\":[1,2]},\"s\":null}"),
       envelope(struct, "{\"s\":\"x\",\"n\":1,\"d\":1.5}"),
       envelope(struct, "{\"s\":\"x\",\"n\":1,\"d\":15}"),
-      envelope(struct, "{\"s\":\"x\",\"n\":1}"),
-      envelope(struct, "{\"s\":1,\"s\":\"last\",\"d\":\"AQI=\"}"),
-      envelope(struct, "[]"),
       envelope(
           "{\"type\":\"int32\",\"optional\":false,\"name\":\"org.apache.kafka.connect.data.Date\"}",
           "19000"),
@@ -289,6 +298,122 @@ class JsonConverterTest {
       pair.assertSameRead(document.getBytes(StandardCharsets.UTF_8));
     }
     pair.assertSameRead(null);
+  }
+
+  @ParameterizedTest(name = SETTINGS)
+  @MethodSource("settings")
+  void valuesOfAnotherJsonTypeThanTheirSchemaAreRefusedNamingTheField(
+      boolean schemas, String decimals, boolean replace) {
+    if (!schemas) {
+      return; // without schemas there is nothing to mismatch
+    }
+    Pair pair = Pair.of(config(schemas, decimals, replace), false);
+    String int32 = "{\"type\":\"int32\",\"optional\":false}";
+    String row =
+        "{\"type\":\"struct\",\"optional\":false,\"fields\":["
+            + "{\"type\":\"int32\",\"optional\":false,\"field\":\"id\"},"
+            + "{\"type\":\"array\",\"optional\":true,\"field\":\"tags\","
+            + "\"items\":{\"type\":\"int8\",\"optional\":false}},"
+            + "{\"type\":\"map\",\"optional\":true,\"field\":\"m\","
+            + "\"keys\":{\"type\":\"int32\",\"optional\":false},"
+            + "\"values\":{\"type\":\"string\",\"optional\":true}},"
+            + "{\"type\":\"bytes\",\"optional\":true,\"field\":\"b\"}]}";
+    String envelopeOfRow =
+        "{\"type\":\"struct\",\"optional\":false,\"fields\":["
+            + row.replace(
+                "\"optional\":false,\"fields\"", "\"optional\":true,\"field\":\"after\",\"fields\"")
+            + "]}";
+    pair.assertRefused(envelope(int32, "\"5\""), "", "expected int32, found a string");
+    pair.assertRefused(envelope(int32, "5.5"), "", "found a number with a fraction");
+    pair.assertRefused(envelope(int32, "5000000000"), "", "found an integer out of range");
+    pair.assertRefused(envelope(int32, "5e10"), "", "found a number out of range");
+    pair.assertRefused(envelope(int32, "null"), "", "expected a required int32, found null");
+    pair.assertRefused(envelope(int32, "true"), "", "found a boolean");
+    pair.assertRefused(
+        envelope("{\"type\":\"int8\",\"optional\":false}", "200"), "", "expected int8");
+    pair.assertRefused(
+        envelope("{\"type\":\"int64\",\"optional\":true}", "12345678901234567890"),
+        "",
+        "expected int64, found an integer out of range");
+    pair.assertRefused(
+        envelope("{\"type\":\"boolean\",\"optional\":false}", "1"),
+        "",
+        "expected boolean, found an integer");
+    pair.assertRefused(
+        envelope("{\"type\":\"string\",\"optional\":true}", "1"),
+        "",
+        "expected string, found an integer");
+    pair.assertRefused(
+        envelope("{\"type\":\"double\",\"optional\":false}", "\"1.5\""),
+        "",
+        "expected float64, found a string");
+    pair.assertRefused(
+        envelope("{\"type\":\"bytes\",\"optional\":false}", "\"not base64!\""), "", "not base64");
+    pair.assertRefused(
+        envelope(
+            "{\"type\":\"int64\",\"optional\":false,"
+                + "\"name\":\"org.apache.kafka.connect.data.Timestamp\"}",
+            "1.5"),
+        "",
+        "expected int64 (org.apache.kafka.connect.data.Timestamp), found a number");
+    pair.assertRefused(envelope(row, "[]"), "", "expected struct, found an array");
+    pair.assertRefused(
+        envelope(
+            "{\"type\":\"int32\",\"optional\":false,"
+                + "\"name\":\"org.apache.kafka.connect.data.Date\"}",
+            "5000000000"),
+        "",
+        "expected int32 (org.apache.kafka.connect.data.Date), found an integer out of range");
+    pair.assertRefused(envelope(row, "{\"id\":\"7\"}"), "id", "found a string");
+    pair.assertRefused(envelope(row, "{}"), "id", "found no value (the field is missing)");
+    pair.assertRefused(
+        envelope(row, "{\"id\":1,\"tags\":{\"a\":1}}"), "tags", "expected array, found an object");
+    pair.assertRefused(
+        envelope(row, "{\"id\":1,\"tags\":[1,2,\"x\"]}"), "tags[2]", "found a string");
+    pair.assertRefused(
+        envelope(row, "{\"id\":1,\"m\":[[1,\"a\"],[2,\"b\",3]]}"), "m[1]", "a longer array");
+    pair.assertRefused(
+        envelope(row, "{\"id\":1,\"m\":[[1,\"a\"],[\"2\",\"b\"]]}"), "m[1]", "found a string");
+    pair.assertRefused(envelope(row, "{\"id\":1,\"b\":5}"), "b", "expected bytes");
+    pair.assertRefused(
+        envelope(envelopeOfRow, "{\"after\":{\"id\":\"x\"}}"), "after.id", "found a string");
+    pair.assertRefused(
+        envelope(envelopeOfRow, "{\"after\":{\"id\":1,\"tags\":[true]}}"),
+        "after.tags[0]",
+        "expected int8, found a boolean");
+    // The first of two same-named fields is read too (Kafka keeps the last one only).
+    pair.assertRefused(envelope(row, "{\"id\":\"x\",\"id\":1}"), "id", "found a string");
+    // Layouts the fast path leaves to Kafka's converter are refused all the same.
+    pair.assertRefused("{\"payload\":\"5\",\"schema\":" + int32 + "}", "", "found a string");
+    // The message names types, never the value: a value may be a secret.
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                pair.ours.toConnectData(
+                    TOPIC, envelope(row, "{\"id\":\"s3cret\"}").getBytes(StandardCharsets.UTF_8)));
+    assertTrue(!e.getMessage().contains("s3cret"), e.getMessage());
+  }
+
+  @Test
+  void nonFiniteValuesReadBackAsThemselves() {
+    // Kafka's converter writes NaN and the infinities as the strings Jackson writes for them and
+    // reads them back as 0; ours reads them back as written.
+    Pair pair = Pair.of(config(true, "BASE64", true), false);
+    Schema schema = SchemaBuilder.array(Schema.FLOAT64_SCHEMA).build();
+    List<Double> values =
+        List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.5);
+    byte[] bytes = pair.assertSameWrite(schema, values);
+    assertTrue(
+        new String(bytes, StandardCharsets.UTF_8)
+            .endsWith("[\"NaN\",\"Infinity\",\"-Infinity\",1.5]}"));
+    assertEquals(values, pair.ours.toConnectData(TOPIC, bytes).value());
+    assertEquals(List.of(0.0, 0.0, 0.0, 1.5), pair.kafka.toConnectData(TOPIC, bytes).value());
+    Schema floats = SchemaBuilder.array(Schema.FLOAT32_SCHEMA).build();
+    List<Float> floatValues = List.of(Float.NaN, Float.NEGATIVE_INFINITY);
+    assertEquals(
+        floatValues,
+        pair.ours.toConnectData(TOPIC, pair.assertSameWrite(floats, floatValues)).value());
   }
 
   private static String envelope(String schema, String payload) {

@@ -47,6 +47,17 @@ class SnapshotRangesTest {
   }
 
   @Test
+  void resumeTextReadsRightWhateverIsComplete() {
+    SnapshotRanges none = new SnapshotRanges(64, 4, new BitSet());
+    assertThat(none.resumeText())
+        .isEqualTo("none of its 4 ranges is complete, all are copied from their start");
+    assertThat(none.withDone(0).withDone(1).withDone(3).resumeText())
+        .isEqualTo("ranges 0-1,3 of 4 are complete, the other 1 are copied from their start");
+    assertThat(none.withDone(0).withDone(1).withDone(2).withDone(3).resumeText())
+        .isEqualTo("all 4 ranges are complete");
+  }
+
+  @Test
   void rejectsMalformedDoneText() {
     assertThatThrownBy(() -> SnapshotRanges.parseDone("3-1", 10))
         .isInstanceOf(IllegalArgumentException.class);

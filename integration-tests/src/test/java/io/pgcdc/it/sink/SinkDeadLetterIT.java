@@ -69,6 +69,45 @@ class SinkDeadLetterIT {
   }
 
   @Test
+  void aValueOfAnotherTypeThanItsSchemaGoesToTheDeadLetterQueueInsteadOfBeingCoerced(
+      ConnectCluster cluster, PostgresServer pg) {
+    try (SinkFixture f = new SinkFixture(cluster, pg, "sink_mismatch")) {
+      String table = f.table(f.name);
+      pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, qty integer)");
+      Envelopes orders =
+          new Envelopes(
+              "public",
+              table,
+              List.of(key("id", "int64", "bigint"), column("qty", "int32", "integer")));
+      String dlq = f.name + "_dlq";
+      f.produce(
+          List.of(
+              orders.insert(row("id", 1, "qty", 10)),
+              // A string in an int32 field: Kafka's converter reads it as 0.
+              orders.insert(row("id", 2, "qty", "7")),
+              orders.insert(row("id", 3, "qty", 30))));
+
+      f.start(
+          f.connector()
+              .with("table.name.format", "${source.schema}.${source.table}")
+              .with("auto.create", "false")
+              .with("errors.tolerance", "all")
+              .with("errors.deadletterqueue.topic.name", dlq)
+              .with("errors.deadletterqueue.topic.replication.factor", "1")
+              .with("errors.deadletterqueue.context.headers.enable", "true"));
+
+      f.awaitRows("SELECT id, qty FROM " + table + " ORDER BY id", List.of("1|10", "3|30"));
+      List<ConsumerRecord<String, String>> dead = cluster.read(dlq, 1, Duration.ofSeconds(60));
+      assertThat(header(dead.get(0), "__connect.errors.offset")).isEqualTo("1");
+      assertThat(header(dead.get(0), "__connect.errors.stage")).isEqualTo("VALUE_CONVERTER");
+      assertThat(header(dead.get(0), "__connect.errors.exception.message"))
+          .contains("JSON value at after.qty", "expected int32, found a string");
+      assertThat(f.rows("SELECT id FROM " + table + " WHERE id = 2")).isEmpty();
+      assertThat(cluster.rest().status(f.name).running()).isTrue();
+    }
+  }
+
+  @Test
   void withoutToleranceTheTaskStopsNamingRecordTableAndColumn(
       ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_fail")) {

@@ -148,6 +148,41 @@ class RecordFormatIT {
   }
 
   @Test
+  void tsMsIsWhenTheRecordWasBuiltNeverBeforeItsCommit(PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("tsms");
+    String table = name + "_t";
+    pg.execute(
+        "CREATE TABLE " + table + " (id int PRIMARY KEY)", "INSERT INTO " + table + " VALUES (0)");
+    try {
+      cluster.rest().create(SourceFixture.source(pg, name, "public." + table));
+      String topic = name + ".public." + table;
+      SourceFixture.readUntil(cluster, topic, l -> l.size() >= 1, TIMEOUT);
+      // Each insert follows the record of the one before in Kafka: the task's poll that reads it
+      // began before the insert, and ts_ms must still come after the commit.
+      for (int i = 1; i <= 5; i++) {
+        pg.execute("INSERT INTO " + table + " VALUES (" + i + ")");
+        int count = i + 1;
+        SourceFixture.readUntil(cluster, topic, l -> l.size() >= count, TIMEOUT);
+      }
+
+      List<Change> changes = SourceFixture.readUntil(cluster, topic, l -> l.size() >= 6, TIMEOUT);
+
+      assertThat(changes).extracting(Change::op).containsExactly("r", "c", "c", "c", "c", "c");
+      // The server's commit time (source.ts_ms) and the worker's clock are this machine's clock.
+      for (Change c : changes) {
+        long built = c.value().path("payload").path("ts_ms").asLong();
+        long committed = c.source().path("ts_ms").asLong();
+        assertThat(built)
+            .as("ts_ms of row %s, source.ts_ms %s", c.after().path("id"), committed)
+            .isGreaterThanOrEqualTo(committed);
+      }
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
+  @Test
   void partitionedTableIsCapturedThroughItsRoot(PostgresServer pg, ConnectCluster cluster) {
     String name = pg.uniqueName("part");
     String table = name + "_t";

@@ -132,6 +132,12 @@ class SnapshotResumeIT {
           .as("rows that differ between the table and its copy rebuilt from Kafka")
           .isZero();
       assertThat(rebuilt.rows).hasSize(expected.size());
+      // Rows of the ranges interrupted by the kill are copied again, and counted once.
+      assertThat(LogFiles.since(workerLog, logBefore))
+          .containsPattern(
+              "Snapshot of public\\."
+                  + table
+                  + ": \\d+ rows \\(\\d+ of them copied before the restart\\) in \\d+ ranges");
     } finally {
       stop.set(true);
       writer.join();

@@ -7,6 +7,7 @@ import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.kafka.LogFiles;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import org.postgresql.replication.PGReplicationStream;
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class SourceValidationIT {
   private static final String SOURCE = "io.pgcdc.connector.source.PostgresSourceConnector";
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   private static Map<String, String> config(ConnectorDefinition def) {
     Map<String, String> config = new HashMap<>(def.config());
@@ -120,6 +122,71 @@ class SourceValidationIT {
           .doesNotContain("ssl-only-pw");
     } finally {
       own.stop();
+    }
+  }
+
+  @Test
+  void aPatternThatMatchesNoTableIsReportedByItsEntry(ConnectCluster cluster, PostgresServer pg) {
+    String full = pg.uniqueName("val_full");
+    String table = pg.uniqueName("val_pattern");
+    String empty = pg.uniqueName("val_empty");
+    String missing = pg.uniqueName("nosuchschema");
+    pg.execute(
+        "CREATE SCHEMA " + full,
+        "CREATE TABLE " + full + ".t (id bigint PRIMARY KEY)",
+        "CREATE TABLE public." + table + " (id bigint PRIMARY KEY)",
+        "CREATE SCHEMA " + empty);
+    try {
+      Map<String, String> nothing =
+          validate(cluster, SourceFixture.source(pg, table, missing + ".*"));
+      Map<String, String> mixed =
+          validate(
+              cluster,
+              SourceFixture.source(
+                  pg,
+                  table,
+                  full + ".*, " + missing + ".*, public." + table + ", " + empty + ".*"));
+
+      assertThat(nothing).containsOnlyKeys("table.include.list");
+      assertThat(nothing.get("table.include.list"))
+          .contains("'" + missing + ".*' in table.include.list matches no table", q(missing));
+      assertThat(mixed).containsOnlyKeys("table.include.list");
+      assertThat(mixed.get("table.include.list"))
+          .contains("'" + missing + ".*'", "'" + empty + ".*'")
+          .doesNotContain(full, "public." + table);
+    } finally {
+      pg.execute(
+          "DROP TABLE public." + table, "DROP SCHEMA " + empty, "DROP SCHEMA " + full + " CASCADE");
+    }
+  }
+
+  @Test
+  void aPatternWhoseTablesAreGoneAtStartIsWarnedAbout(ConnectCluster cluster, PostgresServer pg)
+      throws Exception {
+    String name = pg.uniqueName("val_gone");
+    String schema = name + "_s";
+    pg.execute(
+        "CREATE SCHEMA " + schema,
+        "CREATE TABLE " + schema + ".t (id bigint PRIMARY KEY)",
+        "INSERT INTO " + schema + ".t VALUES (1)");
+    Path workerLog = cluster.worker().process().logFile();
+    try {
+      cluster.rest().create(SourceFixture.source(pg, name, schema + ".*"));
+      SourceFixture.readUntil(cluster, name + "." + schema + ".t", l -> !l.isEmpty(), TIMEOUT);
+      pg.execute("DROP TABLE " + schema + ".t");
+      long logBefore = LogFiles.size(workerLog);
+      cluster.rest().restart(name);
+      String expected = "'" + schema + ".*' in table.include.list matches no table";
+      Deadline.in(TIMEOUT)
+          .await(
+              "the warning about " + schema + ".* in the worker log",
+              () -> LogFiles.since(workerLog, logBefore).contains(expected),
+              () -> LogFiles.tail(workerLog, 40));
+      assertThat(LogFiles.since(workerLog, logBefore))
+          .contains("WARN", "nothing is captured for it");
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute("DROP SCHEMA " + schema);
     }
   }
 
