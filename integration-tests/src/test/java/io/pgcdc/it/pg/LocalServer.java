@@ -29,6 +29,7 @@ final class LocalServer implements PostgresServer.ServerProcess {
   private final String runAs;
   private final List<String> extraSettings;
   private int port;
+  private volatile Path keptLog;
 
   private LocalServer(LocalBinaries binaries, Path dir, String runAs, List<String> extraSettings) {
     this.binaries = binaries;
@@ -176,7 +177,28 @@ final class LocalServer implements PostgresServer.ServerProcess {
     if (Files.exists(data().resolve("postmaster.pid"))) {
       LocalBinaries.run(pgCtlStop());
     }
+    keepLog();
     LocalBinaries.deleteTree(dir);
+  }
+
+  @Override
+  public void keepLogAs(Path file) {
+    keptLog = file;
+  }
+
+  /** Copies the log out of the folder that is deleted next, with the shutdown's last lines. */
+  private void keepLog() {
+    Path target = keptLog;
+    if (target == null || !Files.exists(log())) {
+      return;
+    }
+    try {
+      Files.createDirectories(target.getParent());
+      Files.copy(log(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      System.err.println(
+          "pgcdc: cannot keep the PostgreSQL log " + log() + " as " + target + ": " + e);
+    }
   }
 
   @Override
