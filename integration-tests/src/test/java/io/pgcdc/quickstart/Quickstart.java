@@ -102,6 +102,13 @@ public final class Quickstart {
     say("  curl -s " + rest + "connector-plugins");
     say("  curl -s '" + rest + "connectors?expand=status'");
     say(
+        "  curl -s "
+            + rest
+            + "connectors/pgcdc-source/config   (the password is the reference"
+            + " ${env:"
+            + KafkaSettings.POSTGRES_PASSWORD_ENV
+            + "}: the worker has it in its environment)");
+    say(
         String.format(
             "  psql 'postgresql://%s:%s@%s:%d/%s' -c 'TABLE %s'",
             pg.user(), pg.password(), pg.host(), pg.port(), pg.database(), COPY));
@@ -113,7 +120,7 @@ public final class Quickstart {
 
   private static ConnectorDefinition connector(String file, PostgresServer pg) {
     return ConnectorDefinition.fromConfigDir(file)
-        .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password());
+        .withConnection(pg.host(), pg.port(), pg.database(), pg.user());
   }
 
   /** Creates the connector; on failure says why and goes on without it. */
@@ -264,6 +271,9 @@ public final class Quickstart {
     long nextId = 4;
     for (int step = 0; ; step++) {
       Thread.sleep(CHANGE_EVERY.toMillis()); // pacing the demo for a human to read
+      if (stopping) {
+        continue; // nothing more to watch: the connectors go first
+      }
       try (Connection c = pg.connect()) {
         switch (step % 3) {
           case 0 -> {

@@ -2,14 +2,17 @@ package io.pgcdc.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.ItEnvironment;
+import io.pgcdc.it.kafka.JavaProcess;
 import io.pgcdc.it.kafka.LogFiles;
 import io.pgcdc.it.pg.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +41,7 @@ class QuickstartIT {
 
   private static final String DROPPED =
       "dropped replication slot " + SLOT + " and publication " + SLOT;
+  private static final Pattern REST_URI = Pattern.compile("REST API at (http://\\S+/) ");
   private static final Pattern PG_PORT =
       Pattern.compile("PostgreSQL \\d+ at 127\\.0\\.0\\.1:(\\d+)");
 
@@ -63,8 +67,12 @@ class QuickstartIT {
                       && has("[pgcdc] kafka     pgcdc.public.demo_orders op=c")
                       && has("[pgcdc] sink      public.demo_orders_copy 4 rows"),
               this::lastLines);
+      assertThat(new ConnectRestClient(restUri()).config("pgcdc-source"))
+          .as("the source's config as its worker returns it")
+          .containsEntry("connection.password", "${env:PGCDC_POSTGRES_PASSWORD}");
       List<ProcessHandle> started = quickstart.descendants().toList();
       assertThat(started).as("broker and worker JVMs").hasSizeGreaterThanOrEqualTo(2);
+      assertTemporaryFilesUnderTarget(quickstart.toHandle(), started);
 
       quickstart.destroy();
 
@@ -134,6 +142,24 @@ class QuickstartIT {
     return -1;
   }
 
+  /**
+   * The quickstart's JVM and the broker and worker it starts keep lz4-java's library in target/.
+   */
+  private static void assertTemporaryFilesUnderTarget(
+      ProcessHandle quickstart, List<ProcessHandle> children) {
+    String option = "-Djava.io.tmpdir=" + System.getProperty("pgcdc.tmp.dir");
+    List<ProcessHandle> jvms = new java.util.ArrayList<>(List.of(quickstart));
+    children.stream()
+        .filter(p -> p.info().command().orElse("").endsWith("java"))
+        .forEach(jvms::add);
+    assertThat(jvms).as("the quickstart, broker and worker JVMs").hasSizeGreaterThanOrEqualTo(3);
+    for (ProcessHandle jvm : jvms) {
+      assertThat(JavaProcess.commandLine(jvm.pid()))
+          .as("arguments of pid %d", jvm.pid())
+          .contains(option);
+    }
+  }
+
   /** The quickstart's output so far. */
   private List<String> output() {
     try {
@@ -153,6 +179,16 @@ class QuickstartIT {
         + outputFile
         + "):\n"
         + String.join("\n", output.subList(Math.max(0, output.size() - 60), output.size()));
+  }
+
+  private URI restUri() {
+    for (String line : output()) {
+      Matcher m = REST_URI.matcher(line);
+      if (m.find()) {
+        return URI.create(m.group(1));
+      }
+    }
+    throw new AssertionError("no REST address in the output: " + lastLines());
   }
 
   private int pgPort() {

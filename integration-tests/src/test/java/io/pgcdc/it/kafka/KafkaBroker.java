@@ -51,6 +51,7 @@ public final class KafkaBroker implements AutoCloseable {
               "kafka-broker",
               settings.classpath(),
               settings.jvmOptions("broker"),
+              Map.of(),
               "kafka.Kafka",
               List.of(properties.toString()),
               settings.logDir().resolve("broker.log"));
@@ -121,6 +122,7 @@ public final class KafkaBroker implements AutoCloseable {
             "kafka-storage-format",
             settings.classpath(),
             settings.jvmOptions("format"),
+            Map.of(),
             "kafka.tools.StorageTool",
             args,
             settings.logDir().resolve("broker-format.log"));

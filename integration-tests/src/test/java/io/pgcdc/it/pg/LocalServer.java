@@ -51,7 +51,7 @@ final class LocalServer implements PostgresServer.ServerProcess {
     String runAs = isRoot() ? unprivilegedUser() : null;
     LocalServer server;
     try {
-      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      Path tmp = LocalBinaries.SYSTEM_TMP;
       Path dir = Files.createTempDirectory(tmp, DIR_PREFIX);
       Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
       Path pwfile = dir.resolve("pwfile");
@@ -302,7 +302,7 @@ final class LocalServer implements PostgresServer.ServerProcess {
 
   /** Stops and removes the servers of test runs whose JVM is gone. */
   private static void removeStaleDirectories() {
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Path tmp = LocalBinaries.SYSTEM_TMP;
     try (Stream<Path> entries = Files.list(tmp)) {
       for (Path dir : (Iterable<Path>) entries::iterator) {
         if (!dir.getFileName().toString().startsWith(DIR_PREFIX) || !Files.isDirectory(dir)) {
