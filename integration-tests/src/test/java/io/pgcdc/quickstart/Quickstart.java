@@ -148,6 +148,9 @@ public final class Quickstart {
       ConnectCluster cluster,
       PostgresServer pg) {
     say("stopping: deleting the connectors ...");
+    String slot = slotName(source);
+    String publication = publicationName(source);
+    List<String> existing = existing(pg, slot, publication);
     for (ConnectorDefinition connector : List.of(sink, source)) {
       try {
         cluster.rest().delete(connector.name());
@@ -156,7 +159,11 @@ public final class Quickstart {
         say("!! cannot delete " + connector.name() + ": " + e.getMessage());
       }
     }
-    awaitCleanup(pg, slotName(source), publicationName(source));
+    if (existing.isEmpty()) {
+      say("the source had no replication slot or publication to drop");
+    } else {
+      awaitCleanup(pg, slot, publication);
+    }
     say("stopping the Connect worker and the Kafka broker ...");
   }
 
@@ -198,6 +205,15 @@ public final class Quickstart {
               + " s: "
               + left
               + " (see the worker log; docs/operations.md#cleanup-on-delete)");
+    }
+  }
+
+  /** What {@link #leftOver} finds; on a failed query, both, so that the cleanup is awaited. */
+  private static List<String> existing(PostgresServer pg, String slot, String publication) {
+    try {
+      return leftOver(pg, slot, publication);
+    } catch (SQLException e) {
+      return List.of("slot " + slot, "publication " + publication);
     }
   }
 

@@ -103,13 +103,10 @@ class ConfigProvidersIT {
     Path log = workerLog(cluster);
     long logStart = LogFiles.size(log);
     try {
-      assertThat(
-              ConnectRestClient.validationErrors(
-                  cluster
-                      .rest()
-                      .validate("PostgresSinkConnector", sink.with("name", sink.name()).config())))
-          .as("validation errors")
-          .isEmpty();
+      JsonNode validation =
+          cluster.rest().validate("PostgresSinkConnector", sink.with("name", sink.name()).config());
+      assertThat(ConnectRestClient.validationErrors(validation)).as("validation errors").isEmpty();
+      assertThat(passwordValue(validation)).as("validation answer").isEqualTo("[hidden]");
       JsonNode created = cluster.rest().create(sink);
       cluster.rest().awaitRunning(sink.name(), TIMEOUT);
 
@@ -128,7 +125,9 @@ class ConfigProvidersIT {
       assertThat(warnings.get(1))
           .contains("POST /connectors (connector " + sink.name() + "): connection.password")
           .contains("${env:PGCDC_POSTGRES_PASSWORD}");
-      assertThat(warnings).noneMatch(line -> line.contains(pg.password()));
+      assertThat(LogFiles.since(log, logStart))
+          .as("the worker log since the validation")
+          .doesNotContain(pg.password());
     } finally {
       cluster.rest().delete(sink.name());
     }
@@ -144,6 +143,26 @@ class ConfigProvidersIT {
         return r.getInt(1);
       }
     }
+  }
+
+  @Test
+  void aReferenceThatCannotBeResolvedFailsValidationOnThePassword(
+      PostgresServer pg, ConnectCluster cluster) {
+    ConnectorDefinition sink =
+        shipped("pgcdc-sink.json", pg).with("connection.password", "${env:PGCDC_NO_SUCH_VARIABLE}");
+
+    JsonNode validation = cluster.rest().validate("PostgresSinkConnector", sink.config());
+
+    assertThat(ConnectRestClient.validationErrors(validation)).containsKey("connection.password");
+  }
+
+  private static String passwordValue(JsonNode validation) {
+    for (JsonNode config : validation.path("configs")) {
+      if (config.path("value").path("name").asText().equals("connection.password")) {
+        return config.path("value").path("value").asText();
+      }
+    }
+    throw new AssertionError("no connection.password in " + validation);
   }
 
   /** GET /connectors/NAME, .../config and every task's config of .../tasks. */
