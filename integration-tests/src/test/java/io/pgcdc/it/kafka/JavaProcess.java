@@ -32,6 +32,17 @@ public final class JavaProcess {
     this.logFile = logFile;
   }
 
+  /** {@link #start(String, String, List, Map, String, List, Path)} with this JVM's environment. */
+  public static JavaProcess start(
+      String name,
+      String classpath,
+      List<String> jvmOptions,
+      String mainClass,
+      List<String> args,
+      Path logFile) {
+    return start(name, classpath, jvmOptions, Map.of(), mainClass, args, logFile);
+  }
+
   /**
    * Starts {@code mainClass} with {@code args} and this JVM's environment plus {@code environment};
    * output goes to {@code logFile}, which is appended to (a restarted worker keeps one log).

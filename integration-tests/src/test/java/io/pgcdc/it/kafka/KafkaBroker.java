@@ -51,7 +51,6 @@ public final class KafkaBroker implements AutoCloseable {
               "kafka-broker",
               settings.classpath(),
               settings.jvmOptions("broker"),
-              Map.of(),
               "kafka.Kafka",
               List.of(properties.toString()),
               settings.logDir().resolve("broker.log"));
@@ -122,7 +121,6 @@ public final class KafkaBroker implements AutoCloseable {
             "kafka-storage-format",
             settings.classpath(),
             settings.jvmOptions("format"),
-            Map.of(),
             "kafka.tools.StorageTool",
             args,
             settings.logDir().resolve("broker-format.log"));
