@@ -19,7 +19,11 @@ final class ConfigurationReference {
         .append("`mvn -pl connector test -Dtest=ConfigurationReferenceTest")
         .append(" -Dpgcdc.docs.update=true`.\n\n")
         .append("Settings of type `password` are never logged and are masked in the REST API's")
-        .append(" validation responses.\n\n");
+        .append(" validation responses. Kafka Connect returns every other answer's config as it")
+        .append(" was submitted (`POST /connectors`, `GET /connectors/NAME`, `.../config`,")
+        .append(" `.../tasks`): give secrets as config provider references, e.g.")
+        .append(" `${env:PGCDC_POSTGRES_PASSWORD}`, which stay references there")
+        .append(" ([operations.md](operations.md#secrets)).\n\n");
     section(out, "Source connector", "io.pgcdc.connector.source.PostgresSourceConnector", source);
     section(out, "Sink connector", "io.pgcdc.connector.sink.PostgresSinkConnector", sink);
     return out.toString();

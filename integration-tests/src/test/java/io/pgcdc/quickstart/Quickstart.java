@@ -26,13 +26,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * The quickstart: a PostgreSQL server, a Kafka broker and a Connect worker on this machine, the
  * source and sink registered from config/*.json, and a stream of demo changes to watch arrive in
- * Kafka and in the sink's table. Ctrl-C deletes the connectors (the source drops its slot), then
- * stops the worker, the broker and PostgreSQL.
+ * Kafka and in the sink's table. Ctrl-C deletes the connectors and waits until the source's slot
+ * and publication are dropped, then stops the worker, the broker and PostgreSQL, in this order.
  */
 public final class Quickstart {
   private static final String TABLE = "public.demo_orders";
   private static final String COPY = "public.demo_orders_copy";
   private static final Duration CHANGE_EVERY = Duration.ofSeconds(3);
+  private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(60);
   private static final List<String> ITEMS =
       List.of("apples", "pears", "plums", "figs", "dates", "kiwis", "limes", "lemons");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,11 +57,22 @@ public final class Quickstart {
         String.format(
             "Connect worker REST API at %s (logs in %s)",
             cluster.rest().baseUri(), ItEnvironment.logDir()));
+    if (pg.directory() != null) {
+      say(
+          "PostgreSQL log: "
+              + pg.directory().resolve("postgres.log")
+              + " (kept in "
+              + ItEnvironment.logDir()
+              + " when it stops)");
+    }
     createDemoTables(pg);
 
     ConnectorDefinition source = connector("pgcdc-source.json", pg);
     ConnectorDefinition sink = connector("pgcdc-sink.json", pg);
-    cluster.beforeStop(() -> deleteConnectors(cluster, source, sink, pg));
+    // Whichever shutdown hook comes first, the connectors go before the worker (the cluster's
+    // hook) and the worker before PostgreSQL (this sequence).
+    cluster.beforeStop(() -> deleteConnectors(source, sink, cluster, pg));
+    PostgresServer.stopSharedAtExit(stopPostgres -> stopInOrder(cluster, pg, stopPostgres));
     listPlugins(cluster);
     boolean sourceRuns = register(cluster, source);
     boolean sinkRuns = register(cluster, sink);
@@ -90,6 +102,13 @@ public final class Quickstart {
     say("  curl -s " + rest + "connector-plugins");
     say("  curl -s '" + rest + "connectors?expand=status'");
     say(
+        "  curl -s "
+            + rest
+            + "connectors/pgcdc-source/config   (the password is the reference"
+            + " ${env:"
+            + KafkaSettings.POSTGRES_PASSWORD_ENV
+            + "}: the worker has it in its environment)");
+    say(
         String.format(
             "  psql 'postgresql://%s:%s@%s:%d/%s' -c 'TABLE %s'",
             pg.user(), pg.password(), pg.host(), pg.port(), pg.database(), COPY));
@@ -101,7 +120,7 @@ public final class Quickstart {
 
   private static ConnectorDefinition connector(String file, PostgresServer pg) {
     return ConnectorDefinition.fromConfigDir(file)
-        .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password());
+        .withConnection(pg.host(), pg.port(), pg.database(), pg.user());
   }
 
   /** Creates the connector; on failure says why and goes on without it. */
@@ -124,51 +143,117 @@ public final class Quickstart {
   }
 
   private static void deleteConnectors(
-      ConnectCluster cluster,
       ConnectorDefinition source,
       ConnectorDefinition sink,
+      ConnectCluster cluster,
       PostgresServer pg) {
     say("stopping: deleting the connectors ...");
+    String slot = slotName(source);
+    String publication = publicationName(source);
+    List<String> existing = existing(pg, slot, publication);
     for (ConnectorDefinition connector : List.of(sink, source)) {
       try {
         cluster.rest().delete(connector.name());
+        say("deleted connector " + connector.name());
       } catch (RuntimeException e) {
-        say("cannot delete " + connector.name() + ": " + e.getMessage());
+        say("!! cannot delete " + connector.name() + ": " + e.getMessage());
       }
     }
-    reportSlots(pg);
-    say("stopping the Connect worker, the Kafka broker and PostgreSQL ...");
+    if (existing.isEmpty()) {
+      say("the source had no replication slot or publication to drop");
+    } else {
+      awaitCleanup(pg, slot, publication);
+    }
+    say("stopping the Connect worker and the Kafka broker ...");
+  }
+
+  /** After the worker and the broker: PostgreSQL, then the last line. */
+  private static void stopInOrder(
+      ConnectCluster cluster, PostgresServer pg, Runnable stopPostgres) {
+    cluster.close(); // waits for the cluster's own shutdown hook if that runs already
+    say("stopped the Connect worker and the Kafka broker; stopping PostgreSQL ...");
+    stopPostgres.run();
+    say(
+        pg.directory() == null
+            ? "stopped. PostgreSQL at " + pg.host() + ":" + pg.port() + " is not ours: left running"
+            : "stopped: PostgreSQL, the Kafka broker and the Connect worker; their data is deleted,"
+                + " their logs are in "
+                + ItEnvironment.logDir());
   }
 
   /**
-   * Waits briefly for the source's slot to go. PostgreSQL may be stopping at the same time (its own
-   * shutdown hook); then there is nothing to report, and its data folder goes with it.
+   * Waits for the source's slot and publication to go: the worker's cleanup-on-delete extension
+   * drops them before DELETE answers, so this normally returns at once; it also says so.
    */
-  private static void reportSlots(PostgresServer pg) {
-    Deadline deadline = Deadline.in(Duration.ofSeconds(15));
-    List<String> slots = List.of();
+  private static void awaitCleanup(PostgresServer pg, String slot, String publication) {
+    Deadline deadline = Deadline.in(CLEANUP_TIMEOUT);
+    List<String> left;
     try {
-      while (!(slots = logicalSlots(pg)).isEmpty() && !deadline.expired()) {
+      while (!(left = leftOver(pg, slot, publication)).isEmpty() && !deadline.expired()) {
         deadline.pause();
       }
     } catch (SQLException e) {
+      say("!! cannot check the replication slot and publication: " + e.getMessage());
       return;
     }
-    say(slots.isEmpty() ? "no replication slot left" : "replication slots left: " + slots);
+    if (left.isEmpty()) {
+      say("dropped replication slot " + slot + " and publication " + publication);
+    } else {
+      say(
+          "!! still there after "
+              + CLEANUP_TIMEOUT.toSeconds()
+              + " s: "
+              + left
+              + " (see the worker log; docs/operations.md#cleanup-on-delete)");
+    }
   }
 
-  private static List<String> logicalSlots(PostgresServer pg) throws SQLException {
-    List<String> slots = new java.util.ArrayList<>();
+  /** What {@link #leftOver} finds; on a failed query, both, so that the cleanup is awaited. */
+  private static List<String> existing(PostgresServer pg, String slot, String publication) {
+    try {
+      return leftOver(pg, slot, publication);
+    } catch (SQLException e) {
+      return List.of("slot " + slot, "publication " + publication);
+    }
+  }
+
+  /** The slot and publication of the two that still exist. */
+  private static List<String> leftOver(PostgresServer pg, String slot, String publication)
+      throws SQLException {
+    List<String> left = new java.util.ArrayList<>();
     try (Connection c = pg.connect();
-        Statement s = c.createStatement();
-        ResultSet rows =
-            s.executeQuery(
-                "SELECT slot_name FROM pg_replication_slots WHERE database = current_database()")) {
-      while (rows.next()) {
-        slots.add(rows.getString(1));
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT 'slot ' || slot_name FROM pg_replication_slots WHERE slot_name = ?"
+                    + " UNION ALL SELECT 'publication ' || pubname FROM pg_publication"
+                    + " WHERE pubname = ?")) {
+      s.setString(1, slot);
+      s.setString(2, publication);
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          left.add(rows.getString(1));
+        }
       }
     }
-    return slots;
+    return left;
+  }
+
+  /**
+   * The source's slot: {@code slot.name}, else {@code pgcdc_} and the connector name reduced to
+   * {@code [a-z0-9_]} (docs/operations.md#cleanup-on-delete).
+   */
+  private static String slotName(ConnectorDefinition source) {
+    String slot = source.get("slot.name");
+    return slot != null && !slot.isBlank()
+        ? slot.trim()
+        : ("pgcdc_" + source.name())
+            .toLowerCase(java.util.Locale.ROOT)
+            .replaceAll("[^a-z0-9]", "_");
+  }
+
+  private static String publicationName(ConnectorDefinition source) {
+    String publication = source.get("publication.name");
+    return publication != null && !publication.isBlank() ? publication.trim() : slotName(source);
   }
 
   private static void createDemoTables(PostgresServer pg) throws SQLException {
@@ -202,6 +287,9 @@ public final class Quickstart {
     long nextId = 4;
     for (int step = 0; ; step++) {
       Thread.sleep(CHANGE_EVERY.toMillis()); // pacing the demo for a human to read
+      if (stopping) {
+        continue; // nothing more to watch: the connectors go first
+      }
       try (Connection c = pg.connect()) {
         switch (step % 3) {
           case 0 -> {

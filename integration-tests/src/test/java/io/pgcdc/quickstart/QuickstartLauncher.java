@@ -71,6 +71,10 @@ public final class QuickstartLauncher {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    String tmpDir = properties.get("pgcdc.tmp.dir");
+    if (tmpDir != null) {
+      command.add("-Djava.io.tmpdir=" + tmpDir); // what lz4-java unpacks stays out of /tmp
+    }
     properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
     command.add("-cp");
     command.add(classpath);

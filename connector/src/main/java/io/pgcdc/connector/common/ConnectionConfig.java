@@ -45,7 +45,10 @@ public final class ConnectionConfig {
 
   public static final String PASSWORD_CONFIG = "connection.password";
   private static final String PASSWORD_DOC =
-      "Password of the user; never logged or returned by the REST API.";
+      "Password of the user. Never logged, but Kafka Connect returns a connector's config as given"
+          + " (GET /connectors/NAME, .../config, .../tasks): give a config provider reference such as"
+          + " ${env:PGCDC_POSTGRES_PASSWORD} or ${file:/etc/pgcdc/postgres.properties:password}; the"
+          + " REST extension logs a warning for a password in clear.";
 
   public static final String SSLMODE_CONFIG = "connection.sslmode";
   private static final String SSLMODE_DOC =

@@ -1,7 +1,9 @@
 package io.pgcdc.connector.rest;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigTransformer;
 import org.apache.kafka.common.config.provider.ConfigProvider;
 import org.slf4j.Logger;
@@ -28,15 +30,7 @@ final class ConfigProviders implements AutoCloseable {
    */
   static ConfigProviders fromWorkerConfig(Map<String, ?> worker) {
     Map<String, ConfigProvider> providers = new LinkedHashMap<>();
-    Object names = worker.get(PREFIX);
-    if (names == null) {
-      return new ConfigProviders(providers);
-    }
-    for (String name : names.toString().split(",")) {
-      name = name.trim();
-      if (name.isEmpty()) {
-        continue;
-      }
+    for (String name : names(worker)) {
       Object className = worker.get(PREFIX + "." + name + ".class");
       if (className == null) {
         log.warn("Config provider {} has no {}.{}.class: not used for cleanup", name, PREFIX, name);
@@ -62,6 +56,32 @@ final class ConfigProviders implements AutoCloseable {
       }
     }
     return new ConfigProviders(providers);
+  }
+
+  /**
+   * The providers' names: {@code config.providers}, or, as the worker hands its settings to a REST
+   * extension without that key, each NAME of a {@code config.providers.NAME.class}.
+   */
+  private static Set<String> names(Map<String, ?> worker) {
+    Set<String> names = new LinkedHashSet<>();
+    Object list = worker.get(PREFIX);
+    if (list != null) {
+      for (String name : list.toString().split(",")) {
+        if (!name.isBlank()) {
+          names.add(name.trim());
+        }
+      }
+      return names;
+    }
+    for (String key : worker.keySet()) {
+      if (key.startsWith(PREFIX + ".") && key.endsWith(".class")) {
+        String name = key.substring(PREFIX.length() + 1, key.length() - ".class".length());
+        if (!name.isEmpty() && !name.contains(".")) {
+          names.add(name);
+        }
+      }
+    }
+    return names;
   }
 
   private static Map<String, Object> params(Map<String, ?> worker, String prefix) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.common.config.provider.EnvVarConfigProvider;
 import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,21 @@ class ConfigProvidersTest {
       assertThat(resolved)
           .containsEntry("connection.password", "s3cret")
           .containsEntry("connection.user", "app");
+    }
+  }
+
+  /** The worker drops config.providers from the settings it gives a REST extension. */
+  @Test
+  void findsTheProvidersByTheirClassSettingsAsTheWorkerPassesThem() {
+    try (ConfigProviders providers =
+        ConfigProviders.fromWorkerConfig(
+            Map.of(
+                "config.providers.env.class",
+                EnvVarConfigProvider.class.getName(),
+                "config.providers.file.class",
+                FileConfigProvider.class.getName()))) {
+      assertThat(providers.resolve(Map.of("connection.password", "${env:PATH}")))
+          .containsEntry("connection.password", System.getenv("PATH"));
     }
   }
 

@@ -86,6 +86,7 @@ public final class ConnectWorker implements AutoCloseable {
             "connect-worker",
             settings.classpath(),
             settings.jvmOptions("worker"),
+            settings.workerEnvironment(),
             "org.apache.kafka.connect.cli.ConnectDistributed",
             List.of(propertiesFile.toString()),
             settings.logDir().resolve("worker.log"));

@@ -66,16 +66,22 @@ public record ConnectorDefinition(String name, Map<String, String> config) {
 
   /**
    * Points the connector at a PostgreSQL server: the only settings the shipped files leave open.
+   * Their password stays {@code ${env:PGCDC_POSTGRES_PASSWORD}}, which the worker resolves (see
+   * {@link KafkaSettings#POSTGRES_PASSWORD_ENV}).
    */
-  public ConnectorDefinition withConnection(
-      String host, int port, String database, String user, String password) {
+  public ConnectorDefinition withConnection(String host, int port, String database, String user) {
     return with(
         Map.of(
             "connection.host", host,
             "connection.port", Integer.toString(port),
             "connection.database", database,
-            "connection.user", user,
-            "connection.password", password));
+            "connection.user", user));
+  }
+
+  /** {@link #withConnection(String, int, String, String)} with the password given in clear. */
+  public ConnectorDefinition withConnection(
+      String host, int port, String database, String user, String password) {
+    return withConnection(host, port, database, user).with("connection.password", password);
   }
 
   public String get(String key) {

@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JavaProcess {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Path ATTACH_SOCKET_DIR = Path.of("/tmp");
 
   private final String name;
   private final Process process;
@@ -30,14 +32,26 @@ public final class JavaProcess {
     this.logFile = logFile;
   }
 
+  /** {@link #start(String, String, List, Map, String, List, Path)} with this JVM's environment. */
+  public static JavaProcess start(
+      String name,
+      String classpath,
+      List<String> jvmOptions,
+      String mainClass,
+      List<String> args,
+      Path logFile) {
+    return start(name, classpath, jvmOptions, Map.of(), mainClass, args, logFile);
+  }
+
   /**
-   * Starts {@code mainClass} with {@code args}; output goes to {@code logFile}, which is appended
-   * to (a restarted worker keeps one log).
+   * Starts {@code mainClass} with {@code args} and this JVM's environment plus {@code environment};
+   * output goes to {@code logFile}, which is appended to (a restarted worker keeps one log).
    */
   public static JavaProcess start(
       String name,
       String classpath,
       List<String> jvmOptions,
+      Map<String, String> environment,
       String mainClass,
       List<String> args,
       Path logFile) {
@@ -61,11 +75,12 @@ public final class JavaProcess {
           StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       return new JavaProcess(name, process, logFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + " (" + command + ")", e);
@@ -86,6 +101,15 @@ public final class JavaProcess {
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + classFile + " to " + dir, e);
+    }
+  }
+
+  /** The command line of a process on this machine, from /proc (ProcessHandle.Info drops it). */
+  public static List<String> commandLine(long pid) {
+    try {
+      return List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the command line of pid " + pid, e);
     }
   }
 
@@ -127,7 +151,9 @@ public final class JavaProcess {
   /** SIGKILL: no shutdown hook, no flush; returns once the process is gone. */
   public void kill() {
     process.destroyForcibly();
-    awaitExitQuietly(Duration.ofSeconds(30));
+    if (awaitExitQuietly(Duration.ofSeconds(30))) {
+      removeAttachSocket();
+    }
   }
 
   /** SIGTERM, then SIGKILL if it has not stopped within {@code grace}. */
@@ -139,7 +165,18 @@ public final class JavaProcess {
     if (!awaitExitQuietly(grace)) {
       System.err.println("pgcdc: " + name + " did not stop within " + grace + ", killing it");
       kill();
+      return;
     }
+    removeAttachSocket();
+  }
+
+  /**
+   * Deletes the socket a JVM makes when a tool or test attaches to it (SourceMetricsIT reads the
+   * worker's MBeans so): HotSpot puts it in /tmp whatever java.io.tmpdir says, and leaves it there
+   * when the JVM is killed or halted.
+   */
+  private void removeAttachSocket() {
+    FileTrees.deleteQuietly(ATTACH_SOCKET_DIR.resolve(".java_pid" + process.pid()));
   }
 
   private boolean awaitExitQuietly(Duration timeout) {

@@ -1,5 +1,6 @@
 package io.pgcdc.it.kafka;
 
+import io.pgcdc.it.pg.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,20 +19,25 @@ import java.util.Map;
  * @param workerProperties the shipped worker properties (config/connect-distributed.properties)
  * @param logDir where broker.log and worker.log go
  * @param workerOverrides worker properties that replace those of {@code workerProperties}
+ * @param workerEnvironment environment variables the worker gets on top of this JVM's
  */
 public record KafkaSettings(
     String classpath,
     Path pluginDir,
     Path workerProperties,
     Path logDir,
-    Map<String, String> workerOverrides) {
+    Map<String, String> workerOverrides,
+    Map<String, String> workerEnvironment) {
+
+  /**
+   * The environment variable that the shipped connector JSON reads the password from ({@code
+   * ${env:PGCDC_POSTGRES_PASSWORD}}, through the worker's {@code EnvVarConfigProvider}).
+   */
+  public static final String POSTGRES_PASSWORD_ENV = "PGCDC_POSTGRES_PASSWORD";
 
   public KafkaSettings {
     workerOverrides = Map.copyOf(workerOverrides);
-  }
-
-  public KafkaSettings(String classpath, Path pluginDir, Path workerProperties, Path logDir) {
-    this(classpath, pluginDir, workerProperties, logDir, Map.of());
+    workerEnvironment = Map.copyOf(workerEnvironment);
   }
 
   /**
@@ -41,10 +47,15 @@ public record KafkaSettings(
   public KafkaSettings withWorkerOverrides(Map<String, String> overrides) {
     Map<String, String> merged = new java.util.LinkedHashMap<>(workerOverrides);
     merged.putAll(overrides);
-    return new KafkaSettings(classpath, pluginDir, workerProperties, logDir, merged);
+    return new KafkaSettings(
+        classpath, pluginDir, workerProperties, logDir, merged, workerEnvironment);
   }
 
-  /** From the system properties that failsafe and the quickstart set; logs in {@code logDir}. */
+  /**
+   * From the system properties that failsafe and the quickstart set; logs in {@code logDir}. The
+   * worker gets the password of {@link PostgresServer#shared()} in {@link #POSTGRES_PASSWORD_ENV},
+   * as a deployment would give it, so the shipped connector JSON works unchanged.
+   */
   public static KafkaSettings fromEnvironment(Path logDir) {
     Path classpathFile = ItEnvironment.kafkaClasspathFile();
     String classpath;
@@ -71,7 +82,9 @@ public record KafkaSettings(
         classpath,
         ItEnvironment.pluginDir(),
         ItEnvironment.configDir().resolve("connect-distributed.properties"),
-        logDir);
+        logDir,
+        Map.of(),
+        Map.of(POSTGRES_PASSWORD_ENV, PostgresServer.shared().password()));
   }
 
   /**
@@ -96,6 +109,9 @@ public record KafkaSettings(
     }
     options.add("-XX:+ExitOnOutOfMemoryError");
     options.add("-Djava.awt.headless=true");
+    // This JVM's temporary folder, under target/ in the build: lz4-java unpacks its native
+    // library there and leaves it behind.
+    options.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     options.add("-Dlog4j2.configurationFile=" + log4jConfig());
     return options;
   }

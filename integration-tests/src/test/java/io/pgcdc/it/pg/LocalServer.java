@@ -29,6 +29,7 @@ final class LocalServer implements PostgresServer.ServerProcess {
   private final String runAs;
   private final List<String> extraSettings;
   private int port;
+  private volatile Path keptLog;
 
   private LocalServer(LocalBinaries binaries, Path dir, String runAs, List<String> extraSettings) {
     this.binaries = binaries;
@@ -50,7 +51,7 @@ final class LocalServer implements PostgresServer.ServerProcess {
     String runAs = isRoot() ? unprivilegedUser() : null;
     LocalServer server;
     try {
-      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      Path tmp = LocalBinaries.SYSTEM_TMP;
       Path dir = Files.createTempDirectory(tmp, DIR_PREFIX);
       Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
       Path pwfile = dir.resolve("pwfile");
@@ -176,7 +177,28 @@ final class LocalServer implements PostgresServer.ServerProcess {
     if (Files.exists(data().resolve("postmaster.pid"))) {
       LocalBinaries.run(pgCtlStop());
     }
+    keepLog();
     LocalBinaries.deleteTree(dir);
+  }
+
+  @Override
+  public void keepLogAs(Path file) {
+    keptLog = file;
+  }
+
+  /** Copies the log out of the folder that is deleted next, with the shutdown's last lines. */
+  private void keepLog() {
+    Path target = keptLog;
+    if (target == null || !Files.exists(log())) {
+      return;
+    }
+    try {
+      Files.createDirectories(target.getParent());
+      Files.copy(log(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      System.err.println(
+          "pgcdc: cannot keep the PostgreSQL log " + log() + " as " + target + ": " + e);
+    }
   }
 
   @Override
@@ -280,7 +302,7 @@ final class LocalServer implements PostgresServer.ServerProcess {
 
   /** Stops and removes the servers of test runs whose JVM is gone. */
   private static void removeStaleDirectories() {
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Path tmp = LocalBinaries.SYSTEM_TMP;
     try (Stream<Path> entries = Files.list(tmp)) {
       for (Path dir : (Iterable<Path>) entries::iterator) {
         if (!dir.getFileName().toString().startsWith(DIR_PREFIX) || !Files.isDirectory(dir)) {

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.postgresql.PGProperty;
 
 /**
@@ -40,6 +41,7 @@ public final class PostgresServer {
   public static final String URL_ENV = "PGCDC_TEST_PG_URL";
 
   private static PostgresServer shared;
+  private static Consumer<Runnable> atExit = Runnable::run;
 
   private final String host;
   private final int port;
@@ -68,14 +70,37 @@ public final class PostgresServer {
     this.majorVersion = queryMajorVersion();
   }
 
-  /** The server shared by every test of this JVM, started on first use. */
+  /**
+   * The server shared by every test of this JVM, started on first use, stopped at JVM exit (see
+   * {@link #stopSharedAtExit}). A server started here leaves its log in the folder of the system
+   * property {@code pgcdc.log.dir}, as {@code postgres.log}, when it stops.
+   */
   public static synchronized PostgresServer shared() {
     if (shared == null) {
       shared = start();
+      String logDir = System.getProperty("pgcdc.log.dir");
+      if (shared.process != null && logDir != null) {
+        shared.process.keepLogAs(Path.of(logDir).resolve("postgres.log"));
+      }
       Runtime.getRuntime()
-          .addShutdownHook(new Thread(PostgresServer::stopShared, "pgcdc-postgres-stop"));
+          .addShutdownHook(
+              new Thread(() -> atExit().accept(PostgresServer::stopShared), "pgcdc-postgres-stop"));
     }
     return shared;
+  }
+
+  /**
+   * Puts stopping the shared server into a sequence of the caller's at JVM exit: the shutdown hook
+   * calls {@code sequence} with the stop, which it runs once. JVM shutdown hooks run at the same
+   * time, so without this the server may stop while a Connect worker still drops its connectors'
+   * slots.
+   */
+  public static synchronized void stopSharedAtExit(Consumer<Runnable> sequence) {
+    atExit = sequence;
+  }
+
+  private static synchronized Consumer<Runnable> atExit() {
+    return atExit;
   }
 
   private static synchronized void stopShared() {
@@ -295,6 +320,9 @@ public final class PostgresServer {
   /** A server process this fixture owns. */
   interface ServerProcess {
     void stop();
+
+    /** Where {@link #stop} copies the server's log to, if it has one. */
+    default void keepLogAs(Path file) {}
 
     void restart();
 

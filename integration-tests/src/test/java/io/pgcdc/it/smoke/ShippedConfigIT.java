@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * config/pgcdc-source.json and config/pgcdc-sink.json as shipped, only the connection and the
- * connector names filled in: the quickstart's pipeline, from public.demo_orders through Kafka into
+ * config/pgcdc-source.json and config/pgcdc-sink.json as shipped, only the connection (but not the
+ * password, a reference the worker resolves from its environment) and the connector names filled
+ * in: the quickstart's pipeline, from public.demo_orders through Kafka into
  * public.demo_orders_copy; deleting the source drops its slot.
  */
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
@@ -97,7 +98,7 @@ class ShippedConfigIT {
     ConnectorDefinition shipped = ConnectorDefinition.fromConfigDir(file);
     return shipped
         .withName(pg.uniqueName(shipped.name().replace('-', '_')))
-        .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password());
+        .withConnection(pg.host(), pg.port(), pg.database(), pg.user());
   }
 
   private static List<String> rows(PostgresServer pg, String table) throws SQLException {
