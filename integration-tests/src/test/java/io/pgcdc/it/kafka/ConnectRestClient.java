@@ -92,21 +92,27 @@ public final class ConnectRestClient {
   }
 
   /**
-   * Sends, and retries the 409 a worker answers while it rebalances or catches up with a config
-   * change (right after another connector was created or deleted); a 409 for a name that exists is
-   * returned at once.
+   * Sends, and retries what a worker answers while it rebalances or catches up with a config change
+   * (right after another connector was created or deleted): a 409, or a 500 saying that a rebalance
+   * is expected; a 409 for a name that exists is returned at once.
    */
   private Response sendRetrying(String method, String path, Object body) {
     Deadline deadline = Deadline.in(Duration.ofSeconds(60));
     while (true) {
       Response response = send(method, path, body);
-      if (response.status() != 409
-          || response.body().contains("already exists")
-          || deadline.expired()) {
+      if (!rebalancing(response) || deadline.expired()) {
         return response;
       }
       deadline.pause();
     }
+  }
+
+  private static boolean rebalancing(Response response) {
+    return switch (response.status()) {
+      case 409 -> !response.body().contains("already exists");
+      case 500 -> response.body().contains("rebalance is expected");
+      default -> false;
+    };
   }
 
   private JsonNode call(String method, String path, Object body) {
@@ -115,6 +121,11 @@ public final class ConnectRestClient {
       throw new ConnectRestException(method + " " + path, response);
     }
     return response.body().isEmpty() ? null : response.json();
+  }
+
+  /** GET of {@code path}, retried while the worker rebalances; fails unless the answer is 2xx. */
+  public JsonNode get(String path) {
+    return call("GET", path, null);
   }
 
   /** GET /health answers 200 once the worker has joined its group and can take requests. */

@@ -168,14 +168,14 @@ class ConfigProvidersIT {
   /** GET /connectors/NAME, .../config and every task's config of .../tasks. */
   private static void assertPasswordsInAnswers(
       ConnectCluster cluster, String name, String expected) {
-    JsonNode info = cluster.rest().send("GET", "connectors/" + name, null).json();
+    JsonNode info = cluster.rest().get("connectors/" + name);
     assertThat(info.path("config").path("connection.password").asText())
         .as("GET /connectors/%s", name)
         .isEqualTo(expected);
     assertThat(cluster.rest().config(name).get("connection.password"))
         .as("GET /connectors/%s/config", name)
         .isEqualTo(expected);
-    JsonNode tasks = cluster.rest().send("GET", "connectors/" + name + "/tasks", null).json();
+    JsonNode tasks = cluster.rest().get("connectors/" + name + "/tasks");
     assertThat(tasks.size()).as("tasks of %s", name).isPositive();
     for (JsonNode task : tasks) {
       assertThat(task.path("config").path("connection.password").asText())
