@@ -27,11 +27,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes row changes to PostgreSQL. {@link #prepare} makes sure the target tables and columns exist
@@ -41,6 +44,7 @@ import org.postgresql.copy.CopyManager;
  * SELECT ... ON CONFLICT (or UPDATE ... FROM).
  */
 final class BatchWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
   private static final int COPY_CHUNK_BYTES = 1 << 16;
 
   /** A line buffer that grew past this for one huge row is not kept for the next rows. */
@@ -55,9 +59,6 @@ final class BatchWriter implements AutoCloseable {
 
   /** Where {@link #prepare} encodes one row at a time. */
   private CopyBuffer lineBuffer = new CopyBuffer(1024);
-
-  /** Tables whose recent batches updated existing rows: their keys are looked up before a COPY. */
-  private final Set<TableId> tablesWithUpdates = new HashSet<>();
 
   /** Per table, the column specs (by identity) known to name a column of the table. */
   private final Map<TableId, Set<ColumnSpec>> presentSpecs = new HashMap<>();
@@ -341,9 +342,14 @@ final class BatchWriter implements AutoCloseable {
       }
     }
     String key = change.key();
+    RowChange.OldKey oldKey = change.oldKey();
     if (shape.keysNeedTarget) {
       try {
-        key = keyText(shape, change);
+        key = keyText(shape, change.columns(), change.values(), change.keyCount());
+        if (oldKey != null) {
+          String text = keyText(shape, oldKey.columns(), oldKey.values(), change.keyCount());
+          oldKey = new RowChange.OldKey(text, oldKey.columns(), oldKey.values());
+        }
       } catch (RuntimeException e) {
         rejected.accept(change, cannotTake(table, shape.columns.get(0), shape.resolved[0], e));
         return null;
@@ -366,7 +372,8 @@ final class BatchWriter implements AutoCloseable {
         values,
         change.keyCount(),
         change.unchanged(),
-        encoded);
+        encoded,
+        oldKey);
   }
 
   private static BadRecordException cannotTake(
@@ -387,13 +394,14 @@ final class BatchWriter implements AutoCloseable {
    * The key texts joined by NUL, each rendered for its column's type. The reader renders keys as
    * for a scalar column; a key column of an array or json type can render a list differently.
    */
-  private static String keyText(Shape shape, RowChange change) {
+  private static String keyText(
+      Shape shape, List<ColumnSpec> columns, Object[] values, int keyCount) {
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < change.keyCount(); i++) {
+    for (int i = 0; i < keyCount; i++) {
       if (i > 0) {
         sb.append('\0');
       }
-      sb.append(PgText.render(change.values()[i], shape.columns.get(i).schema(), shape.targets[i]));
+      sb.append(PgText.render(values[i], columns.get(i).schema(), shape.targets[i]));
     }
     return sb.toString();
   }
@@ -445,14 +453,115 @@ final class BatchWriter implements AutoCloseable {
         st.execute("TRUNCATE TABLE " + table.id().quoted());
       }
     }
+    List<RowChange> plain = new ArrayList<>(batch.upserts().size());
+    Map<List<String>, List<RowChange>> moving = new LinkedHashMap<>();
+    for (RowChange row : batch.upserts()) {
+      List<String> kept = insertMode == InsertMode.UPSERT ? keptColumns(table, row) : List.of();
+      if (kept.isEmpty()) {
+        plain.add(row);
+      } else {
+        List<String> group = new ArrayList<>(row.columnNames());
+        group.add(null); // between the present and the kept columns
+        group.addAll(kept);
+        moving.computeIfAbsent(group, k -> new ArrayList<>()).add(row);
+      }
+    }
+    // The moved rows take what their change left out from the old rows, before those are deleted.
+    List<RowMoves.Staged> moves = new ArrayList<>(moving.size());
+    for (List<RowChange> group : moving.values()) {
+      moves.add(stageMoves(c, table, group, usedStaging));
+    }
     if (!batch.deletes().isEmpty()) {
       delete(c, table, batch.deletes());
     }
-    for (List<RowChange> group : byColumns(batch.upserts())) {
+    for (List<RowChange> group : byColumns(plain)) {
       upsert(c, table, group, insertMode, usedStaging);
+    }
+    for (RowMoves.Staged move : moves) {
+      try (Statement st = c.createStatement()) {
+        st.executeUpdate(RowMoves.insertStatement(table, move));
+      }
     }
     for (List<RowChange> group : byColumns(batch.appends())) {
       upsert(c, table, group, InsertMode.INSERT, usedStaging);
+    }
+  }
+
+  /**
+   * The columns of the target that the upsert of a key change left out (unchanged TOAST) and takes
+   * from its old row, sorted; empty for any other upsert.
+   */
+  private static List<String> keptColumns(Table table, RowChange row) {
+    if (row.oldKey() == null || row.unchanged().isEmpty()) {
+      return List.of();
+    }
+    List<String> kept = new ArrayList<>();
+    for (String name : row.unchanged()) {
+      Column column = table.columns().get(name);
+      if (column != null && !column.generated()) {
+        kept.add(name);
+      }
+    }
+    Collections.sort(kept);
+    return kept;
+  }
+
+  /**
+   * Stages the upserts of key changes that leave columns out, and fills those columns in from the
+   * rows at their old keys, which are still there: this runs before the batch's deletes.
+   */
+  private RowMoves.Staged stageMoves(
+      Connection c, Table table, List<RowChange> rows, Set<String> usedStaging)
+      throws SQLException {
+    RowChange first = rows.get(0);
+    List<String> names = first.columnNames();
+    List<String> kept = keptColumns(table, first);
+    List<String> columns = new ArrayList<>(names);
+    columns.addAll(kept);
+    List<String> oldKeyColumns = RowMoves.oldKeyColumns(columns, first.keyCount());
+    String stage = stagingTable(c, table, columns, oldKeyColumns);
+    if (!usedStaging.add(stage)) {
+      try (Statement st = c.createStatement()) {
+        st.execute("TRUNCATE " + stage);
+      }
+    }
+    RowMoves.Staged staged =
+        new RowMoves.Staged(stage, names, first.keyCount(), kept, oldKeyColumns);
+    copyMoves(c, table, staged, rows);
+    try (Statement st = c.createStatement()) {
+      if (st.executeUpdate(RowMoves.fillStatement(table, staged)) < rows.size()) {
+        warnLost(st, table, staged);
+      }
+    }
+    return staged;
+  }
+
+  /**
+   * Logs the moved rows that found no old row and whose new key is not in the table either: they
+   * are inserted without the values their change left out (a replay after the old row was removed,
+   * or the records of a key change out of order). Nothing is lost silently.
+   */
+  private static void warnLost(Statement st, Table table, RowMoves.Staged m) throws SQLException {
+    int shown = 0;
+    try (ResultSet rs = st.executeQuery(RowMoves.lostStatement(table, m))) {
+      while (rs.next()) {
+        if (++shown <= 10) {
+          LOG.warn(
+              "Table {}: the key change of the row with key ({}) = ({}) to ({}) found no row at"
+                  + " the old key nor at the new one, so the columns {} that the change left out"
+                  + " (unchanged TOAST) are NULL in the new row; copy them from the source"
+                  + " (this follows a replay after the old row was removed, or records of a key"
+                  + " change that arrived out of order)",
+              table.id(),
+              String.join(", ", m.names().subList(0, m.keyCount())),
+              rs.getString(2),
+              rs.getString(1),
+              m.kept());
+        }
+      }
+    }
+    if (shown > 10) {
+      LOG.warn("Table {}: {} more such rows", table.id(), shown - 10);
     }
   }
 
@@ -554,24 +663,16 @@ final class BatchWriter implements AutoCloseable {
 
   /**
    * Copies the rows whose key is not in the table yet straight into it (COPY inserts in bulk, far
-   * cheaper than INSERT ... SELECT), and returns the others for the staging path. While a table's
-   * batches find no existing keys, all rows are copied without asking first; a unique violation
-   * undoes that COPY (savepoint), and from then on the existing keys are looked up first. If
-   * another session inserts one of the new keys meanwhile, every row takes the staging path.
+   * cheaper than INSERT ... SELECT), and returns the others for the staging path. Which keys exist
+   * is asked first, so that the COPY does not fail on a key that exists (an update, a replayed
+   * insert): a failed statement is an error in the server's log. Only when another session inserts
+   * one of the new keys between the two statements does the COPY fail; it is then undone (a
+   * savepoint) and every row takes the staging path.
    */
-  private List<RowChange> copyNewRows(
+  private static List<RowChange> copyNewRows(
       Connection c, Table table, List<String> names, List<RowChange> rows) throws SQLException {
-    if (!tablesWithUpdates.contains(table.id())) {
-      if (copyUnlessDuplicate(c, table, names, rows)) {
-        return List.of();
-      }
-      tablesWithUpdates.add(table.id());
-    }
     BitSet existing = existingKeys(c, table, names.subList(0, rows.get(0).keyCount()), rows);
     int existingCount = existing.cardinality();
-    if (existingCount == 0) {
-      tablesWithUpdates.remove(table.id());
-    }
     if (existingCount == rows.size()) {
       return rows;
     }
@@ -687,7 +788,15 @@ final class BatchWriter implements AutoCloseable {
 
   /** The staging table for these columns of the target, created on first use in this session. */
   private String stagingTable(Connection c, Table table, List<String> names) throws SQLException {
-    StagingKey key = new StagingKey(table.id(), names);
+    return stagingTable(c, table, names, List.of());
+  }
+
+  /** A staging table with the target's {@code names} and then {@code textColumns} of type text. */
+  private String stagingTable(
+      Connection c, Table table, List<String> names, List<String> textColumns) throws SQLException {
+    List<String> all = new ArrayList<>(names);
+    all.addAll(textColumns);
+    StagingKey key = new StagingKey(table.id(), all);
     String name = staging.get(key);
     if (name != null) {
       return name;
@@ -700,6 +809,9 @@ final class BatchWriter implements AutoCloseable {
           .append(Identifiers.quote(column.name()))
           .append(' ')
           .append(column.type());
+    }
+    for (String text : textColumns) {
+      sql.append(", ").append(Identifiers.quote(text)).append(" text");
     }
     sql.append(") ON COMMIT DELETE ROWS");
     try (Statement st = c.createStatement()) {
@@ -719,6 +831,42 @@ final class BatchWriter implements AutoCloseable {
   private static void copy(
       Connection c, Table table, String stage, List<String> names, List<RowChange> rows)
       throws SQLException {
+    copy(c, stage, names, rows, row -> lineOf(table, row));
+  }
+
+  /**
+   * The rows of a key change into their staging table: each row's line, then its old key's texts.
+   */
+  private static void copyMoves(Connection c, Table table, RowMoves.Staged m, List<RowChange> rows)
+      throws SQLException {
+    List<String> columns = new ArrayList<>(m.names());
+    columns.addAll(m.oldKeyColumns());
+    CopyBuffer line = new CopyBuffer(256);
+    copy(
+        c,
+        m.stage(),
+        columns,
+        rows,
+        row -> {
+          byte[] own = lineOf(table, row);
+          line.clear();
+          line.raw(java.util.Arrays.copyOf(own, own.length - 1)); // without its newline
+          for (int i = 0; i < m.keyCount(); i++) {
+            line.tab();
+            line.field(row.oldKey().keyText(i));
+          }
+          line.newline();
+          return line.toByteArray();
+        });
+  }
+
+  private static void copy(
+      Connection c,
+      String stage,
+      List<String> names,
+      List<RowChange> rows,
+      Function<RowChange, byte[]> lineOf)
+      throws SQLException {
     CopyManager copyManager = c.unwrap(PGConnection.class).getCopyAPI();
     String sql =
         "COPY "
@@ -730,7 +878,7 @@ final class BatchWriter implements AutoCloseable {
     try {
       CopyBuffer buffer = new CopyBuffer(COPY_CHUNK_BYTES + 4096);
       for (RowChange row : rows) {
-        buffer.raw(lineOf(table, row));
+        buffer.raw(lineOf.apply(row));
         if (buffer.length() >= COPY_CHUNK_BYTES) {
           copyIn.writeToCopy(buffer.bytes(), 0, buffer.length());
           buffer.clear();

@@ -1,0 +1,144 @@
+package io.pgcdc.connector.sink;
+
+import io.pgcdc.connector.common.Identifiers;
+import io.pgcdc.connector.sink.TableCatalog.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The statements that move rows to a new key (the upserts of key changes) while keeping the values
+ * their change left out (unchanged TOAST): the staged rows take those values from the rows at their
+ * old keys ({@link #fillStatement}, before the batch deletes the old rows), then are upserted
+ * ({@link #insertStatement}). A staged row whose old row is gone keeps the values of the row at its
+ * new key, if there is one.
+ */
+final class RowMoves {
+  private RowMoves() {}
+
+  /**
+   * A staging table of moved rows: the present columns {@code names} (key first), the {@code kept}
+   * columns to fill in, then the old key's texts in {@code oldKeyColumns}.
+   */
+  record Staged(
+      String stage,
+      List<String> names,
+      int keyCount,
+      List<String> kept,
+      List<String> oldKeyColumns) {
+    List<String> keyNames() {
+      return names.subList(0, keyCount);
+    }
+
+    List<String> written() {
+      List<String> all = new ArrayList<>(names);
+      all.addAll(kept);
+      return all;
+    }
+  }
+
+  /** Names for the old key's columns in a staging table that holds {@code taken} columns. */
+  static List<String> oldKeyColumns(List<String> taken, int keyCount) {
+    String prefix = "pgcdc_old_key_";
+    while (clashes(taken, prefix)) {
+      prefix = "_" + prefix;
+    }
+    List<String> names = new ArrayList<>(keyCount);
+    for (int i = 0; i < keyCount; i++) {
+      names.add(prefix + i);
+    }
+    return names;
+  }
+
+  private static boolean clashes(List<String> taken, String prefix) {
+    return taken.stream().anyMatch(n -> n.startsWith(prefix));
+  }
+
+  /** Copies the kept columns from the old rows into the staged rows; counts the rows it found. */
+  static String fillStatement(Table table, Staged m) {
+    return "UPDATE "
+        + m.stage()
+        + " AS s SET "
+        + m.kept().stream()
+            .map(n -> Identifiers.quote(n) + " = t." + Identifiers.quote(n))
+            .collect(Collectors.joining(", "))
+        + " FROM "
+        + table.id().quoted()
+        + " AS t WHERE "
+        + oldKeyMatches(table, m, "t");
+  }
+
+  /**
+   * The staged rows (new key text, old key text) found neither at their old key nor at their new
+   * one.
+   */
+  static String lostStatement(Table table, Staged m) {
+    return "SELECT concat_ws(', ', "
+        + m.keyNames().stream()
+            .map(n -> "s." + Identifiers.quote(n) + "::text")
+            .collect(Collectors.joining(", "))
+        + "), concat_ws(', ', "
+        + m.oldKeyColumns().stream()
+            .map(n -> "s." + Identifiers.quote(n))
+            .collect(Collectors.joining(", "))
+        + ") FROM "
+        + m.stage()
+        + " AS s WHERE NOT EXISTS (SELECT 1 FROM "
+        + table.id().quoted()
+        + " AS o WHERE "
+        + oldKeyMatches(table, m, "o")
+        + ") AND NOT EXISTS (SELECT 1 FROM "
+        + table.id().quoted()
+        + " AS n WHERE "
+        + m.keyNames().stream()
+            .map(k -> "n." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
+            .collect(Collectors.joining(" AND "))
+        + ")";
+  }
+
+  /**
+   * Upserts the staged rows. A kept column that the fill found no value for (the old row is gone: a
+   * replay) keeps the value of the row at the new key: unchanged TOAST values are never NULL.
+   */
+  static String insertStatement(Table table, Staged m) {
+    List<String> written = m.written();
+    String cols = written.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+    List<String> set = new ArrayList<>();
+    for (String n : m.names().subList(m.keyCount(), m.names().size())) {
+      set.add(Identifiers.quote(n) + " = EXCLUDED." + Identifiers.quote(n));
+    }
+    for (String n : m.kept()) {
+      String q = Identifiers.quote(n);
+      set.add(q + " = COALESCE(EXCLUDED." + q + ", t." + q + ")");
+    }
+    return "INSERT INTO "
+        + table.id().quoted()
+        + " AS t ("
+        + cols
+        + ") SELECT "
+        + cols
+        + " FROM "
+        + m.stage()
+        + " ON CONFLICT ("
+        + m.keyNames().stream().map(Identifiers::quote).collect(Collectors.joining(", "))
+        + ") DO UPDATE SET "
+        + String.join(", ", set);
+  }
+
+  /** {@code alias}'s key equals the staged row's old key (text, cast to the key column's type). */
+  private static String oldKeyMatches(Table table, Staged m, String alias) {
+    List<String> terms = new ArrayList<>();
+    for (int i = 0; i < m.keyCount(); i++) {
+      String key = m.keyNames().get(i);
+      terms.add(
+          alias
+              + "."
+              + Identifiers.quote(key)
+              + " = s."
+              + Identifiers.quote(m.oldKeyColumns().get(i))
+              + "::"
+              + table.columns().get(key).type());
+    }
+    return String.join(" AND ", terms);
+  }
+}
