@@ -538,8 +538,9 @@ final class BatchWriter implements AutoCloseable {
 
   /**
    * Logs the moved rows that found no old row and whose new key is not in the table either: they
-   * are inserted without the values their change left out (a replay after the old row was removed,
-   * or the records of a key change out of order). Nothing is lost silently.
+   * are inserted without the values their change left out. Records written again after a restart do
+   * that when the row moved on later (the later move then finds the row at the new key and keeps
+   * its value); otherwise the records came out of order. Nothing is lost silently.
    */
   private static void warnLost(Statement st, Table table, RowMoves.Staged m) throws SQLException {
     int shown = 0;
@@ -548,10 +549,11 @@ final class BatchWriter implements AutoCloseable {
         if (++shown <= 10) {
           LOG.warn(
               "Table {}: the key change of the row with key ({}) = ({}) to ({}) found no row at"
-                  + " the old key nor at the new one, so the columns {} that the change left out"
-                  + " (unchanged TOAST) are NULL in the new row; copy them from the source"
-                  + " (this follows a replay after the old row was removed, or records of a key"
-                  + " change that arrived out of order)",
+                  + " the old key nor at the new one, so the new row has NULL in the columns {}"
+                  + " that the change left out (unchanged TOAST). Expected while records are"
+                  + " written again after a restart, when a later record moves the row on; else"
+                  + " the records of the key change came out of order (see docs/sink.md), and"
+                  + " those values must be copied from the source",
               table.id(),
               String.join(", ", m.names().subList(0, m.keyCount())),
               rs.getString(2),
