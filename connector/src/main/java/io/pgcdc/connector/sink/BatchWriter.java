@@ -47,6 +47,9 @@ final class BatchWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
   private static final int COPY_CHUNK_BYTES = 1 << 16;
 
+  /** Key column types whose keys {@link #existingKeys} compares as whole numbers. */
+  private static final Set<String> WHOLE_NUMBER_TYPES = Set.of("bigint", "integer", "smallint");
+
   /** A line buffer that grew past this for one huge row is not kept for the next rows. */
   private static final int MAX_KEPT_LINE_BUFFER = 1 << 20;
 
@@ -515,6 +518,7 @@ final class BatchWriter implements AutoCloseable {
       throws SQLException {
     RowChange first = rows.get(0);
     List<String> names = first.columnNames();
+    requireUniqueKey(table, names.subList(0, first.keyCount()));
     List<String> kept = keptColumns(table, first);
     List<String> columns = new ArrayList<>(names);
     columns.addAll(kept);
@@ -624,18 +628,8 @@ final class BatchWriter implements AutoCloseable {
       throws SQLException {
     RowChange first = rows.get(0);
     List<String> names = first.columns().stream().map(ColumnSpec::name).toList();
-    List<String> keyNames = names.subList(0, first.keyCount());
-    if (mode == InsertMode.UPSERT && !keyNames.isEmpty() && !table.hasUniqueKey(keyNames)) {
-      throw new ConnectException(
-          "The table "
-              + table.id()
-              + " has no primary key or unique index on ("
-              + String.join(", ", keyNames)
-              + "), which upserts need: add one (ALTER TABLE "
-              + table.id().quoted()
-              + " ADD PRIMARY KEY ("
-              + keyNames.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
-              + ")), or change primary.key.mode or insert.mode");
+    if (mode == InsertMode.UPSERT) {
+      requireUniqueKey(table, names.subList(0, first.keyCount()));
     }
     List<RowChange> staged = rows;
     if (mode == InsertMode.INSERT) {
@@ -660,6 +654,22 @@ final class BatchWriter implements AutoCloseable {
       try (Statement st = c.createStatement()) {
         st.executeUpdate(sql);
       }
+    }
+  }
+
+  /** Upserts (ON CONFLICT) need a unique index on exactly the key columns. */
+  private static void requireUniqueKey(Table table, List<String> keyNames) {
+    if (!keyNames.isEmpty() && !table.hasUniqueKey(keyNames)) {
+      throw new ConnectException(
+          "The table "
+              + table.id()
+              + " has no primary key or unique index on ("
+              + String.join(", ", keyNames)
+              + "), which upserts need: add one (ALTER TABLE "
+              + table.id().quoted()
+              + " ADD PRIMARY KEY ("
+              + keyNames.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
+              + ")), or change primary.key.mode or insert.mode");
     }
   }
 
@@ -703,9 +713,17 @@ final class BatchWriter implements AutoCloseable {
     return true;
   }
 
-  /** Which rows (by position) have a key that the table already holds. */
+  /**
+   * Which rows (by position) have a key that the table already holds: one query, a probe of the
+   * key's index per row. A single whole-number key whose smallest value in the batch is above every
+   * key of the table (rows appended with growing ids, the common case) needs one probe.
+   */
   private static BitSet existingKeys(
       Connection c, Table table, List<String> keyNames, List<RowChange> rows) throws SQLException {
+    Long min = keyNames.size() == 1 ? smallestWholeNumberKey(table, keyNames.get(0), rows) : null;
+    if (min != null && !anyKeyFrom(c, table, keyNames.get(0), min)) {
+      return new BitSet();
+    }
     StringBuilder sql = new StringBuilder("SELECT d.ord FROM unnest(");
     List<String> aliases = new ArrayList<>();
     for (int i = 0; i < keyNames.size(); i++) {
@@ -743,6 +761,40 @@ final class BatchWriter implements AutoCloseable {
       }
     }
     return existing;
+  }
+
+  /** The smallest key of the rows, when the key column is a whole number; else null. */
+  private static Long smallestWholeNumberKey(Table table, String key, List<RowChange> rows) {
+    if (!WHOLE_NUMBER_TYPES.contains(table.columns().get(key).type())) {
+      return null;
+    }
+    long min = Long.MAX_VALUE;
+    for (RowChange row : rows) {
+      Object v = row.values()[0];
+      if (!(v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte)) {
+        return null;
+      }
+      min = Math.min(min, ((Number) v).longValue());
+    }
+    return min;
+  }
+
+  /** Whether the table holds a key of {@code min} or more: one probe of the key's index. */
+  private static boolean anyKeyFrom(Connection c, Table table, String key, long min)
+      throws SQLException {
+    String sql =
+        "SELECT EXISTS (SELECT 1 FROM "
+            + table.id().quoted()
+            + " WHERE "
+            + Identifiers.quote(key)
+            + " >= ?)";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, min);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
   }
 
   static String writeStatement(
