@@ -779,15 +779,18 @@ final class BatchWriter implements AutoCloseable {
     return min;
   }
 
-  /** Whether the table holds a key of {@code min} or more: one probe of the key's index. */
+  /**
+   * Whether the table holds a key of {@code min} or more: one probe of the key's index. (max() is
+   * planned as that probe; an EXISTS of {@code key >= min} may be planned as a scan of the table,
+   * while its statistics are those of an empty table that is being filled.)
+   */
   private static boolean anyKeyFrom(Connection c, Table table, String key, long min)
       throws SQLException {
     String sql =
-        "SELECT EXISTS (SELECT 1 FROM "
-            + table.id().quoted()
-            + " WHERE "
+        "SELECT coalesce(max("
             + Identifiers.quote(key)
-            + " >= ?)";
+            + ") >= ?, false) FROM "
+            + table.id().quoted();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, min);
       try (ResultSet rs = ps.executeQuery()) {
