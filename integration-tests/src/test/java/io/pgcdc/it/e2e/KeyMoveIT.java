@@ -2,13 +2,26 @@ package io.pgcdc.it.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class KeyMoveIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * A text of about 6 kB that does not compress (md5 digests chained from {@code seed}): stored out
@@ -75,6 +89,55 @@ class KeyMoveIT {
         assertThat(create.path("after").path("big").asText()).hasSizeGreaterThan(2000);
       }
       assertThat(create.path("before").path("id").asLong()).isEqualTo(1);
+      // Debezium's headers: the delete (and its tombstone) name the new key, the create the old.
+      assertThat(keyHeaders(p, table, 101))
+          .containsExactly(
+              "d __debezium.newkey {\"id\":101}",
+              "tombstone __debezium.newkey {\"id\":101}",
+              "c __debezium.oldkey {\"id\":1}");
+    }
+  }
+
+  /**
+   * The key-change headers of the records of the key change to {@code id} and of its delete and
+   * tombstone: "op name value", in topic order (the worker's header converter writes a struct as
+   * JSON).
+   */
+  private static List<String> keyHeaders(Pipeline p, String table, long id) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, p.cluster.bootstrapServers());
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "pgcdc-keymove-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Pipeline.MAX_BYTES);
+    List<String> headers = new ArrayList<>();
+    Deadline deadline = Deadline.in(TIMEOUT);
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      TopicPartition partition = new TopicPartition(p.topic(table), 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      while (headers.size() < 3 && !deadline.expired()) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          JsonNode record = r.value() == null ? null : parse(r.value());
+          for (Header h : r.headers()) {
+            String value = new String(h.value(), StandardCharsets.UTF_8);
+            boolean toId = value.equals("{\"id\":" + id + "}");
+            if (toId || record != null && isCreateOf(record, id)) {
+              String op = record == null ? "tombstone" : record.path("payload").path("op").asText();
+              headers.add(op + " " + h.key() + " " + value);
+            }
+          }
+        }
+      }
+    }
+    return headers;
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a record is not JSON: " + json, e);
     }
   }
 
