@@ -33,8 +33,6 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes row changes to PostgreSQL. {@link #prepare} makes sure the target tables and columns exist
@@ -44,7 +42,6 @@ import org.slf4j.LoggerFactory;
  * SELECT ... ON CONFLICT (or UPDATE ... FROM).
  */
 final class BatchWriter implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
   private static final int COPY_CHUNK_BYTES = 1 << 16;
 
   /** Key column types whose keys {@link #existingKeys} compares as whole numbers. */
@@ -459,7 +456,8 @@ final class BatchWriter implements AutoCloseable {
     List<RowChange> plain = new ArrayList<>(batch.upserts().size());
     Map<List<String>, List<RowChange>> moving = new LinkedHashMap<>();
     for (RowChange row : batch.upserts()) {
-      List<String> kept = insertMode == InsertMode.UPSERT ? keptColumns(table, row) : List.of();
+      List<String> kept =
+          insertMode == InsertMode.UPSERT ? RowMoves.keptColumns(table, row) : List.of();
       if (kept.isEmpty()) {
         plain.add(row);
       } else {
@@ -491,25 +489,6 @@ final class BatchWriter implements AutoCloseable {
   }
 
   /**
-   * The columns of the target that the upsert of a key change left out (unchanged TOAST) and takes
-   * from its old row, sorted; empty for any other upsert.
-   */
-  private static List<String> keptColumns(Table table, RowChange row) {
-    if (row.oldKey() == null || row.unchanged().isEmpty()) {
-      return List.of();
-    }
-    List<String> kept = new ArrayList<>();
-    for (String name : row.unchanged()) {
-      Column column = table.columns().get(name);
-      if (column != null && !column.generated()) {
-        kept.add(name);
-      }
-    }
-    Collections.sort(kept);
-    return kept;
-  }
-
-  /**
    * Stages the upserts of key changes that leave columns out, and fills those columns in from the
    * rows at their old keys, which are still there: this runs before the batch's deletes.
    */
@@ -519,7 +498,7 @@ final class BatchWriter implements AutoCloseable {
     RowChange first = rows.get(0);
     List<String> names = first.columnNames();
     requireUniqueKey(table, names.subList(0, first.keyCount()));
-    List<String> kept = keptColumns(table, first);
+    List<String> kept = RowMoves.keptColumns(table, first);
     List<String> columns = new ArrayList<>(names);
     columns.addAll(kept);
     List<String> oldKeyColumns = RowMoves.oldKeyColumns(columns, first.keyCount());
@@ -534,41 +513,10 @@ final class BatchWriter implements AutoCloseable {
     copyMoves(c, table, staged, rows);
     try (Statement st = c.createStatement()) {
       if (st.executeUpdate(RowMoves.fillStatement(table, staged)) < rows.size()) {
-        warnLost(st, table, staged);
+        RowMoves.warnLost(st, table, staged);
       }
     }
     return staged;
-  }
-
-  /**
-   * Logs the moved rows that found no old row and whose new key is not in the table either: they
-   * are inserted without the values their change left out. Records written again after a restart do
-   * that when the row moved on later (the later move then finds the row at the new key and keeps
-   * its value); otherwise the records came out of order. Nothing is lost silently.
-   */
-  private static void warnLost(Statement st, Table table, RowMoves.Staged m) throws SQLException {
-    int shown = 0;
-    try (ResultSet rs = st.executeQuery(RowMoves.lostStatement(table, m))) {
-      while (rs.next()) {
-        if (++shown <= 10) {
-          LOG.warn(
-              "Table {}: the key change of the row with key ({}) = ({}) to ({}) found no row at"
-                  + " the old key nor at the new one, so the new row has NULL in the columns {}"
-                  + " that the change left out (unchanged TOAST). Expected while records are"
-                  + " written again after a restart, when a later record moves the row on; else"
-                  + " the records of the key change came out of order (see docs/sink.md), and"
-                  + " those values must be copied from the source",
-              table.id(),
-              String.join(", ", m.names().subList(0, m.keyCount())),
-              rs.getString(2),
-              rs.getString(1),
-              m.kept());
-        }
-      }
-    }
-    if (shown > 10) {
-      LOG.warn("Table {}: {} more such rows", table.id(), shown - 10);
-    }
   }
 
   /** Groups rows by their list of present column names, keeping the first appearance order. */

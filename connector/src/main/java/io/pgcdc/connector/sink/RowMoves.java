@@ -1,10 +1,17 @@
 package io.pgcdc.connector.sink;
 
 import io.pgcdc.connector.common.Identifiers;
+import io.pgcdc.connector.sink.TableCatalog.Column;
 import io.pgcdc.connector.sink.TableCatalog.Table;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The statements that move rows to a new key (the upserts of key changes) while keeping the values
@@ -14,6 +21,8 @@ import java.util.stream.Collectors;
  * new key, if there is one.
  */
 final class RowMoves {
+  private static final Logger LOG = LoggerFactory.getLogger(RowMoves.class);
+
   private RowMoves() {}
 
   /**
@@ -34,6 +43,56 @@ final class RowMoves {
       List<String> all = new ArrayList<>(names);
       all.addAll(kept);
       return all;
+    }
+  }
+
+  /**
+   * The columns of the target that the upsert of a key change left out (unchanged TOAST) and takes
+   * from its old row, sorted; empty for any other upsert.
+   */
+  static List<String> keptColumns(Table table, RowChange row) {
+    if (row.oldKey() == null || row.unchanged().isEmpty()) {
+      return List.of();
+    }
+    List<String> kept = new ArrayList<>();
+    for (String name : row.unchanged()) {
+      Column column = table.columns().get(name);
+      if (column != null && !column.generated()) {
+        kept.add(name);
+      }
+    }
+    Collections.sort(kept);
+    return kept;
+  }
+
+  /**
+   * Logs the moved rows that found no old row and whose new key is not in the table either: they
+   * are inserted without the values their change left out. Records written again after a restart do
+   * that when the row moved on later (the later move then finds the row at the new key and keeps
+   * its value); otherwise the records came out of order. Nothing is lost silently.
+   */
+  static void warnLost(Statement st, Table table, RowMoves.Staged m) throws SQLException {
+    int shown = 0;
+    try (ResultSet rs = st.executeQuery(RowMoves.lostStatement(table, m))) {
+      while (rs.next()) {
+        if (++shown <= 10) {
+          LOG.warn(
+              "Table {}: the key change of the row with key ({}) = ({}) to ({}) found no row at"
+                  + " the old key nor at the new one, so the new row has NULL in the columns {}"
+                  + " that the change left out (unchanged TOAST). Expected while records are"
+                  + " written again after a restart, when a later record moves the row on; else"
+                  + " the records of the key change came out of order (see docs/sink.md), and"
+                  + " those values must be copied from the source",
+              table.id(),
+              String.join(", ", m.names().subList(0, m.keyCount())),
+              rs.getString(2),
+              rs.getString(1),
+              m.kept());
+        }
+      }
+    }
+    if (shown > 10) {
+      LOG.warn("Table {}: {} more such rows", table.id(), shown - 10);
     }
   }
 
