@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The statements that move rows to a new key (the upserts of key changes) while keeping the values
  * their change left out (unchanged TOAST): the staged rows take those values from the rows at their
  * old keys ({@link #fillStatement}, before the batch deletes the old rows), then are upserted
- * ({@link #insertStatement}). A staged row whose old row is gone keeps the values of the row at its
- * new key, if there is one.
+ * ({@link #insertStatement}). When a row is at the new key already (records written again after a
+ * restart), its own values of the kept columns stay.
  */
 final class RowMoves {
   private static final Logger LOG = LoggerFactory.getLogger(RowMoves.class);
@@ -156,8 +156,9 @@ final class RowMoves {
   }
 
   /**
-   * Upserts the staged rows. A kept column that the fill found no value for (the old row is gone: a
-   * replay) keeps the value of the row at the new key: unchanged TOAST values are never NULL.
+   * Upserts the staged rows. A row already at the new key keeps its own value of a kept column:
+   * that happens only when records are written again after a restart, and then the row at the new
+   * key is newer than the one at the old key (which may even be a later row that reuses the key).
    */
   static String insertStatement(Table table, Staged m) {
     List<String> written = m.written();
@@ -168,7 +169,7 @@ final class RowMoves {
     }
     for (String n : m.kept()) {
       String q = Identifiers.quote(n);
-      set.add(q + " = COALESCE(EXCLUDED." + q + ", t." + q + ")");
+      set.add(q + " = COALESCE(t." + q + ", EXCLUDED." + q + ")");
     }
     return "INSERT INTO "
         + table.id().quoted()

@@ -16,7 +16,7 @@ import java.util.Set;
  * out takes them from an earlier upsert of the same key in the batch. The upsert of a key change
  * ({@link RowChange#oldKey}) deletes the old key's row and takes from it what it leaves out (the
  * writer reads those values before it deletes); a chain of key changes in one batch is one move
- * from the first key to the last.
+ * from the first key to the last that deletes every key on the way.
  */
 final class TableBatch {
   private final TableId table;
@@ -89,9 +89,9 @@ final class TableBatch {
         moved = moved.withOldKey(previous.oldKey());
       }
     }
-    if (previous == null || previous.oldKey() == null) {
-      deletes.put(from, change.deleteOfOldKey());
-    }
+    // Also when the row moved to the old key in this batch: after a restart, records written
+    // again find the row there already.
+    deletes.put(from, change.deleteOfOldKey());
     upserts.put(change.key(), moved);
   }
 

@@ -35,12 +35,12 @@ class RowMovesTest {
   }
 
   @Test
-  void insertKeepsTheValueAtTheNewKeyWhenTheOldRowWasGone() {
+  void insertKeepsTheValueOfARowAtTheNewKey() {
     assertThat(RowMoves.insertStatement(TABLE, MOVE))
         .isEqualTo(
             "INSERT INTO \"public\".\"t\" AS t (\"id\", \"v\", \"big\") SELECT \"id\", \"v\","
                 + " \"big\" FROM pg_temp.\"s\" ON CONFLICT (\"id\") DO UPDATE SET \"v\" ="
-                + " EXCLUDED.\"v\", \"big\" = COALESCE(EXCLUDED.\"big\", t.\"big\")");
+                + " EXCLUDED.\"v\", \"big\" = COALESCE(t.\"big\", EXCLUDED.\"big\")");
   }
 
   @Test

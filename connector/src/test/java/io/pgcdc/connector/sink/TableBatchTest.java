@@ -167,7 +167,7 @@ class TableBatchTest {
   }
 
   @Test
-  void chainOfKeyChangesIsOneMoveFromTheFirstKeyToTheLast() {
+  void chainOfKeyChangesIsOneMoveFromTheFirstKeyToTheLastDeletingEveryKeyOnTheWay() {
     TableBatch batch =
         reduce(
             moveDelete(1, 2, 0),
@@ -175,7 +175,7 @@ class TableBatchTest {
             moveDelete(2, 3, 2),
             moveCreate(2, 3, "three", 3));
 
-    assertThat(keys(batch.deletes())).containsExactly("1");
+    assertThat(keys(batch.deletes())).containsExactly("1", "2");
     assertThat(keys(batch.upserts())).containsExactly("3");
     RowChange move = batch.upserts().iterator().next();
     assertThat(oldKey(move)).isEqualTo("1");
@@ -188,6 +188,7 @@ class TableBatchTest {
     TableBatch batch = reduce(moveCreate(1, 2, "two", 0), moveCreate(2, 1, "one", 1));
 
     assertThat(keys(batch.upserts())).containsExactly("1");
+    assertThat(keys(batch.deletes())).containsExactly("1", "2");
     RowChange move = batch.upserts().iterator().next();
     assertThat(oldKey(move)).isEqualTo("1");
     assertThat(move.unchanged()).containsExactly("doc");
