@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.PGConnection;
@@ -43,6 +44,9 @@ import org.postgresql.copy.CopyManager;
 final class BatchWriter implements AutoCloseable {
   private static final int COPY_CHUNK_BYTES = 1 << 16;
 
+  /** Key column types whose keys {@link #existingKeys} compares as whole numbers. */
+  private static final Set<String> WHOLE_NUMBER_TYPES = Set.of("bigint", "integer", "smallint");
+
   /** A line buffer that grew past this for one huge row is not kept for the next rows. */
   private static final int MAX_KEPT_LINE_BUFFER = 1 << 20;
 
@@ -55,9 +59,6 @@ final class BatchWriter implements AutoCloseable {
 
   /** Where {@link #prepare} encodes one row at a time. */
   private CopyBuffer lineBuffer = new CopyBuffer(1024);
-
-  /** Tables whose recent batches updated existing rows: their keys are looked up before a COPY. */
-  private final Set<TableId> tablesWithUpdates = new HashSet<>();
 
   /** Per table, the column specs (by identity) known to name a column of the table. */
   private final Map<TableId, Set<ColumnSpec>> presentSpecs = new HashMap<>();
@@ -341,9 +342,14 @@ final class BatchWriter implements AutoCloseable {
       }
     }
     String key = change.key();
+    RowChange.OldKey oldKey = change.oldKey();
     if (shape.keysNeedTarget) {
       try {
-        key = keyText(shape, change);
+        key = keyText(shape, change.columns(), change.values(), change.keyCount());
+        if (oldKey != null) {
+          String text = keyText(shape, oldKey.columns(), oldKey.values(), change.keyCount());
+          oldKey = new RowChange.OldKey(text, oldKey.columns(), oldKey.values());
+        }
       } catch (RuntimeException e) {
         rejected.accept(change, cannotTake(table, shape.columns.get(0), shape.resolved[0], e));
         return null;
@@ -366,7 +372,8 @@ final class BatchWriter implements AutoCloseable {
         values,
         change.keyCount(),
         change.unchanged(),
-        encoded);
+        encoded,
+        oldKey);
   }
 
   private static BadRecordException cannotTake(
@@ -387,13 +394,14 @@ final class BatchWriter implements AutoCloseable {
    * The key texts joined by NUL, each rendered for its column's type. The reader renders keys as
    * for a scalar column; a key column of an array or json type can render a list differently.
    */
-  private static String keyText(Shape shape, RowChange change) {
+  private static String keyText(
+      Shape shape, List<ColumnSpec> columns, Object[] values, int keyCount) {
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < change.keyCount(); i++) {
+    for (int i = 0; i < keyCount; i++) {
       if (i > 0) {
         sb.append('\0');
       }
-      sb.append(PgText.render(change.values()[i], shape.columns.get(i).schema(), shape.targets[i]));
+      sb.append(PgText.render(values[i], columns.get(i).schema(), shape.targets[i]));
     }
     return sb.toString();
   }
@@ -445,15 +453,70 @@ final class BatchWriter implements AutoCloseable {
         st.execute("TRUNCATE TABLE " + table.id().quoted());
       }
     }
+    List<RowChange> plain = new ArrayList<>(batch.upserts().size());
+    Map<List<String>, List<RowChange>> moving = new LinkedHashMap<>();
+    for (RowChange row : batch.upserts()) {
+      List<String> kept =
+          insertMode == InsertMode.UPSERT ? RowMoves.keptColumns(table, row) : List.of();
+      if (kept.isEmpty()) {
+        plain.add(row);
+      } else {
+        List<String> group = new ArrayList<>(row.columnNames());
+        group.add(null); // between the present and the kept columns
+        group.addAll(kept);
+        moving.computeIfAbsent(group, k -> new ArrayList<>()).add(row);
+      }
+    }
+    // The moved rows take what their change left out from the old rows, before those are deleted.
+    List<RowMoves.Staged> moves = new ArrayList<>(moving.size());
+    for (List<RowChange> group : moving.values()) {
+      moves.add(stageMoves(c, table, group, usedStaging));
+    }
     if (!batch.deletes().isEmpty()) {
       delete(c, table, batch.deletes());
     }
-    for (List<RowChange> group : byColumns(batch.upserts())) {
+    for (List<RowChange> group : byColumns(plain)) {
       upsert(c, table, group, insertMode, usedStaging);
+    }
+    for (RowMoves.Staged move : moves) {
+      try (Statement st = c.createStatement()) {
+        st.executeUpdate(RowMoves.insertStatement(table, move));
+      }
     }
     for (List<RowChange> group : byColumns(batch.appends())) {
       upsert(c, table, group, InsertMode.INSERT, usedStaging);
     }
+  }
+
+  /**
+   * Stages the upserts of key changes that leave columns out, and fills those columns in from the
+   * rows at their old keys, which are still there: this runs before the batch's deletes.
+   */
+  private RowMoves.Staged stageMoves(
+      Connection c, Table table, List<RowChange> rows, Set<String> usedStaging)
+      throws SQLException {
+    RowChange first = rows.get(0);
+    List<String> names = first.columnNames();
+    requireUniqueKey(table, names.subList(0, first.keyCount()));
+    List<String> kept = RowMoves.keptColumns(table, first);
+    List<String> columns = new ArrayList<>(names);
+    columns.addAll(kept);
+    List<String> oldKeyColumns = RowMoves.oldKeyColumns(columns, first.keyCount());
+    String stage = stagingTable(c, table, columns, oldKeyColumns);
+    if (!usedStaging.add(stage)) {
+      try (Statement st = c.createStatement()) {
+        st.execute("TRUNCATE " + stage);
+      }
+    }
+    RowMoves.Staged staged =
+        new RowMoves.Staged(stage, names, first.keyCount(), kept, oldKeyColumns);
+    copyMoves(c, table, staged, rows);
+    try (Statement st = c.createStatement()) {
+      if (st.executeUpdate(RowMoves.fillStatement(table, staged)) < rows.size()) {
+        RowMoves.warnLost(st, table, staged);
+      }
+    }
+    return staged;
   }
 
   /** Groups rows by their list of present column names, keeping the first appearance order. */
@@ -513,18 +576,8 @@ final class BatchWriter implements AutoCloseable {
       throws SQLException {
     RowChange first = rows.get(0);
     List<String> names = first.columns().stream().map(ColumnSpec::name).toList();
-    List<String> keyNames = names.subList(0, first.keyCount());
-    if (mode == InsertMode.UPSERT && !keyNames.isEmpty() && !table.hasUniqueKey(keyNames)) {
-      throw new ConnectException(
-          "The table "
-              + table.id()
-              + " has no primary key or unique index on ("
-              + String.join(", ", keyNames)
-              + "), which upserts need: add one (ALTER TABLE "
-              + table.id().quoted()
-              + " ADD PRIMARY KEY ("
-              + keyNames.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
-              + ")), or change primary.key.mode or insert.mode");
+    if (mode == InsertMode.UPSERT) {
+      requireUniqueKey(table, names.subList(0, first.keyCount()));
     }
     List<RowChange> staged = rows;
     if (mode == InsertMode.INSERT) {
@@ -552,26 +605,34 @@ final class BatchWriter implements AutoCloseable {
     }
   }
 
+  /** Upserts (ON CONFLICT) need a unique index on exactly the key columns. */
+  private static void requireUniqueKey(Table table, List<String> keyNames) {
+    if (!keyNames.isEmpty() && !table.hasUniqueKey(keyNames)) {
+      throw new ConnectException(
+          "The table "
+              + table.id()
+              + " has no primary key or unique index on ("
+              + String.join(", ", keyNames)
+              + "), which upserts need: add one (ALTER TABLE "
+              + table.id().quoted()
+              + " ADD PRIMARY KEY ("
+              + keyNames.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
+              + ")), or change primary.key.mode or insert.mode");
+    }
+  }
+
   /**
    * Copies the rows whose key is not in the table yet straight into it (COPY inserts in bulk, far
-   * cheaper than INSERT ... SELECT), and returns the others for the staging path. While a table's
-   * batches find no existing keys, all rows are copied without asking first; a unique violation
-   * undoes that COPY (savepoint), and from then on the existing keys are looked up first. If
-   * another session inserts one of the new keys meanwhile, every row takes the staging path.
+   * cheaper than INSERT ... SELECT), and returns the others for the staging path. Which keys exist
+   * is asked first, so that the COPY does not fail on a key that exists (an update, a replayed
+   * insert): a failed statement is an error in the server's log. Only when another session inserts
+   * one of the new keys between the two statements does the COPY fail; it is then undone (a
+   * savepoint) and every row takes the staging path.
    */
-  private List<RowChange> copyNewRows(
+  private static List<RowChange> copyNewRows(
       Connection c, Table table, List<String> names, List<RowChange> rows) throws SQLException {
-    if (!tablesWithUpdates.contains(table.id())) {
-      if (copyUnlessDuplicate(c, table, names, rows)) {
-        return List.of();
-      }
-      tablesWithUpdates.add(table.id());
-    }
     BitSet existing = existingKeys(c, table, names.subList(0, rows.get(0).keyCount()), rows);
     int existingCount = existing.cardinality();
-    if (existingCount == 0) {
-      tablesWithUpdates.remove(table.id());
-    }
     if (existingCount == rows.size()) {
       return rows;
     }
@@ -600,9 +661,17 @@ final class BatchWriter implements AutoCloseable {
     return true;
   }
 
-  /** Which rows (by position) have a key that the table already holds. */
+  /**
+   * Which rows (by position) have a key that the table already holds: one query, a probe of the
+   * key's index per row. A single whole-number key whose smallest value in the batch is above every
+   * key of the table (rows appended with growing ids, the common case) needs one probe.
+   */
   private static BitSet existingKeys(
       Connection c, Table table, List<String> keyNames, List<RowChange> rows) throws SQLException {
+    Long min = keyNames.size() == 1 ? smallestWholeNumberKey(table, keyNames.get(0), rows) : null;
+    if (min != null && !anyKeyFrom(c, table, keyNames.get(0), min)) {
+      return new BitSet();
+    }
     StringBuilder sql = new StringBuilder("SELECT d.ord FROM unnest(");
     List<String> aliases = new ArrayList<>();
     for (int i = 0; i < keyNames.size(); i++) {
@@ -640,6 +709,43 @@ final class BatchWriter implements AutoCloseable {
       }
     }
     return existing;
+  }
+
+  /** The smallest key of the rows, when the key column is a whole number; else null. */
+  private static Long smallestWholeNumberKey(Table table, String key, List<RowChange> rows) {
+    if (!WHOLE_NUMBER_TYPES.contains(table.columns().get(key).type())) {
+      return null;
+    }
+    long min = Long.MAX_VALUE;
+    for (RowChange row : rows) {
+      Object v = row.values()[0];
+      if (!(v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte)) {
+        return null;
+      }
+      min = Math.min(min, ((Number) v).longValue());
+    }
+    return min;
+  }
+
+  /**
+   * Whether the table holds a key of {@code min} or more: one probe of the key's index. (max() is
+   * planned as that probe; an EXISTS of {@code key >= min} may be planned as a scan of the table,
+   * while its statistics are those of an empty table that is being filled.)
+   */
+  private static boolean anyKeyFrom(Connection c, Table table, String key, long min)
+      throws SQLException {
+    String sql =
+        "SELECT coalesce(max("
+            + Identifiers.quote(key)
+            + ") >= ?, false) FROM "
+            + table.id().quoted();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, min);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
   }
 
   static String writeStatement(
@@ -687,7 +793,15 @@ final class BatchWriter implements AutoCloseable {
 
   /** The staging table for these columns of the target, created on first use in this session. */
   private String stagingTable(Connection c, Table table, List<String> names) throws SQLException {
-    StagingKey key = new StagingKey(table.id(), names);
+    return stagingTable(c, table, names, List.of());
+  }
+
+  /** A staging table with the target's {@code names} and then {@code textColumns} of type text. */
+  private String stagingTable(
+      Connection c, Table table, List<String> names, List<String> textColumns) throws SQLException {
+    List<String> all = new ArrayList<>(names);
+    all.addAll(textColumns);
+    StagingKey key = new StagingKey(table.id(), all);
     String name = staging.get(key);
     if (name != null) {
       return name;
@@ -700,6 +814,9 @@ final class BatchWriter implements AutoCloseable {
           .append(Identifiers.quote(column.name()))
           .append(' ')
           .append(column.type());
+    }
+    for (String text : textColumns) {
+      sql.append(", ").append(Identifiers.quote(text)).append(" text");
     }
     sql.append(") ON COMMIT DELETE ROWS");
     try (Statement st = c.createStatement()) {
@@ -719,6 +836,42 @@ final class BatchWriter implements AutoCloseable {
   private static void copy(
       Connection c, Table table, String stage, List<String> names, List<RowChange> rows)
       throws SQLException {
+    copy(c, stage, names, rows, row -> lineOf(table, row));
+  }
+
+  /**
+   * The rows of a key change into their staging table: each row's line, then its old key's texts.
+   */
+  private static void copyMoves(Connection c, Table table, RowMoves.Staged m, List<RowChange> rows)
+      throws SQLException {
+    List<String> columns = new ArrayList<>(m.names());
+    columns.addAll(m.oldKeyColumns());
+    CopyBuffer line = new CopyBuffer(256);
+    copy(
+        c,
+        m.stage(),
+        columns,
+        rows,
+        row -> {
+          byte[] own = lineOf(table, row);
+          line.clear();
+          line.raw(java.util.Arrays.copyOf(own, own.length - 1)); // without its newline
+          for (int i = 0; i < m.keyCount(); i++) {
+            line.tab();
+            line.field(row.oldKey().keyText(i));
+          }
+          line.newline();
+          return line.toByteArray();
+        });
+  }
+
+  private static void copy(
+      Connection c,
+      String stage,
+      List<String> names,
+      List<RowChange> rows,
+      Function<RowChange, byte[]> lineOf)
+      throws SQLException {
     CopyManager copyManager = c.unwrap(PGConnection.class).getCopyAPI();
     String sql =
         "COPY "
@@ -730,7 +883,7 @@ final class BatchWriter implements AutoCloseable {
     try {
       CopyBuffer buffer = new CopyBuffer(COPY_CHUNK_BYTES + 4096);
       for (RowChange row : rows) {
-        buffer.raw(lineOf(table, row));
+        buffer.raw(lineOf.apply(row));
         if (buffer.length() >= COPY_CHUNK_BYTES) {
           copyIn.writeToCopy(buffer.bytes(), 0, buffer.length());
           buffer.clear();

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,11 @@ final class ChangeReader {
    * source leaves out of after.
    */
   static final String UNCHANGED_TOAST_FIELD = "unchanged_toast_columns";
+
+  /** Debezium's headers of a key change: the delete names the new key, the create the old one. */
+  static final String NEW_KEY_HEADER = "__debezium.newkey";
+
+  static final String OLD_KEY_HEADER = "__debezium.oldkey";
 
   /** The string Debezium sends in place of an unchanged TOAST value. */
   static final String DEBEZIUM_UNAVAILABLE = "__debezium_unavailable_value";
@@ -112,11 +118,15 @@ final class ChangeReader {
         if (after == null) {
           throw new BadRecordException("a change with op '" + opText + "' has no 'after' row");
         }
-        return upsert(record, after, source, unchangedColumns(envelope, source));
+        RowChange change = upsert(record, after, source, unchangedColumns(envelope, source));
+        return opText.equals("c") ? movedFrom(change, record, envelope) : change;
       }
       case "d" -> {
         if (!deleteEnabled) {
           return skip("delete events (delete.enabled=false)");
+        }
+        if (isKeyMove(record)) {
+          return skip("deletes of key changes (the create that follows moves the row)");
         }
         Row before = Row.ofNullable(envelope.get("before"), "the envelope's field 'before'");
         return delete(record, before, source);
@@ -127,7 +137,7 @@ final class ChangeReader {
         }
         TableId table = table(record, null, source);
         return new RowChange(
-            record, table, Kind.TRUNCATE, null, List.of(), new Object[0], 0, Set.of(), null);
+            record, table, Kind.TRUNCATE, null, List.of(), new Object[0], 0, Set.of(), null, null);
       }
       case "m" -> {
         return skip("logical decoding messages (op m)");
@@ -204,6 +214,7 @@ final class ChangeReader {
         values,
         keyCount,
         Set.of(),
+        null,
         null);
   }
 
@@ -292,7 +303,68 @@ final class ChangeReader {
     if (record.key() == null) {
       throw new BadRecordException("the record has neither a key nor a value");
     }
+    if (isKeyMove(record)) {
+      return skip("tombstones of key changes (the create that follows moves the row)");
+    }
     return delete(record, null, null);
+  }
+
+  /**
+   * True for the delete (and tombstone) of a key change, which the create that follows carries out
+   * by moving the row: deleting it first would lose the values that the create leaves out.
+   */
+  private boolean isKeyMove(SinkRecord record) {
+    return movesRows() && record.headers().lastWithName(NEW_KEY_HEADER) != null;
+  }
+
+  /** Key changes move rows where the target's key comes from the record (key or row). */
+  private boolean movesRows() {
+    return deleteEnabled
+        && (keyMode == PrimaryKeyMode.RECORD_KEY || keyMode == PrimaryKeyMode.RECORD_VALUE);
+  }
+
+  /**
+   * The create as the move of the row at its old key, when the create is the second half of a key
+   * change: our source sends the old row in {@code before}, Debezium the old key in the header
+   * {@code __debezium.oldkey}. Otherwise the create as it is.
+   */
+  private RowChange movedFrom(RowChange change, SinkRecord record, Row envelope) {
+    int keyCount = change.keyCount();
+    if (!movesRows() || keyCount == 0) {
+      return change;
+    }
+    String where = "the envelope's field 'before'";
+    Row old = Row.ofNullable(envelope.get("before"), where);
+    if (old == null) {
+      Header header = record.headers().lastWithName(OLD_KEY_HEADER);
+      if (header == null || header.value() == null) {
+        return change;
+      }
+      where = "the header " + OLD_KEY_HEADER;
+      old = Row.of(header.value(), where);
+    }
+    List<ColumnSpec> specs = old.columns(specsBySchema, specsByName, mapShapes);
+    List<ColumnSpec> columns = new ArrayList<>(keyCount);
+    Object[] values = new Object[keyCount];
+    for (int i = 0; i < keyCount; i++) {
+      String name = change.columns().get(i).name();
+      int at = old.indexOf(name);
+      if (at < 0) {
+        throw new BadRecordException(
+            "the create of a key change gives its old key in "
+                + where
+                + ", which lacks the key column '"
+                + name
+                + "'");
+      }
+      columns.add(specs.get(at));
+      values[i] = requireKeyValue(name, old.value(at));
+    }
+    String oldKey = keyText(columns, Arrays.asList(values), keyCount);
+    if (oldKey.equals(change.key())) {
+      return change;
+    }
+    return change.withOldKey(new RowChange.OldKey(oldKey, List.copyOf(columns), values));
   }
 
   private RowChange delete(SinkRecord record, Row before, Row source) {
@@ -309,6 +381,7 @@ final class ChangeReader {
         values.toArray(),
         columns.size(),
         Set.of(),
+        null,
         null);
   }
 
@@ -346,6 +419,7 @@ final class ChangeReader {
         values.toArray(),
         keyCount,
         unchangedHere,
+        null,
         null);
   }
 

@@ -11,7 +11,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * appended). A delete carries the key columns only; a truncate no columns. {@code unchanged} names
  * columns whose value the producer did not send (unchanged TOAST): the target keeps them. {@code
  * line} is the row as a COPY text line, values rendered for the target columns ({@link
- * BatchWriter#prepare}); null before that, and for deletes.
+ * BatchWriter#prepare}); null before that, and for deletes. {@code oldKey} is set on the upsert of
+ * a key change (the row moved from that key): null for any other change.
  */
 record RowChange(
     SinkRecord record,
@@ -22,7 +23,8 @@ record RowChange(
     Object[] values,
     int keyCount,
     Set<String> unchanged,
-    byte[] line) {
+    byte[] line,
+    OldKey oldKey) {
 
   enum Kind {
     UPSERT,
@@ -30,13 +32,50 @@ record RowChange(
     TRUNCATE
   }
 
+  /**
+   * The key a row had before a key change moved it to {@link #key}: the key columns' text joined as
+   * in {@link #key}, and their values and specs (for rendering them for the target columns).
+   */
+  record OldKey(String key, List<ColumnSpec> columns, Object[] values) {
+    /** The PostgreSQL text of key column {@code index}. */
+    String keyText(int index) {
+      return RowChange.keyPart(key, columns.size(), index);
+    }
+  }
+
   /** This change with its COPY line. */
   RowChange withLine(byte[] encoded) {
-    return new RowChange(record, table, kind, key, columns, values, keyCount, unchanged, encoded);
+    return new RowChange(
+        record, table, kind, key, columns, values, keyCount, unchanged, encoded, oldKey);
+  }
+
+  /** This change as the move of the row at {@code from} (null: no move). */
+  RowChange withOldKey(OldKey from) {
+    return new RowChange(
+        record, table, kind, key, columns, values, keyCount, unchanged, line, from);
+  }
+
+  /** The delete of the row at this change's old key, which the change moves. */
+  RowChange deleteOfOldKey() {
+    return new RowChange(
+        record,
+        table,
+        Kind.DELETE,
+        oldKey.key(),
+        oldKey.columns(),
+        oldKey.values(),
+        keyCount,
+        Set.of(),
+        null,
+        null);
   }
 
   /** The PostgreSQL text of key column {@code index}: a part of {@link #key}. */
   String keyText(int index) {
+    return keyPart(key, keyCount, index);
+  }
+
+  private static String keyPart(String key, int keyCount, int index) {
     if (keyCount == 1) {
       return key;
     }

@@ -13,7 +13,10 @@ import java.util.Set;
  * The changes of one batch to one table, reduced by key in record order: the last change of a key
  * wins, a delete after an upsert deletes, an upsert after a delete deletes the old row and inserts
  * the new one, a truncate discards what came before it. An update that left unchanged TOAST columns
- * out takes them from an earlier upsert of the same key in the batch.
+ * out takes them from an earlier upsert of the same key in the batch. The upsert of a key change
+ * ({@link RowChange#oldKey}) deletes the old key's row and takes from it what it leaves out (the
+ * writer reads those values before it deletes); a chain of key changes in one batch is one move
+ * from the first key to the last that deletes every key on the way.
  */
 final class TableBatch {
   private final TableId table;
@@ -52,13 +55,44 @@ final class TableBatch {
           appends.add(change);
           return;
         }
+        if (change.oldKey() != null) {
+          move(change);
+          return;
+        }
         RowChange previous = upserts.get(change.key());
         boolean partial =
             previous != null && !RowChange.sameColumnNames(previous.columns(), change.columns());
-        upserts.put(change.key(), partial ? merge(previous, change) : change);
+        RowChange next = partial ? merge(previous, change) : change;
+        // An update of a row that moved here in this batch: the row still comes from where it was.
+        upserts.put(
+            change.key(),
+            previous != null && previous.oldKey() != null
+                ? next.withOldKey(previous.oldKey())
+                : next);
       }
       default -> throw new IllegalStateException(change.kind().toString());
     }
+  }
+
+  /**
+   * The row at the old key moves to the new key: the old key's row is deleted, and the new one
+   * takes the values the change left out from it. When this batch wrote the old key, what it wrote
+   * comes along (as a merge), and the row still comes from where that write took it.
+   */
+  private void move(RowChange change) {
+    String from = change.oldKey().key();
+    RowChange previous = upserts.remove(from);
+    RowChange moved = change;
+    if (previous != null) {
+      moved = merge(previous, change);
+      if (previous.oldKey() != null) {
+        moved = moved.withOldKey(previous.oldKey());
+      }
+    }
+    // Also when the row moved to the old key in this batch: after a restart, records written
+    // again find the row there already.
+    deletes.put(from, change.deleteOfOldKey());
+    upserts.put(change.key(), moved);
   }
 
   /**
@@ -87,7 +121,8 @@ final class TableBatch {
         values.toArray(),
         next.keyCount(),
         Set.copyOf(stillUnchanged),
-        null); // encoded again for the merged columns
+        null, // encoded again for the merged columns
+        next.oldKey());
   }
 
   TableId table() {

@@ -37,6 +37,14 @@ final class Envelope {
   static final String COMMIT_LSN = "commit_lsn";
   static final String UNCHANGED_TOAST = "unchanged_toast_columns";
 
+  /**
+   * Headers of the two records of a key change, as Debezium names them: the delete names the new
+   * key, the create the old one (values: key structs).
+   */
+  static final String NEW_KEY_HEADER = "__debezium.newkey";
+
+  static final String OLD_KEY_HEADER = "__debezium.oldkey";
+
   private Envelope() {}
 
   static final Schema UNCHANGED_TOAST_SCHEMA =

@@ -143,6 +143,14 @@ final class RecordBuilder {
     }
   }
 
+  /** Adds the header {@code name} with the key of {@code row} to the records of a key change. */
+  static void markKeyMove(List<SourceRecord> records, String name, TableSchema t, Row row) {
+    Struct key = t.key(row.values, null);
+    for (SourceRecord r : records) {
+      r.headers().add(name, key, t.keySchema);
+    }
+  }
+
   /** Whether the task's value converter has asked to convert snapshot values ahead. */
   boolean convertsAhead() {
     return valuesAhead != null && valuesAhead.active();

@@ -334,20 +334,41 @@ final class StreamReader implements AutoCloseable {
     }
     OldTuple old = u.oldTuple().orElse(null);
     RecordBuilder.Row before = old == null ? null : row(t, old.values(), null);
-    RecordBuilder.Row after = row(t, u.newTuple(), before);
+    // Only a full old row (REPLICA IDENTITY FULL) holds the values of unchanged TOAST columns; a
+    // key tuple sends NULL for every non-key column, which is no value to fill in.
+    RecordBuilder.Row after = row(t, u.newTuple(), old == null || old.keyOnly() ? null : before);
     if (before != null && keyChanged(t, before, after)) {
-      // The row moved to another key: the old key's row is gone (delete, tombstone) and the new
-      // key's row appears (create), so that consumers keyed by the primary key stay right.
-      if (next(tx)) {
-        emit(out, Envelope.OP_DELETE, t, before, null, tx, lsn, now);
-      }
-      if (next(tx)) {
-        emit(out, Envelope.OP_CREATE, t, null, after, tx, lsn, now);
-      }
+      keyMove(t, before, after, tx, lsn, out, now);
       return;
     }
     if (next(tx)) {
       emit(out, Envelope.OP_UPDATE, t, before, after, tx, lsn, now);
+    }
+  }
+
+  /**
+   * The row moved to another key: the old key's row is gone (delete, tombstone) and the new key's
+   * row appears (create), so that consumers keyed by the primary key stay right. The create carries
+   * the old row in {@code before}, so that a consumer (the sink) can move the row and keep the
+   * values the update left out; both carry Debezium's headers naming the other key.
+   */
+  private void keyMove(
+      TableSchema t,
+      RecordBuilder.Row before,
+      RecordBuilder.Row after,
+      RecordBuilder.Tx tx,
+      long lsn,
+      List<SourceRecord> out,
+      long now) {
+    if (next(tx)) {
+      int first = out.size();
+      emit(out, Envelope.OP_DELETE, t, before, null, tx, lsn, now);
+      RecordBuilder.markKeyMove(out.subList(first, out.size()), Envelope.NEW_KEY_HEADER, t, after);
+    }
+    if (next(tx)) {
+      int first = out.size();
+      emit(out, Envelope.OP_CREATE, t, before, after, tx, lsn, now);
+      RecordBuilder.markKeyMove(out.subList(first, out.size()), Envelope.OLD_KEY_HEADER, t, before);
     }
   }
 

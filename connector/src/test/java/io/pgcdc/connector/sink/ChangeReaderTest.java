@@ -308,4 +308,51 @@ class ChangeReaderTest {
         .hasMessageContaining("only go to schema public")
         .hasMessageContaining("table.allow.list");
   }
+
+  @Test
+  void createOfAKeyChangeCarriesTheOldKeyFromBefore() {
+    RowChange c = reader.read(TestRecords.moveCreate(1, 2, "moved", 0));
+
+    assertThat(c.key()).isEqualTo("2");
+    assertThat(c.oldKey().key()).isEqualTo("1");
+    assertThat(c.unchanged()).containsExactly("doc");
+  }
+
+  @Test
+  void createOfADebeziumKeyChangeTakesTheOldKeyFromItsHeader() {
+    SinkRecord create = change("c", 2, "moved", "{}", 0);
+    // The worker's default header converter reads a struct header back as a map.
+    create.headers().add(ChangeReader.OLD_KEY_HEADER, Map.of("id", (byte) 1), null);
+
+    assertThat(reader.read(create).oldKey().key()).isEqualTo("1");
+  }
+
+  @Test
+  void plainCreateIsNoMove() {
+    assertThat(reader.read(change("c", 2, "a", "{}", 0)).oldKey()).isNull();
+  }
+
+  @Test
+  void skipsTheDeleteOfAKeyChangeAndItsTombstone() {
+    ChangeReader fixedTable = new ChangeReader(config("table.name.format", "orders_copy"));
+
+    assertThat(fixedTable.read(TestRecords.moveDelete(1, 2, 0))).isNull();
+    assertThat(fixedTable.read(TestRecords.moveTombstone(1, 2, 1))).isNull();
+    assertThat(fixedTable.drainSkipped()).hasSize(2);
+  }
+
+  @Test
+  void keyChangeIsADeleteAndAnInsertWhenTheKeyComesFromKafka() {
+    ChangeReader kafkaKeys =
+        new ChangeReader(
+            config(
+                "table.name.format",
+                "orders_copy",
+                "primary.key.mode",
+                "kafka",
+                "delete.enabled",
+                "false"));
+
+    assertThat(kafkaKeys.read(TestRecords.moveCreate(1, 2, "moved", 0)).oldKey()).isNull();
+  }
 }

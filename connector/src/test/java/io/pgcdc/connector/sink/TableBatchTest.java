@@ -1,6 +1,9 @@
 package io.pgcdc.connector.sink;
 
 import static io.pgcdc.connector.sink.TestRecords.change;
+import static io.pgcdc.connector.sink.TestRecords.moveCreate;
+import static io.pgcdc.connector.sink.TestRecords.moveDelete;
+import static io.pgcdc.connector.sink.TestRecords.moveTombstone;
 import static io.pgcdc.connector.sink.TestRecords.toastUpdate;
 import static io.pgcdc.connector.sink.TestRecords.tombstone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,5 +121,104 @@ class TableBatchTest {
     RowChange change = batch.upserts().iterator().next();
     assertThat(change.columnNames()).containsExactly("id", "name");
     assertThat(change.unchanged()).containsExactly("doc");
+  }
+
+  private static List<String> keys(java.util.Collection<RowChange> changes) {
+    return changes.stream().map(RowChange::key).toList();
+  }
+
+  private static String oldKey(RowChange change) {
+    return change.oldKey() == null ? null : change.oldKey().key();
+  }
+
+  @Test
+  void deleteAndTombstoneOfAKeyChangeLeaveTheRowForTheCreate() {
+    TableBatch batch =
+        reduce(moveDelete(1, 2, 0), moveTombstone(1, 2, 1), change("u", 3, "other", null, 2));
+
+    assertThat(batch.deletes()).isEmpty();
+    assertThat(keys(batch.upserts())).containsExactly("3");
+  }
+
+  @Test
+  void createOfAKeyChangeMovesTheRowFromTheOldKey() {
+    TableBatch batch =
+        reduce(moveDelete(1, 2, 0), moveTombstone(1, 2, 1), moveCreate(1, 2, "moved", 2));
+
+    assertThat(keys(batch.deletes())).containsExactly("1");
+    RowChange move = batch.upserts().iterator().next();
+    assertThat(keys(batch.upserts())).containsExactly("2");
+    assertThat(oldKey(move)).isEqualTo("1");
+    assertThat(move.unchanged()).containsExactly("doc");
+    assertThat(move.values()).containsExactly(2L, "moved");
+  }
+
+  @Test
+  void keyChangeTakesAlongWhatTheBatchWroteAtTheOldKey() {
+    TableBatch batch = reduce(change("u", 1, "a", "{\"big\": 1}", 0), moveCreate(1, 2, "moved", 1));
+
+    assertThat(keys(batch.deletes())).containsExactly("1");
+    RowChange move = batch.upserts().iterator().next();
+    assertThat(keys(batch.upserts())).containsExactly("2");
+    assertThat(oldKey(move)).isEqualTo("1");
+    assertThat(move.columnNames()).containsExactly("id", "name", "doc");
+    assertThat(move.values()).containsExactly(2L, "moved", "{\"big\": 1}");
+    assertThat(move.unchanged()).isEmpty();
+  }
+
+  @Test
+  void chainOfKeyChangesIsOneMoveFromTheFirstKeyToTheLastDeletingEveryKeyOnTheWay() {
+    TableBatch batch =
+        reduce(
+            moveDelete(1, 2, 0),
+            moveCreate(1, 2, "two", 1),
+            moveDelete(2, 3, 2),
+            moveCreate(2, 3, "three", 3));
+
+    assertThat(keys(batch.deletes())).containsExactly("1", "2");
+    assertThat(keys(batch.upserts())).containsExactly("3");
+    RowChange move = batch.upserts().iterator().next();
+    assertThat(oldKey(move)).isEqualTo("1");
+    assertThat(move.values()).containsExactly(3L, "three");
+    assertThat(move.unchanged()).containsExactly("doc");
+  }
+
+  @Test
+  void keyChangeThereAndBackMovesTheRowOntoItself() {
+    TableBatch batch = reduce(moveCreate(1, 2, "two", 0), moveCreate(2, 1, "one", 1));
+
+    assertThat(keys(batch.upserts())).containsExactly("1");
+    assertThat(keys(batch.deletes())).containsExactly("1", "2");
+    RowChange move = batch.upserts().iterator().next();
+    assertThat(oldKey(move)).isEqualTo("1");
+    assertThat(move.unchanged()).containsExactly("doc");
+  }
+
+  @Test
+  void updateAfterAKeyChangeStillMovesTheRow() {
+    TableBatch batch = reduce(moveCreate(1, 2, "two", 0), toastUpdate(2, "later", 1));
+
+    RowChange move = batch.upserts().iterator().next();
+    assertThat(oldKey(move)).isEqualTo("1");
+    assertThat(move.values()).containsExactly(2L, "later");
+    assertThat(keys(batch.deletes())).containsExactly("1");
+  }
+
+  @Test
+  void deleteAfterAKeyChangeDeletesBothKeys() {
+    TableBatch batch = reduce(moveCreate(1, 2, "two", 0), change("d", 2, null, null, 1));
+
+    assertThat(batch.upserts()).isEmpty();
+    assertThat(keys(batch.deletes())).containsExactly("1", "2");
+  }
+
+  @Test
+  void insertAtTheKeyARowMovedAwayFromDeletesThenInserts() {
+    TableBatch batch = reduce(moveCreate(1, 2, "two", 0), change("c", 1, "new", "{}", 1));
+
+    assertThat(keys(batch.deletes())).containsExactly("1");
+    assertThat(keys(batch.upserts())).containsExactly("2", "1");
+    assertThat(batch.upserts().stream().map(TableBatchTest::oldKey).toList())
+        .containsExactly("1", null);
   }
 }

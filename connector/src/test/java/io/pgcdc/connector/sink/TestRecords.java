@@ -101,6 +101,51 @@ final class TestRecords {
         "pg.public.orders", 0, KEY, new Struct(KEY).put("id", id), envelope, value, offset);
   }
 
+  /** The delete of a key change from {@code from} to {@code to}, as our source sends it. */
+  static SinkRecord moveDelete(long from, long to, long offset) {
+    SinkRecord r = change("d", from, null, null, offset);
+    r.headers().add(ChangeReader.NEW_KEY_HEADER, new Struct(KEY).put("id", to), KEY);
+    return r;
+  }
+
+  /** The tombstone after the delete of a key change. */
+  static SinkRecord moveTombstone(long from, long to, long offset) {
+    SinkRecord r = tombstone(from, offset);
+    r.headers().add(ChangeReader.NEW_KEY_HEADER, new Struct(KEY).put("id", to), KEY);
+    return r;
+  }
+
+  /**
+   * The create of a key change from {@code from} to {@code to} whose doc column was an unchanged
+   * TOAST value, as our source sends it: the old row (key only) in before, the old key in a header.
+   */
+  static SinkRecord moveCreate(long from, long to, String name, long offset) {
+    Schema row =
+        SchemaBuilder.struct()
+            .optional()
+            .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
+            .field("name", column(Schema.STRING_SCHEMA, "text", true))
+            .build();
+    Schema envelope =
+        SchemaBuilder.struct()
+            .field("before", ROW)
+            .field("after", row)
+            .field("source", SOURCE)
+            .field("op", Schema.STRING_SCHEMA)
+            .build();
+    Struct value =
+        new Struct(envelope)
+            .put("before", new Struct(ROW).put("id", from))
+            .put("after", new Struct(row).put("id", to).put("name", name))
+            .put("source", source("orders", List.of("doc")))
+            .put("op", "c");
+    SinkRecord r =
+        new SinkRecord(
+            "pg.public.orders", 0, KEY, new Struct(KEY).put("id", to), envelope, value, offset);
+    r.headers().add(ChangeReader.OLD_KEY_HEADER, new Struct(KEY).put("id", from), KEY);
+    return r;
+  }
+
   static SinkRecord tombstone(long id, long offset) {
     return new SinkRecord(
         "pg.public.orders", 0, KEY, new Struct(KEY).put("id", id), null, null, offset);

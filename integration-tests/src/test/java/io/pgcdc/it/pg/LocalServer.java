@@ -220,6 +220,11 @@ final class LocalServer implements PostgresServer.ServerProcess {
     return dir.resolve("data");
   }
 
+  @Override
+  public Path logFile() {
+    return log();
+  }
+
   private Path log() {
     return dir.resolve("postgres.log");
   }

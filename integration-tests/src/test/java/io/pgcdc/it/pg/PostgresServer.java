@@ -297,6 +297,11 @@ public final class PostgresServer {
     return process == null ? null : process.directory();
   }
 
+  /** The server's log file, for a server started here; or null. */
+  public Path logFile() {
+    return process == null ? null : process.logFile();
+  }
+
   private int queryMajorVersion() {
     try (Connection c = connect();
         Statement s = c.createStatement();
@@ -327,6 +332,8 @@ public final class PostgresServer {
     void restart();
 
     Path directory();
+
+    Path logFile();
   }
 
   static IOException io(String message, Throwable cause) {

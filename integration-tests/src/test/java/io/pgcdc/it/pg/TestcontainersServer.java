@@ -58,6 +58,11 @@ final class TestcontainersServer {
           public java.nio.file.Path directory() {
             return null;
           }
+
+          @Override
+          public java.nio.file.Path logFile() {
+            return null;
+          }
         });
   }
 }

@@ -57,6 +57,15 @@ final class Envelopes {
     return record("d", before, null, Set.of());
   }
 
+  /**
+   * The create of a key change as our source sends it: the old row in {@code before}, the {@code
+   * unchanged} columns left out of after.
+   */
+  String[] keyChangeCreate(
+      Map<String, Object> before, Map<String, Object> after, Set<String> unchanged) {
+    return record("c", before, after, unchanged);
+  }
+
   /** The tombstone that follows a delete. */
   String[] tombstone(Map<String, Object> keyValues) {
     return new String[] {key(keyValues), null};

@@ -4,6 +4,7 @@ import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.pg.PostgresServer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -73,7 +74,10 @@ final class SinkFixture implements AutoCloseable {
     produce(topic, keyValues);
   }
 
-  /** Sends records (key JSON, value JSON; null for none) in order, and waits for the acks. */
+  /**
+   * Sends records (key JSON, value JSON; null for none; optionally header names and values after
+   * them) in order, and waits for the acks.
+   */
   void produce(String toTopic, List<String[]> keyValues) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -82,7 +86,11 @@ final class SinkFixture implements AutoCloseable {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       for (String[] kv : keyValues) {
-        producer.send(new ProducerRecord<>(toTopic, 0, kv[0], kv[1]));
+        ProducerRecord<String, String> record = new ProducerRecord<>(toTopic, 0, kv[0], kv[1]);
+        for (int i = 2; i + 1 < kv.length; i += 2) {
+          record.headers().add(kv[i], kv[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        producer.send(record);
       }
       producer.flush();
     }
