@@ -1,5 +1,6 @@
 package io.pgcdc.connector.rest;
 
+import io.pgcdc.connector.common.Backoff;
 import io.pgcdc.connector.source.PostgresSourceConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -206,8 +207,11 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
   static Map<String, String> readConfig(
       ConnectClusterState cluster, String name, java.time.Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
-    long backoffMs = 200;
-    while (true) {
+    long maxMs = Math.max(1, limit.toMillis() / 4);
+    Backoff backoff =
+        new Backoff(
+            java.time.Duration.ofMillis(Math.min(200, maxMs)), java.time.Duration.ofMillis(maxMs));
+    for (int failures = 0; ; failures++) {
       try {
         return cluster.connectorConfig(name);
       } catch (RuntimeException e) {
@@ -217,13 +221,9 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
         log.debug(
             "Reading the config of connector {} failed, trying again: {}", name, e.toString());
       }
-      try {
-        Thread.sleep(backoffMs);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
+      if (!Backoff.sleep(backoff.after(failures))) {
         throw new IllegalStateException("interrupted while reading the config of " + name);
       }
-      backoffMs = Math.min(backoffMs * 2, Math.max(1, limit.toMillis() / 4));
     }
   }
 

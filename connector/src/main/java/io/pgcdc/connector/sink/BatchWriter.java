@@ -1,5 +1,6 @@
 package io.pgcdc.connector.sink;
 
+import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.Identifiers;
 import io.pgcdc.connector.common.PgErrors;
@@ -103,14 +104,8 @@ final class BatchWriter implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // Closing a broken connection: nothing left to do with it.
-      }
-      connection = null;
-    }
+    Closeables.closeQuietly(connection); // broken or done: nothing left to do with it
+    connection = null;
   }
 
   /**

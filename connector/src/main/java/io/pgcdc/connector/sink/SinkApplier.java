@@ -5,6 +5,7 @@ import static io.pgcdc.connector.sink.WriteErrors.isStaleMetadata;
 import static io.pgcdc.connector.sink.WriteErrors.isTableLevel;
 import static io.pgcdc.connector.sink.WriteErrors.isolatable;
 
+import io.pgcdc.connector.common.Backoff;
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.TableId;
 import java.sql.SQLException;
@@ -44,7 +45,7 @@ final class SinkApplier implements AutoCloseable {
   private final BatchWriter writer;
   private final int batchSize;
   private final int maxRetries;
-  private final Duration backoff;
+  private final Backoff backoff;
   private final boolean tolerateAll;
   private final ErrantRecordReporter reporter;
 
@@ -61,7 +62,7 @@ final class SinkApplier implements AutoCloseable {
     this.writer = writer;
     this.batchSize = config.batchSize();
     this.maxRetries = config.maxRetries();
-    this.backoff = config.retryBackoff();
+    this.backoff = new Backoff(config.retryBackoff(), MAX_BACKOFF);
     this.tolerateAll = tolerateAll;
     this.reporter = reporter;
   }
@@ -132,7 +133,7 @@ final class SinkApplier implements AutoCloseable {
         // forget the bad records found in the failed attempt (they are found again).
         rejections.subList(readRejections, rejections.size()).clear();
         writer.reset();
-        Duration wait = stale ? Duration.ZERO : backoff(attempt);
+        Duration wait = stale ? Duration.ZERO : backoff.after(attempt);
         LOG.warn(
             "Writing a batch failed ({}); retry {} of {} in {} ms",
             describe(e),
@@ -328,20 +329,9 @@ final class SinkApplier implements AutoCloseable {
     }
   }
 
-  private Duration backoff(int attempt) {
-    Duration wait = backoff.multipliedBy(1L << Math.min(attempt, 16));
-    return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
-  }
-
   private static void sleep(Duration wait) {
-    if (wait.isZero()) {
-      return;
-    }
-    try {
-      Thread.sleep(wait.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ConnectException("Interrupted while waiting to retry a batch", e);
+    if (!Backoff.sleep(wait)) {
+      throw new ConnectException("Interrupted while waiting to retry a batch");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source;
 
+import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.decoder.Lsn;
 import java.sql.Connection;
@@ -53,13 +54,7 @@ final class Heartbeat implements AutoCloseable {
 
   @Override
   public void close() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // Closing quietly: nothing depends on this connection.
-      }
-      connection = null;
-    }
+    Closeables.closeQuietly(connection); // nothing depends on this connection
+    connection = null;
   }
 }

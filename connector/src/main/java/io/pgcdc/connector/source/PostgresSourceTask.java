@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source;
 
+import io.pgcdc.connector.common.Backoff;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.Version;
@@ -7,6 +8,7 @@ import io.pgcdc.decoder.DecodeException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -185,7 +187,8 @@ public class PostgresSourceTask extends SourceTask {
               + e.getMessage(),
           e);
     }
-    log.warn("Transient error, reconnecting in {}: {}", config.retryBackoff(), e.toString());
+    Duration wait = reconnectBackoff().after(failures - 1);
+    log.warn("Transient error, reconnecting in {}: {}", wait, e.toString());
     if (snapshot != null) {
       plan.snapshotInterrupted(snapshot.progress());
     }
@@ -193,9 +196,14 @@ public class PostgresSourceTask extends SourceTask {
       plan.streamInterrupted(stream.resumePosition());
     }
     closeReaders();
-    retryAtNanos = System.nanoTime() + config.retryBackoff().toNanos();
+    retryAtNanos = System.nanoTime() + wait.toNanos();
     // Records built before the error are complete: hand them out; the readers resume after them.
     return batch.isEmpty() ? null : batch;
+  }
+
+  /** The same wait before every reconnect: {@link PostgresSourceConfig#RETRY_BACKOFF_CONFIG}. */
+  private Backoff reconnectBackoff() {
+    return new Backoff(config.retryBackoff(), config.retryBackoff());
   }
 
   private boolean backoffOver() {

@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source;
 
+import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.decoder.Relation;
@@ -124,13 +125,7 @@ final class SchemaCache implements AutoCloseable {
 
   @Override
   public void close() {
-    if (catalog != null) {
-      try {
-        catalog.close();
-      } catch (SQLException e) {
-        // Closing quietly: the connection is of no further use either way.
-      }
-      catalog = null;
-    }
+    Closeables.closeQuietly(catalog); // of no further use either way
+    catalog = null;
   }
 }

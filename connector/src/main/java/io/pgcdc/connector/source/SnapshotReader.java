@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source;
 
+import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.Identifiers;
 import io.pgcdc.connector.common.TableId;
@@ -357,13 +358,7 @@ final class SnapshotReader implements AutoCloseable {
     }
     workers.clear();
     workerThreads.clear();
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // Closing quietly: the snapshot is abandoned or complete.
-      }
-      connection = null;
-    }
+    Closeables.closeQuietly(connection); // the snapshot is abandoned or complete
+    connection = null;
   }
 }

@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source;
 
+import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.decoder.Lsn;
@@ -281,14 +282,8 @@ final class SourceMetrics implements SourceTaskMetricsMXBean, AutoCloseable {
   }
 
   private void closeConnection() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // Closing quietly: only the metrics used this connection.
-      }
-      connection = null;
-    }
+    Closeables.closeQuietly(connection); // only the metrics used this connection
+    connection = null;
   }
 
   /** Stops sampling and unregisters the MBean, unless a newer task registered its own. */

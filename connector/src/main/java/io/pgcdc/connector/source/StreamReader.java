@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source;
 
+import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.decoder.Begin;
 import io.pgcdc.decoder.Commit;
@@ -534,13 +535,7 @@ final class StreamReader implements AutoCloseable {
     } catch (SQLException e) {
       // The connection is closed next; the server ends the walsender either way.
     }
-    try {
-      if (connection != null) {
-        connection.close();
-      }
-    } catch (SQLException e) {
-      // Closing quietly.
-    }
+    Closeables.closeQuietly(connection);
     stream = null;
     connection = null;
   }
