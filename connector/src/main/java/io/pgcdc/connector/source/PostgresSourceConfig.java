@@ -92,7 +92,7 @@ public final class PostgresSourceConfig extends AbstractConfig {
   private static final String CLEANUP_ON_DELETE_DOC =
       "Drop the slot and the publication when the connector is deleted or its offsets are reset"
           + " (DELETE /connectors/NAME/offsets). Needs the worker setting"
-          + " rest.extension.classes=io.pgcdc.connector.rest.CleanupOnDeleteExtension (see"
+          + " rest.extension.classes=io.pgcdc.connector.cleanup.CleanupOnDeleteExtension (see"
           + " docs/operations.md). They are never dropped when the connector or its task stops,"
           + " restarts or is paused.";
   public static final boolean CLEANUP_ON_DELETE_DEFAULT = true;

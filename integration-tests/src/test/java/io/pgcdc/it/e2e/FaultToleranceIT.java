@@ -340,7 +340,7 @@ class FaultToleranceIT {
     try (var in = Files.newBufferedReader(ItEnvironment.configDir().resolve(WORKER_PROPERTIES))) {
       worker.load(in);
     }
-    if (!worker.getProperty("rest.extension.classes", "").contains("io.pgcdc.connector.rest.")) {
+    if (!worker.getProperty("rest.extension.classes", "").contains("io.pgcdc.connector.cleanup.")) {
       return false;
     }
     try (Stream<Path> files = Files.walk(ItEnvironment.pluginDir())) {
@@ -350,7 +350,7 @@ class FaultToleranceIT {
               .filter(f -> f.toString().endsWith(".jar"))
               .toList()) {
         try (JarFile j = new JarFile(jar.toFile())) {
-          if (j.stream().anyMatch(e -> e.getName().startsWith("io/pgcdc/connector/rest/"))) {
+          if (j.stream().anyMatch(e -> e.getName().startsWith("io/pgcdc/connector/cleanup/"))) {
             return true;
           }
         }

@@ -1,4 +1,4 @@
-package io.pgcdc.connector.rest;
+package io.pgcdc.connector.cleanup;
 
 import io.pgcdc.connector.source.PostgresSourceConnector;
 import java.time.Duration;
@@ -11,7 +11,8 @@ import org.apache.kafka.connect.rest.ConnectRestExtensionContext;
  * deleted ({@code DELETE /connectors/NAME}) or its offsets are reset ({@code DELETE
  * /connectors/NAME/offsets}), if its {@code cleanup.on.delete} is true (the default). Kafka Connect
  * tells a connector nothing about its deletion, so this watches the REST API. Enable it in the
- * worker settings: {@code rest.extension.classes=io.pgcdc.connector.rest.CleanupOnDeleteExtension}.
+ * worker settings: {@code
+ * rest.extension.classes=io.pgcdc.connector.cleanup.CleanupOnDeleteExtension}.
  *
  * <p>The worker that receives the user's request cleans up, after the request has succeeded and
  * before it answers; a request forwarded to the leader is left alone. Dropping is idempotent.

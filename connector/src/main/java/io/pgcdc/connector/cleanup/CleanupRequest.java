@@ -1,4 +1,4 @@
-package io.pgcdc.connector.rest;
+package io.pgcdc.connector.cleanup;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pgcdc.connector.rest;
+package io.pgcdc.connector.cleanup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pgcdc.connector.rest;
+package io.pgcdc.connector.cleanup;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.pgcdc.connector.rest;
+package io.pgcdc.connector.cleanup;
 
 import io.pgcdc.connector.common.Backoff;
 import io.pgcdc.connector.source.PostgresSourceConfig;
