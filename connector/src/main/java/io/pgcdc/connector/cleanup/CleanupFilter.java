@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.kafka.connect.errors.NotFoundException;
 import org.apache.kafka.connect.health.ConnectClusterState;
 import org.slf4j.Logger;
@@ -31,9 +32,11 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
   private static final String PROPERTY = CleanupFilter.class.getName();
   private static final java.time.Duration CONFIG_READ_LIMIT = java.time.Duration.ofSeconds(60);
 
-  /** How long the config of each other connector may take to read (see {@link #readConfig}). */
-  private static final java.time.Duration OTHER_CONFIG_READ_LIMIT =
-      java.time.Duration.ofSeconds(10);
+  /**
+   * How long the list of connectors, and the config of each other connector, may take to read: the
+   * herder answers neither during a rebalance, which a delete in a busy cluster often meets.
+   */
+  private static final java.time.Duration OTHERS_READ_LIMIT = java.time.Duration.ofSeconds(30);
 
   private final ConnectClusterState cluster;
   private final ConfigProviders providers;
@@ -120,8 +123,7 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
     }
     request.setProperty(
         PROPERTY,
-        new Pending(
-            match.get(), target.get(), otherReaders(cluster, name, OTHER_CONFIG_READ_LIMIT)));
+        new Pending(match.get(), target.get(), otherReaders(cluster, name, OTHERS_READ_LIMIT)));
   }
 
   @Override
@@ -172,7 +174,7 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
       ConnectClusterState cluster, String name, java.time.Duration readLimit) {
     Collection<String> connectors;
     try {
-      connectors = cluster.connectors();
+      connectors = retried("the list of connectors", cluster::connectors, readLimit);
     } catch (RuntimeException e) {
       return OtherReaders.unknown("cannot list the connectors: " + e);
     }
@@ -206,6 +208,14 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
    */
   static Map<String, String> readConfig(
       ConnectClusterState cluster, String name, java.time.Duration limit) {
+    return retried("the config of connector " + name, () -> cluster.connectorConfig(name), limit);
+  }
+
+  /**
+   * What {@code read} answers, tried again while it fails for up to {@code limit}; a connector that
+   * does not exist fails at once.
+   */
+  private static <T> T retried(String what, Supplier<T> read, java.time.Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
     long maxMs = Math.max(1, limit.toMillis() / 4);
     Backoff backoff =
@@ -213,16 +223,15 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
             java.time.Duration.ofMillis(Math.min(200, maxMs)), java.time.Duration.ofMillis(maxMs));
     for (int failures = 0; ; failures++) {
       try {
-        return cluster.connectorConfig(name);
+        return read.get();
       } catch (RuntimeException e) {
         if (causedByNotFound(e) || System.nanoTime() - deadline > 0) {
           throw e;
         }
-        log.debug(
-            "Reading the config of connector {} failed, trying again: {}", name, e.toString());
+        log.debug("Reading {} failed, trying again: {}", what, e.toString());
       }
       if (!Backoff.sleep(backoff.after(failures))) {
-        throw new IllegalStateException("interrupted while reading the config of " + name);
+        throw new IllegalStateException("interrupted while reading " + what);
       }
     }
   }

@@ -21,6 +21,7 @@ class CleanupFilterOtherReadersTest {
   private static final class Cluster implements ConnectClusterState {
     final Map<String, Supplier<Map<String, String>>> configs = new LinkedHashMap<>();
     RuntimeException listFailure;
+    int listFailures = Integer.MAX_VALUE;
 
     Cluster with(String name, Map<String, String> config) {
       configs.put(name, () -> config);
@@ -38,7 +39,7 @@ class CleanupFilterOtherReadersTest {
 
     @Override
     public Collection<String> connectors() {
-      if (listFailure != null) {
+      if (listFailure != null && listFailures-- > 0) {
         throw listFailure;
       }
       return configs.keySet();
@@ -82,6 +83,18 @@ class CleanupFilterOtherReadersTest {
     CleanupFilter.OtherReaders others = CleanupFilter.otherReaders(cluster, "deleted", LIMIT);
     assertThat(others.known()).isFalse();
     assertThat(others.unknownBecause()).contains("cannot list the connectors", "rebalancing");
+  }
+
+  @Test
+  void aListThatFailsWhileTheClusterRebalancesIsReadAgain() {
+    Cluster cluster =
+        new Cluster().with("deleted", source("shared")).with("other", source("shared"));
+    cluster.listFailure = new ConnectException("Failed to retrieve list of connectors");
+    cluster.listFailures = 2;
+    CleanupFilter.OtherReaders others =
+        CleanupFilter.otherReaders(cluster, "deleted", Duration.ofSeconds(30));
+    assertThat(others.known()).isTrue();
+    assertThat(others.readers()).containsEntry("slot shared", "other");
   }
 
   @Test
