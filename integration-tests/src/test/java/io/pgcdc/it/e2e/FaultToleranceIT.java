@@ -10,6 +10,7 @@ import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.ItEnvironment;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.kafka.OwnConnectCluster;
+import io.pgcdc.it.kafka.TopicReader;
 import io.pgcdc.it.pg.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,7 +35,6 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -212,18 +211,7 @@ class FaultToleranceIT {
     }
 
     long topicEnd() {
-      try {
-        return admin
-            .listOffsets(Map.of(partition, OffsetSpec.latest()))
-            .partitionResult(partition)
-            .get()
-            .offset();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      } catch (ExecutionException e) {
-        return 0; // the topic does not exist yet
-      }
+      return TopicReader.endOffset(admin, partition);
     }
 
     void awaitTopicAtLeast(long offset) {

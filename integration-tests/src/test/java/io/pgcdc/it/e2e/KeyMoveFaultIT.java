@@ -6,6 +6,7 @@ import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.kafka.OwnConnectCluster;
+import io.pgcdc.it.kafka.TopicReader;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
 import java.sql.Connection;
@@ -17,14 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -96,27 +95,12 @@ class KeyMoveFaultIT {
 
   /** Waits until the topic has {@code records} more records than now. */
   private static void awaitGrowth(Admin admin, TopicPartition partition, long records) {
-    long target = endOffset(admin, partition) + records;
+    long target = TopicReader.endOffset(admin, partition) + records;
     Deadline.in(TIMEOUT)
         .await(
             partition + " to reach offset " + target,
-            () -> endOffset(admin, partition) >= target,
-            () -> "at " + endOffset(admin, partition));
-  }
-
-  private static long endOffset(Admin admin, TopicPartition partition) {
-    try {
-      return admin
-          .listOffsets(Map.of(partition, OffsetSpec.latest()))
-          .partitionResult(partition)
-          .get()
-          .offset();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot read the end offset of " + partition, e);
-    }
+            () -> TopicReader.endOffset(admin, partition) >= target,
+            () -> "at " + TopicReader.endOffset(admin, partition));
   }
 
   private static Admin admin(ConnectCluster cluster) {

@@ -3,8 +3,14 @@ package io.pgcdc.it.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,6 +21,25 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads records from a topic from its beginning, without a consumer group. */
 public final class TopicReader {
   private TopicReader() {}
+
+  /**
+   * The end offset of {@code partition} (the number of records it has had); 0 while its topic does
+   * not exist.
+   */
+  public static long endOffset(Admin admin, TopicPartition partition) {
+    try {
+      return admin
+          .listOffsets(Map.of(partition, OffsetSpec.latest()))
+          .partitionResult(partition)
+          .get(30, TimeUnit.SECONDS)
+          .offset();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      return 0; // the topic does not exist yet
+    }
+  }
 
   /**
    * Reads records of {@code topic} from the beginning until {@code count} have arrived (returns
