@@ -28,13 +28,7 @@ public final class TestRecords {
               ChangeReader.UNCHANGED_TOAST_FIELD,
               SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build())
           .build();
-  public static final Schema ENVELOPE =
-      SchemaBuilder.struct()
-          .field("before", ROW)
-          .field("after", ROW)
-          .field("source", SOURCE)
-          .field("op", Schema.STRING_SCHEMA)
-          .build();
+  public static final Schema ENVELOPE = envelope(ROW, ROW);
 
   private TestRecords() {}
 
@@ -78,21 +72,28 @@ public final class TestRecords {
     return narrowUpdate(id, name, List.of("doc"), offset);
   }
 
+  /** A row of id and name: the doc column left out. */
+  private static Schema withoutDoc() {
+    return SchemaBuilder.struct()
+        .optional()
+        .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
+        .field("name", column(Schema.STRING_SCHEMA, "text", true))
+        .build();
+  }
+
+  private static Schema envelope(Schema before, Schema after) {
+    return SchemaBuilder.struct()
+        .field("before", before)
+        .field("after", after)
+        .field("source", SOURCE)
+        .field("op", Schema.STRING_SCHEMA)
+        .build();
+  }
+
   /** An update without the doc column, listed as unchanged TOAST or (null) not at all. */
   public static SinkRecord narrowUpdate(long id, String name, List<String> unchanged, long offset) {
-    Schema row =
-        SchemaBuilder.struct()
-            .optional()
-            .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
-            .field("name", column(Schema.STRING_SCHEMA, "text", true))
-            .build();
-    Schema envelope =
-        SchemaBuilder.struct()
-            .field("before", row)
-            .field("after", row)
-            .field("source", SOURCE)
-            .field("op", Schema.STRING_SCHEMA)
-            .build();
+    Schema row = withoutDoc();
+    Schema envelope = envelope(row, row);
     Struct value =
         new Struct(envelope)
             .put("after", new Struct(row).put("id", id).put("name", name))
@@ -121,19 +122,8 @@ public final class TestRecords {
    * TOAST value, as our source sends it: the old row (key only) in before, the old key in a header.
    */
   public static SinkRecord moveCreate(long from, long to, String name, long offset) {
-    Schema row =
-        SchemaBuilder.struct()
-            .optional()
-            .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
-            .field("name", column(Schema.STRING_SCHEMA, "text", true))
-            .build();
-    Schema envelope =
-        SchemaBuilder.struct()
-            .field("before", ROW)
-            .field("after", row)
-            .field("source", SOURCE)
-            .field("op", Schema.STRING_SCHEMA)
-            .build();
+    Schema row = withoutDoc();
+    Schema envelope = envelope(ROW, row);
     Struct value =
         new Struct(envelope)
             .put("before", new Struct(ROW).put("id", from))
