@@ -3,6 +3,8 @@ package io.pgcdc.connector.sink;
 import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.sink.read.TableAllowList;
+import io.pgcdc.connector.sink.read.TableNameTemplate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -122,7 +124,7 @@ public final class PostgresSinkConfig extends AbstractConfig {
   public static final long RETRY_BACKOFF_MS_DEFAULT = 1_000L;
 
   /** Where the primary key comes from. */
-  enum PrimaryKeyMode {
+  public enum PrimaryKeyMode {
     RECORD_KEY,
     RECORD_VALUE,
     KAFKA,
@@ -130,7 +132,7 @@ public final class PostgresSinkConfig extends AbstractConfig {
   }
 
   /** How rows are written. */
-  enum InsertMode {
+  public enum InsertMode {
     INSERT,
     UPSERT,
     UPDATE
@@ -320,55 +322,55 @@ public final class PostgresSinkConfig extends AbstractConfig {
     return ConnectionConfig.settings(this, applicationName);
   }
 
-  String tableNameFormat() {
+  public String tableNameFormat() {
     return getString(TABLE_NAME_FORMAT_CONFIG);
   }
 
   /** The tables records may go to, given the template. */
-  TableAllowList tableAllowList(TableNameTemplate template) {
+  public TableAllowList tableAllowList(TableNameTemplate template) {
     return TableAllowList.of(getList(TABLE_ALLOW_LIST_CONFIG), template);
   }
 
   /** The topic rename, or null when none is configured. */
-  Pattern topicRegex() {
+  public Pattern topicRegex() {
     String regex = getString(TOPIC_REGEX_CONFIG);
     return regex == null || regex.isEmpty() ? null : Pattern.compile(regex);
   }
 
-  String topicReplacement() {
+  public String topicReplacement() {
     String replacement = getString(TOPIC_REPLACEMENT_CONFIG);
     return replacement == null ? "" : replacement;
   }
 
-  PrimaryKeyMode primaryKeyMode() {
+  public PrimaryKeyMode primaryKeyMode() {
     return PrimaryKeyMode.valueOf(
         getString(PRIMARY_KEY_MODE_CONFIG).trim().toUpperCase(Locale.ROOT));
   }
 
-  List<String> primaryKeyFields() {
+  public List<String> primaryKeyFields() {
     return getList(PRIMARY_KEY_FIELDS_CONFIG).stream()
         .map(String::trim)
         .filter(s -> !s.isEmpty())
         .toList();
   }
 
-  InsertMode insertMode() {
+  public InsertMode insertMode() {
     return InsertMode.valueOf(getString(INSERT_MODE_CONFIG).trim().toUpperCase(Locale.ROOT));
   }
 
-  boolean deleteEnabled() {
+  public boolean deleteEnabled() {
     return getBoolean(DELETE_ENABLED_CONFIG);
   }
 
-  boolean truncateEnabled() {
+  public boolean truncateEnabled() {
     return getBoolean(TRUNCATE_ENABLED_CONFIG);
   }
 
-  boolean autoCreate() {
+  public boolean autoCreate() {
     return getBoolean(AUTO_CREATE_CONFIG);
   }
 
-  boolean autoEvolve() {
+  public boolean autoEvolve() {
     return getBoolean(AUTO_EVOLVE_CONFIG);
   }
 

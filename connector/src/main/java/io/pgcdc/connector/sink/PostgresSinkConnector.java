@@ -4,6 +4,7 @@ import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.common.Version;
+import io.pgcdc.connector.sink.read.TableNameTemplate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,8 @@
 package io.pgcdc.connector.sink;
 
 import io.pgcdc.connector.common.Version;
+import io.pgcdc.connector.sink.read.ChangeReader;
+import io.pgcdc.connector.sink.write.BatchWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

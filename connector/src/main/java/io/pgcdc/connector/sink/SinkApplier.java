@@ -8,6 +8,10 @@ import static io.pgcdc.connector.sink.WriteErrors.isolatable;
 import io.pgcdc.connector.common.Backoff;
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.sink.change.RowChange;
+import io.pgcdc.connector.sink.read.ChangeReader;
+import io.pgcdc.connector.sink.write.ChangeWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +46,7 @@ final class SinkApplier implements AutoCloseable {
           .thenComparingLong(SinkRecord::kafkaOffset);
 
   private final ChangeReader reader;
-  private final BatchWriter writer;
+  private final ChangeWriter writer;
   private final int batchSize;
   private final int maxRetries;
   private final Backoff backoff;
@@ -55,7 +59,7 @@ final class SinkApplier implements AutoCloseable {
   SinkApplier(
       PostgresSinkConfig config,
       ChangeReader reader,
-      BatchWriter writer,
+      ChangeWriter writer,
       boolean tolerateAll,
       ErrantRecordReporter reporter) {
     this.reader = reader;
@@ -243,7 +247,7 @@ final class SinkApplier implements AutoCloseable {
   }
 
   /**
-   * The changes in offset order per partition ({@link BatchWriter#prepare} groups them by table),
+   * The changes in offset order per partition ({@link ChangeWriter#prepare} groups them by table),
    * so that bisection writes no record after the first bad one of its partition.
    */
   private static List<RowChange> inRecordOrder(List<RowChange> changes) {

@@ -1,5 +1,6 @@
 package io.pgcdc.connector.sink;
 
+import io.pgcdc.connector.sink.read.ChangeReader;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,17 +10,17 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /** Records shaped like our source's: an envelope with before, after, source and op. */
-final class TestRecords {
-  static final Schema KEY =
+public final class TestRecords {
+  public static final Schema KEY =
       SchemaBuilder.struct().field("id", column(Schema.INT64_SCHEMA, "bigint", false)).build();
-  static final Schema ROW =
+  public static final Schema ROW =
       SchemaBuilder.struct()
           .optional()
           .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
           .field("name", column(Schema.STRING_SCHEMA, "text", true))
           .field("doc", column(Schema.STRING_SCHEMA, "jsonb", true))
           .build();
-  static final Schema SOURCE =
+  public static final Schema SOURCE =
       SchemaBuilder.struct()
           .field("schema", Schema.OPTIONAL_STRING_SCHEMA)
           .field("table", Schema.OPTIONAL_STRING_SCHEMA)
@@ -27,22 +28,16 @@ final class TestRecords {
               ChangeReader.UNCHANGED_TOAST_FIELD,
               SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build())
           .build();
-  static final Schema ENVELOPE =
-      SchemaBuilder.struct()
-          .field("before", ROW)
-          .field("after", ROW)
-          .field("source", SOURCE)
-          .field("op", Schema.STRING_SCHEMA)
-          .build();
+  public static final Schema ENVELOPE = envelope(ROW, ROW);
 
   private TestRecords() {}
 
-  static Schema column(Schema base, String pgType, boolean optional) {
+  public static Schema column(Schema base, String pgType, boolean optional) {
     SchemaBuilder b = new SchemaBuilder(base.type()).parameter("pgcdc.type", pgType);
     return (optional ? b.optional() : b).build();
   }
 
-  static PostgresSinkConfig config(String... keyValues) {
+  public static PostgresSinkConfig config(String... keyValues) {
     Map<String, String> props = new HashMap<>();
     props.put("connection.host", "localhost");
     props.put("connection.database", "db");
@@ -53,7 +48,7 @@ final class TestRecords {
     return new PostgresSinkConfig(props);
   }
 
-  static Struct source(String table, List<String> unchanged) {
+  public static Struct source(String table, List<String> unchanged) {
     Struct s = new Struct(SOURCE).put("schema", "public").put("table", table);
     if (unchanged != null) {
       s.put(ChangeReader.UNCHANGED_TOAST_FIELD, unchanged);
@@ -61,7 +56,7 @@ final class TestRecords {
     return s;
   }
 
-  static SinkRecord change(String op, long id, String name, String doc, long offset) {
+  public static SinkRecord change(String op, long id, String name, String doc, long offset) {
     Struct row = new Struct(ROW).put("id", id).put("name", name).put("doc", doc);
     Struct value =
         new Struct(ENVELOPE)
@@ -73,25 +68,32 @@ final class TestRecords {
   }
 
   /** An update whose doc column was an unchanged TOAST value: left out and listed in source. */
-  static SinkRecord toastUpdate(long id, String name, long offset) {
+  public static SinkRecord toastUpdate(long id, String name, long offset) {
     return narrowUpdate(id, name, List.of("doc"), offset);
   }
 
+  /** A row of id and name: the doc column left out. */
+  private static Schema withoutDoc() {
+    return SchemaBuilder.struct()
+        .optional()
+        .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
+        .field("name", column(Schema.STRING_SCHEMA, "text", true))
+        .build();
+  }
+
+  private static Schema envelope(Schema before, Schema after) {
+    return SchemaBuilder.struct()
+        .field("before", before)
+        .field("after", after)
+        .field("source", SOURCE)
+        .field("op", Schema.STRING_SCHEMA)
+        .build();
+  }
+
   /** An update without the doc column, listed as unchanged TOAST or (null) not at all. */
-  static SinkRecord narrowUpdate(long id, String name, List<String> unchanged, long offset) {
-    Schema row =
-        SchemaBuilder.struct()
-            .optional()
-            .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
-            .field("name", column(Schema.STRING_SCHEMA, "text", true))
-            .build();
-    Schema envelope =
-        SchemaBuilder.struct()
-            .field("before", row)
-            .field("after", row)
-            .field("source", SOURCE)
-            .field("op", Schema.STRING_SCHEMA)
-            .build();
+  public static SinkRecord narrowUpdate(long id, String name, List<String> unchanged, long offset) {
+    Schema row = withoutDoc();
+    Schema envelope = envelope(row, row);
     Struct value =
         new Struct(envelope)
             .put("after", new Struct(row).put("id", id).put("name", name))
@@ -102,14 +104,14 @@ final class TestRecords {
   }
 
   /** The delete of a key change from {@code from} to {@code to}, as our source sends it. */
-  static SinkRecord moveDelete(long from, long to, long offset) {
+  public static SinkRecord moveDelete(long from, long to, long offset) {
     SinkRecord r = change("d", from, null, null, offset);
     r.headers().add(ChangeReader.NEW_KEY_HEADER, new Struct(KEY).put("id", to), KEY);
     return r;
   }
 
   /** The tombstone after the delete of a key change. */
-  static SinkRecord moveTombstone(long from, long to, long offset) {
+  public static SinkRecord moveTombstone(long from, long to, long offset) {
     SinkRecord r = tombstone(from, offset);
     r.headers().add(ChangeReader.NEW_KEY_HEADER, new Struct(KEY).put("id", to), KEY);
     return r;
@@ -119,20 +121,9 @@ final class TestRecords {
    * The create of a key change from {@code from} to {@code to} whose doc column was an unchanged
    * TOAST value, as our source sends it: the old row (key only) in before, the old key in a header.
    */
-  static SinkRecord moveCreate(long from, long to, String name, long offset) {
-    Schema row =
-        SchemaBuilder.struct()
-            .optional()
-            .field("id", column(Schema.INT64_SCHEMA, "bigint", false))
-            .field("name", column(Schema.STRING_SCHEMA, "text", true))
-            .build();
-    Schema envelope =
-        SchemaBuilder.struct()
-            .field("before", ROW)
-            .field("after", row)
-            .field("source", SOURCE)
-            .field("op", Schema.STRING_SCHEMA)
-            .build();
+  public static SinkRecord moveCreate(long from, long to, String name, long offset) {
+    Schema row = withoutDoc();
+    Schema envelope = envelope(ROW, row);
     Struct value =
         new Struct(envelope)
             .put("before", new Struct(ROW).put("id", from))
@@ -146,7 +137,7 @@ final class TestRecords {
     return r;
   }
 
-  static SinkRecord tombstone(long id, long offset) {
+  public static SinkRecord tombstone(long id, long offset) {
     return new SinkRecord(
         "pg.public.orders", 0, KEY, new Struct(KEY).put("id", id), null, null, offset);
   }

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * COPY's text format (tab delimiter, {@code \N} for NULL), the layer around each value's text form:
  * {@link #parseRow} undoes COPY's escapes so {@link PgTypes#decodeText} sees the text that pgoutput
- * would send; {@link #appendField} adds them for {@code COPY ... FROM STDIN}.
+ * would send. (The sink writes COPY text with its own byte-level encoder, {@code CopyBuffer}.)
  *
  * <p>From the COPY documentation: "Backslash characters (\) can be used in the COPY data to quote
  * data characters that might otherwise be taken as row or column delimiters ... \b Backspace, \f
@@ -18,9 +18,6 @@ import java.util.List;
  * followed by one or two hex digits specifies the byte with that numeric code."
  */
 public final class CopyText {
-
-  /** How COPY text format writes NULL. */
-  public static final String NULL = "\\N";
 
   private CopyText() {}
 
@@ -136,26 +133,5 @@ public final class CopyText {
       }
     }
     return n;
-  }
-
-  /** Appends one value's text form with COPY's escapes; null appends {@code \N}. */
-  public static StringBuilder appendField(StringBuilder sb, String text) {
-    if (text == null) {
-      return sb.append(NULL);
-    }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        case 0x0b -> sb.append("\\v");
-        default -> sb.append(c);
-      }
-    }
-    return sb;
   }
 }

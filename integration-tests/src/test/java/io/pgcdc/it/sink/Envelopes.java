@@ -31,6 +31,11 @@ final class Envelopes {
     this.columns = List.copyOf(columns);
   }
 
+  /** Records of {@code public.table}. */
+  static Envelopes inPublic(String table, Column... columns) {
+    return new Envelopes("public", table, List.of(columns));
+  }
+
   static Column key(String name, String connectType, String pgType) {
     return new Column(name, connectType, pgType, true);
   }

@@ -3,6 +3,7 @@ package io.pgcdc.it.sink;
 import static io.pgcdc.it.sink.Envelopes.column;
 import static io.pgcdc.it.sink.Envelopes.key;
 import static io.pgcdc.it.sink.Envelopes.row;
+import static io.pgcdc.it.sink.SinkFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgcdc.it.kafka.ConnectCluster;
@@ -10,11 +11,8 @@ import io.pgcdc.it.kafka.ConnectorStatus;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,18 +20,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class SinkDeadLetterIT {
   private static Envelopes orders(String table) {
-    return new Envelopes(
-        "public", table, List.of(key("id", "int64", "bigint"), column("qty", "string", "integer")));
+    return Envelopes.inPublic(
+        table, key("id", "int64", "bigint"), column("qty", "string", "integer"));
   }
 
   @Test
   void badRecordsGoToTheDeadLetterQueueAndTheRestOfTheBatchIsWritten(
       ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_dlq")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, qty integer)");
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, qty integer)");
       Envelopes orders = orders(table);
-      String dlq = f.name + "_dlq";
       f.produce(
           List.of(
               orders.insert(row("id", 1, "qty", "10")),
@@ -45,17 +41,10 @@ class SinkDeadLetterIT {
               orders.insert(row("id", 5, "qty", "99999999999")),
               orders.insert(row("id", 6, "qty", "60"))));
 
-      f.start(
-          f.connector()
-              .with("table.name.format", "${source.schema}.${source.table}")
-              .with("auto.create", "false")
-              .with("errors.tolerance", "all")
-              .with("errors.deadletterqueue.topic.name", dlq)
-              .with("errors.deadletterqueue.topic.replication.factor", "1")
-              .with("errors.deadletterqueue.context.headers.enable", "true"));
+      f.start(f.tolerantConnector());
 
       f.awaitRows("SELECT id, qty FROM " + table + " ORDER BY id", List.of("1|10", "3|30", "6|60"));
-      List<ConsumerRecord<String, String>> dead = cluster.read(dlq, 3, Duration.ofSeconds(60));
+      List<ConsumerRecord<String, String>> dead = f.deadLetters(3);
       assertThat(dead.stream().map(r -> header(r, "__connect.errors.offset")))
           .containsExactly("1", "3", "4");
       assertThat(header(dead.get(0), "__connect.errors.exception.message"))
@@ -72,14 +61,10 @@ class SinkDeadLetterIT {
   void aValueOfAnotherTypeThanItsSchemaGoesToTheDeadLetterQueueInsteadOfBeingCoerced(
       ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_mismatch")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, qty integer)");
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, qty integer)");
       Envelopes orders =
-          new Envelopes(
-              "public",
-              table,
-              List.of(key("id", "int64", "bigint"), column("qty", "int32", "integer")));
-      String dlq = f.name + "_dlq";
+          Envelopes.inPublic(
+              table, key("id", "int64", "bigint"), column("qty", "int32", "integer"));
       f.produce(
           List.of(
               orders.insert(row("id", 1, "qty", 10)),
@@ -87,17 +72,10 @@ class SinkDeadLetterIT {
               orders.insert(row("id", 2, "qty", "7")),
               orders.insert(row("id", 3, "qty", 30))));
 
-      f.start(
-          f.connector()
-              .with("table.name.format", "${source.schema}.${source.table}")
-              .with("auto.create", "false")
-              .with("errors.tolerance", "all")
-              .with("errors.deadletterqueue.topic.name", dlq)
-              .with("errors.deadletterqueue.topic.replication.factor", "1")
-              .with("errors.deadletterqueue.context.headers.enable", "true"));
+      f.start(f.tolerantConnector());
 
       f.awaitRows("SELECT id, qty FROM " + table + " ORDER BY id", List.of("1|10", "3|30"));
-      List<ConsumerRecord<String, String>> dead = cluster.read(dlq, 1, Duration.ofSeconds(60));
+      List<ConsumerRecord<String, String>> dead = f.deadLetters(1);
       assertThat(header(dead.get(0), "__connect.errors.offset")).isEqualTo("1");
       assertThat(header(dead.get(0), "__connect.errors.stage")).isEqualTo("VALUE_CONVERTER");
       assertThat(header(dead.get(0), "__connect.errors.exception.message"))
@@ -111,8 +89,7 @@ class SinkDeadLetterIT {
   void withoutToleranceTheTaskStopsNamingRecordTableAndColumn(
       ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_fail")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, qty integer)");
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, qty integer)");
       Envelopes orders = orders(table);
       f.produce(
           List.of(
@@ -120,10 +97,7 @@ class SinkDeadLetterIT {
               orders.insert(row("id", 2, "qty", "2.5")),
               orders.insert(row("id", 3, "qty", "30"))));
 
-      f.cluster
-          .rest()
-          .create(f.connector().with("table.name.format", "${source.schema}.${source.table}"));
-      ConnectorStatus status = cluster.rest().awaitFailed(f.name, SinkFixture.TIMEOUT);
+      ConnectorStatus status = f.startFailing(f.sourceTableConnector());
 
       assertThat(status.traces())
           .contains(
@@ -134,10 +108,5 @@ class SinkDeadLetterIT {
       // Records before the bad one may be written; none after it.
       assertThat(f.rows("SELECT id FROM " + table + " WHERE id >= 2")).isEmpty();
     }
-  }
-
-  private static String header(ConsumerRecord<String, String> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

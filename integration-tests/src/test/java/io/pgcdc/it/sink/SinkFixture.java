@@ -1,7 +1,9 @@
 package io.pgcdc.it.sink;
 
 import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.ConnectorDefinition;
+import io.pgcdc.it.kafka.ConnectorStatus;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.pg.PostgresServer;
 import java.nio.charset.StandardCharsets;
@@ -12,17 +14,22 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -37,6 +44,10 @@ final class SinkFixture implements AutoCloseable {
   final PostgresServer pg;
   final String name;
   final String topic;
+
+  /** The dead letter queue topic of this test's connector, when it has one. */
+  final String dlq;
+
   private final List<String> dropStatements = new ArrayList<>();
 
   SinkFixture(ConnectCluster cluster, PostgresServer pg, String prefix) {
@@ -44,6 +55,7 @@ final class SinkFixture implements AutoCloseable {
     this.pg = pg;
     this.name = pg.uniqueName(prefix);
     this.topic = name + "_topic";
+    this.dlq = name + "_dlq";
   }
 
   /** The shipped sink config, on this test's server and topic. */
@@ -55,9 +67,64 @@ final class SinkFixture implements AutoCloseable {
         .with("consumer.override.max.poll.records", "500");
   }
 
+  /** The shipped sink config writing each record to the table its envelope's source names. */
+  ConnectorDefinition sourceTableConnector() {
+    return connector().with("table.name.format", "${source.schema}.${source.table}");
+  }
+
+  /**
+   * The settings that tolerate errors: bad records go to this test's dead letter queue {@link
+   * #dlq}, with the reason in the headers.
+   */
+  Map<String, String> deadLetterQueue() {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("errors.tolerance", "all");
+    config.put("errors.deadletterqueue.topic.name", dlq);
+    config.put("errors.deadletterqueue.topic.replication.factor", "1");
+    config.put("errors.deadletterqueue.context.headers.enable", "true");
+    return config;
+  }
+
+  /**
+   * The errors the worker's validation finds in the shipped config (on this test's server) with
+   * these settings changed, by setting name.
+   */
+  Map<String, String> validationErrors(Map<String, String> changes) {
+    Map<String, String> config = new HashMap<>(connector().config());
+    config.put("name", name);
+    config.putAll(changes);
+    return ConnectRestClient.validationErrors(
+        cluster.rest().validate("io.pgcdc.connector.sink.PostgresSinkConnector", config));
+  }
+
+  /**
+   * {@link #sourceTableConnector} into existing tables only, bad records to the dead letter queue.
+   */
+  ConnectorDefinition tolerantConnector() {
+    return sourceTableConnector().with("auto.create", "false").with(deadLetterQueue());
+  }
+
+  /** The first {@code count} records of the dead letter queue, waiting for them. */
+  List<ConsumerRecord<String, String>> deadLetters(int count) {
+    return cluster.read(dlq, count, TIMEOUT);
+  }
+
   void start(ConnectorDefinition connector) {
     cluster.rest().create(connector);
     cluster.rest().awaitRunning(name, TIMEOUT);
+  }
+
+  /** Creates the connector and waits until it has failed; its status says why. */
+  ConnectorStatus startFailing(ConnectorDefinition connector) {
+    cluster.rest().create(connector);
+    return cluster.rest().awaitFailed(name, TIMEOUT);
+  }
+
+  /** Creates {@code public.table} with these columns ({@code "(id bigint PRIMARY KEY, ...)"}). */
+  String createTable(String table, String columns) {
+    table(table);
+    pg.execute("CREATE TABLE public." + table + " " + columns);
+    return table;
   }
 
   /** Drops this table when the test ends. */
@@ -176,6 +243,12 @@ final class SinkFixture implements AutoCloseable {
                     + "; "
                     + cluster.rest().status(name).describe());
     return last.get();
+  }
+
+  /** A header of a dead letter queue record, as text; null when it is missing. */
+  static String header(ConsumerRecord<String, String> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   static String quote(String identifier) {

@@ -23,11 +23,9 @@ class SinkForeignEnvelopeIT {
   void appliesDebeziumChangeEventsWithTheirTypesPlaceholdersAndTruncates(
       ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_dbz")) {
-      String table = f.table(f.name);
-      pg.execute(
-          "CREATE TABLE public."
-              + table
-              + " (id integer PRIMARY KEY, price numeric, created timestamp, note text)");
+      String table =
+          f.createTable(
+              f.name, "(id integer PRIMARY KEY, price numeric, created timestamp, note text)");
       f.produce(
           List.of(
               change(table, "c", 1, "BNI=", 2, 1_700_000_000_123_456L, "first"),
@@ -44,10 +42,7 @@ class SinkForeignEnvelopeIT {
                   "__debezium_unavailable_value")));
 
       f.start(
-          f.connector()
-              .with("table.name.format", "${source.schema}.${source.table}")
-              .with("truncate.enabled", "true")
-              .with("auto.create", "false"));
+          f.sourceTableConnector().with("truncate.enabled", "true").with("auto.create", "false"));
 
       f.awaitRows(
           "SELECT id, price, created, note FROM " + table + " ORDER BY id",

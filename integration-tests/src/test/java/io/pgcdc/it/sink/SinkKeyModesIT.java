@@ -29,8 +29,7 @@ class SinkKeyModesIT {
   @Test
   void appendsEveryRecordWithoutAKey(ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_append")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (device text, reading integer)");
+      String table = f.createTable(f.name, "(device text, reading integer)");
       f.produce(EVENTS);
 
       f.start(
@@ -70,8 +69,7 @@ class SinkKeyModesIT {
   @Test
   void keysRowsByValueFields(ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_byvalue")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (device text PRIMARY KEY, reading integer)");
+      String table = f.createTable(f.name, "(device text PRIMARY KEY, reading integer)");
       f.produce(EVENTS);
 
       f.start(

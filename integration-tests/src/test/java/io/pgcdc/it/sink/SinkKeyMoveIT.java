@@ -30,18 +30,14 @@ class SinkKeyMoveIT {
   void keyChangeSplitOverTwoBatchesKeepsTheValueItLeftOut(
       ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_keymove")) {
-      String table = f.table(f.name);
-      pg.execute(
-          "CREATE TABLE public." + table + " (id bigint PRIMARY KEY, name text, big text)",
-          "INSERT INTO public." + table + " VALUES (1, 'old', repeat('x', 10000))");
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, name text, big text)");
+      pg.execute("INSERT INTO public." + table + " VALUES (1, 'old', repeat('x', 10000))");
       Envelopes rows =
-          new Envelopes(
-              "public",
+          Envelopes.inPublic(
               table,
-              List.of(
-                  key("id", "int64", "bigint"),
-                  column("name", "string", "text"),
-                  column("big", "string", "text")));
+              key("id", "int64", "bigint"),
+              column("name", "string", "text"),
+              column("big", "string", "text"));
       String query = "SELECT id, name, length(big) FROM public." + table + " ORDER BY id";
       // A fixed table name: tombstones delete by key, unless they belong to a key change.
       f.start(f.connector().with("table.name.format", "public." + table));

@@ -22,22 +22,15 @@ class SinkRetryIT {
   void aKilledConnectionIsReopenedAndTheBatchWrittenOnce(
       ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_retry")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, n integer)");
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, n integer)");
       Envelopes rows =
-          new Envelopes(
-              "public",
-              table,
-              List.of(key("id", "int64", "bigint"), column("n", "int32", "integer")));
+          Envelopes.inPublic(table, key("id", "int64", "bigint"), column("n", "int32", "integer"));
       List<String[]> first = new ArrayList<>();
       for (int id = 1; id <= 100; id++) {
         first.add(rows.insert(row("id", id, "n", 1)));
       }
       f.produce(first);
-      f.start(
-          f.connector()
-              .with("table.name.format", "${source.schema}.${source.table}")
-              .with("retry.backoff.ms", "100"));
+      f.start(f.sourceTableConnector().with("retry.backoff.ms", "100"));
       f.awaitRows("SELECT count(*), sum(n) FROM " + table, List.of("100|100"));
 
       List<String> killed =

@@ -23,19 +23,14 @@ class SinkSchemaEvolutionIT {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_evolve")) {
       String table = f.table(f.name);
       Envelopes v1 =
-          new Envelopes(
-              "public",
-              table,
-              List.of(key("id", "int64", "bigint"), column("name", "string", "text")));
+          Envelopes.inPublic(table, key("id", "int64", "bigint"), column("name", "string", "text"));
       Envelopes v2 =
-          new Envelopes(
-              "public",
+          Envelopes.inPublic(
               table,
-              List.of(
-                  key("id", "int64", "bigint"),
-                  column("name", "string", "text"),
-                  column("price", "string", "numeric(8,2)"),
-                  column("seen", "string", "timestamp with time zone")));
+              key("id", "int64", "bigint"),
+              column("name", "string", "text"),
+              column("price", "string", "numeric(8,2)"),
+              column("seen", "string", "timestamp with time zone"));
       f.produce(
           List.of(
               v1.insert(row("id", 1, "name", "one")),
@@ -43,11 +38,7 @@ class SinkSchemaEvolutionIT {
                   row("id", 2, "name", "two", "price", "9.99", "seen", "2024-05-01 12:00:00+02")),
               v1.update(row("id", 2, "name", "TWO"))));
 
-      f.start(
-          f.connector()
-              .with("table.name.format", "${source.schema}.${source.table}")
-              .with("auto.create", "true")
-              .with("auto.evolve", "true"));
+      f.start(f.sourceTableConnector().with("auto.create", "true").with("auto.evolve", "true"));
 
       f.awaitRows(
           "SELECT id, name, price, seen FROM " + table + " ORDER BY id",
@@ -69,22 +60,12 @@ class SinkSchemaEvolutionIT {
   @Test
   void stopsOnATypeTheColumnCannotHoldAndSaysHowToFixIt(ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_narrow")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, qty integer)");
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, qty integer)");
       Envelopes wider =
-          new Envelopes(
-              "public",
-              table,
-              List.of(key("id", "int64", "bigint"), column("qty", "int64", "bigint")));
+          Envelopes.inPublic(table, key("id", "int64", "bigint"), column("qty", "int64", "bigint"));
       f.produce(List.<String[]>of(wider.insert(row("id", 1, "qty", 5_000_000_000L))));
 
-      f.cluster
-          .rest()
-          .create(
-              f.connector()
-                  .with("table.name.format", "${source.schema}.${source.table}")
-                  .with("auto.evolve", "true"));
-      ConnectorStatus status = cluster.rest().awaitFailed(f.name, SinkFixture.TIMEOUT);
+      ConnectorStatus status = f.startFailing(f.sourceTableConnector().with("auto.evolve", "true"));
 
       assertThat(status.traces())
           .contains(

@@ -33,19 +33,15 @@ class SinkServerLogIT {
   void healthySinkLeavesNoErrorInTheServerLog(ConnectCluster cluster) throws IOException {
     PostgresServer pg = PostgresServer.startOwn("log_line_prefix=" + LOG_PREFIX + "%a:");
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_log")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, name text)");
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, name text)");
       Envelopes rows =
-          new Envelopes(
-              "public",
-              table,
-              List.of(key("id", "int64", "bigint"), column("name", "string", "text")));
+          Envelopes.inPublic(table, key("id", "int64", "bigint"), column("name", "string", "text"));
       List<String[]> inserts = new ArrayList<>();
       for (int id = 1; id <= 20; id++) {
         inserts.add(rows.insert(row("id", id, "name", "first " + id)));
       }
       f.produce(inserts);
-      f.start(f.connector().with("table.name.format", "${source.schema}.${source.table}"));
+      f.start(f.sourceTableConnector());
       f.awaitRows("SELECT count(*) FROM public." + table, List.of("20"));
 
       // A later batch: updates of existing rows, inserts of rows that exist (a replay), deletes,

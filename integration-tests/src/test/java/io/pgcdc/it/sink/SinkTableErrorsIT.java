@@ -3,6 +3,7 @@ package io.pgcdc.it.sink;
 import static io.pgcdc.it.sink.Envelopes.column;
 import static io.pgcdc.it.sink.Envelopes.key;
 import static io.pgcdc.it.sink.Envelopes.row;
+import static io.pgcdc.it.sink.SinkFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgcdc.it.kafka.ConnectCluster;
@@ -12,12 +13,9 @@ import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -62,8 +60,7 @@ class SinkTableErrorsIT {
 
   /** A table that another role owns; granted to the sink's role when {@code grant}. */
   private static String ownedByOthers(SinkFixture f, String table, Role role, boolean grant) {
-    f.table(table);
-    f.pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, qty integer)");
+    f.createTable(table, "(id bigint PRIMARY KEY, qty integer)");
     if (grant) {
       f.pg.execute(
           "GRANT SELECT, INSERT, UPDATE, DELETE ON public." + table + " TO " + role.name());
@@ -90,14 +87,11 @@ class SinkTableErrorsIT {
       Envelopes deniedRows = new Envelopes("public", denied, COLUMNS);
       // A column the table lacks: auto.evolve would add it, but only the owner may.
       Envelopes wideRows =
-          new Envelopes(
-              "public",
+          Envelopes.inPublic(
               narrow,
-              List.of(
-                  key("id", "int64", "bigint"),
-                  column("qty", "string", "integer"),
-                  column("note", "string", "text")));
-      String dlq = f.name + "_dlq";
+              key("id", "int64", "bigint"),
+              column("qty", "string", "integer"),
+              column("note", "string", "text"));
       f.produce(
           List.of(
               okRows.insert(row("id", 1, "qty", "10")),
@@ -111,16 +105,10 @@ class SinkTableErrorsIT {
                 okRows.key(row("id", 4)), "{\"schema\":{\"type\":\"string\"},\"payload\":\"x\"}"
               }));
 
-      f.start(
-          as(f, role)
-              .with("auto.evolve", "true")
-              .with("errors.tolerance", "all")
-              .with("errors.deadletterqueue.topic.name", dlq)
-              .with("errors.deadletterqueue.topic.replication.factor", "1")
-              .with("errors.deadletterqueue.context.headers.enable", "true"));
+      f.start(as(f, role).with("auto.evolve", "true").with(f.deadLetterQueue()));
 
       f.awaitRows("SELECT id, qty FROM " + ok + " ORDER BY id", List.of("1|10", "2|20", "3|30"));
-      List<ConsumerRecord<String, String>> dead = cluster.read(dlq, 4, Duration.ofSeconds(60));
+      List<ConsumerRecord<String, String>> dead = f.deadLetters(4);
       assertThat(dead.stream().map(r -> header(r, "__connect.errors.offset")))
           .containsExactly("1", "3", "4", "6");
       for (ConsumerRecord<String, String> r : List.of(dead.get(0), dead.get(2))) {
@@ -150,8 +138,7 @@ class SinkTableErrorsIT {
               new Envelopes("public", denied, COLUMNS).insert(row("id", 1, "qty", "11")),
               new Envelopes("public", ok, COLUMNS).insert(row("id", 2, "qty", "20"))));
 
-      cluster.rest().create(as(f, role));
-      ConnectorStatus status = cluster.rest().awaitFailed(f.name, SinkFixture.TIMEOUT);
+      ConnectorStatus status = f.startFailing(as(f, role));
 
       assertThat(status.traces())
           .contains(
@@ -164,10 +151,5 @@ class SinkTableErrorsIT {
     } finally {
       dropRole(pg, role);
     }
-  }
-
-  private static String header(ConsumerRecord<String, String> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

@@ -3,22 +3,17 @@ package io.pgcdc.it.sink;
 import static io.pgcdc.it.sink.Envelopes.column;
 import static io.pgcdc.it.sink.Envelopes.key;
 import static io.pgcdc.it.sink.Envelopes.row;
+import static io.pgcdc.it.sink.SinkFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgcdc.it.kafka.ConnectCluster;
-import io.pgcdc.it.kafka.ConnectRestClient;
-import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.ConnectorStatus;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class SinkTargetScopeIT {
-  private static final String SINK = "io.pgcdc.connector.sink.PostgresSinkConnector";
 
   /** A schema the sink's user can write, with a table "victim" that no record should reach. */
   private static String auditSchema(SinkFixture f) {
@@ -46,34 +40,22 @@ class SinkTargetScopeIT {
         schema, table, List.of(key("id", "int64", "bigint"), column("qty", "string", "integer")));
   }
 
-  private static ConnectorDefinition tolerant(SinkFixture f, String dlq) {
-    return f.connector()
-        .with("table.name.format", "${source.schema}.${source.table}")
-        .with("auto.create", "false")
-        .with("errors.tolerance", "all")
-        .with("errors.deadletterqueue.topic.name", dlq)
-        .with("errors.deadletterqueue.topic.replication.factor", "1")
-        .with("errors.deadletterqueue.context.headers.enable", "true");
-  }
-
   @Test
   void aRecordNamingAnotherSchemaIsNotWrittenThereAndGoesToTheDeadLetterQueue(
       ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_scope")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, qty integer)");
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, qty integer)");
       String audit = auditSchema(f);
-      String dlq = f.name + "_dlq";
       f.produce(
           List.of(
               orders("public", table).insert(row("id", 1, "qty", "10")),
               orders(audit, "victim").insert(row("id", 666, "qty", "1")),
               orders("public", table).insert(row("id", 2, "qty", "20"))));
 
-      f.start(tolerant(f, dlq));
+      f.start(f.tolerantConnector());
 
       f.awaitRows("SELECT id, qty FROM " + table + " ORDER BY id", List.of("1|10", "2|20"));
-      List<ConsumerRecord<String, String>> dead = cluster.read(dlq, 1, Duration.ofSeconds(60));
+      List<ConsumerRecord<String, String>> dead = f.deadLetters(1);
       assertThat(header(dead.get(0), "__connect.errors.offset")).isEqualTo("1");
       assertThat(header(dead.get(0), "__connect.errors.exception.message"))
           .contains(
@@ -88,19 +70,17 @@ class SinkTargetScopeIT {
   @Test
   void anAllowListPatternPermitsItsTablesAndNoOthers(ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_allow")) {
-      String table = f.table(f.name);
-      pg.execute("CREATE TABLE public." + table + " (id bigint PRIMARY KEY, qty integer)");
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, qty integer)");
       String audit = auditSchema(f);
-      String dlq = f.name + "_dlq";
       f.produce(
           List.of(
               orders(audit, "victim").insert(row("id", 7, "qty", "70")),
               orders("public", table).insert(row("id", 1, "qty", "10"))));
 
-      f.start(tolerant(f, dlq).with("table.allow.list", audit + ".vic*"));
+      f.start(f.tolerantConnector().with("table.allow.list", audit + ".vic*"));
 
       f.awaitRows("SELECT id, qty FROM " + audit + ".victim", List.of("7|70"));
-      List<ConsumerRecord<String, String>> dead = cluster.read(dlq, 1, Duration.ofSeconds(60));
+      List<ConsumerRecord<String, String>> dead = f.deadLetters(1);
       assertThat(header(dead.get(0), "__connect.errors.exception.message"))
           .contains(
               "offset 1",
@@ -117,10 +97,7 @@ class SinkTargetScopeIT {
       String audit = auditSchema(f);
       f.produce(List.<String[]>of(orders(audit, "victim").insert(row("id", 666, "qty", "1"))));
 
-      cluster
-          .rest()
-          .create(f.connector().with("table.name.format", "${source.schema}.${source.table}"));
-      ConnectorStatus status = cluster.rest().awaitFailed(f.name, SinkFixture.TIMEOUT);
+      ConnectorStatus status = f.startFailing(f.sourceTableConnector());
 
       assertThat(status.traces())
           .contains(
@@ -134,19 +111,11 @@ class SinkTargetScopeIT {
   @Test
   void validationRejectsAMalformedEntryNamingTheSetting(ConnectCluster cluster, PostgresServer pg) {
     SinkFixture f = new SinkFixture(cluster, pg, "sink_scope_validate");
-    Map<String, String> config = new HashMap<>(f.connector().config());
-    config.put("name", f.name);
-    config.put("table.allow.list", "public.*, \"unterminated.t");
 
     Map<String, String> errors =
-        ConnectRestClient.validationErrors(cluster.rest().validate(SINK, config));
+        f.validationErrors(Map.of("table.allow.list", "public.*, \"unterminated.t"));
 
     assertThat(errors).containsOnlyKeys("table.allow.list");
     assertThat(errors.get("table.allow.list")).contains("\"unterminated.t", "unterminated");
-  }
-
-  private static String header(ConsumerRecord<String, String> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

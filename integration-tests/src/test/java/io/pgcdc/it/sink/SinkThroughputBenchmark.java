@@ -126,12 +126,11 @@ class SinkThroughputBenchmark {
   @Test
   void upsertThroughputNextToCopy(ConnectCluster cluster, PostgresServer pg) throws Exception {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_bench")) {
-      String table = f.table(f.name);
-      pg.execute(
-          "CREATE TABLE public."
-              + table
-              + " (id bigint PRIMARY KEY, name text, amount numeric(12,2), ts timestamptz,"
-              + " doc jsonb)");
+      String table =
+          f.createTable(
+              f.name,
+              "(id bigint PRIMARY KEY, name text, amount numeric(12,2), ts timestamptz,"
+                  + " doc jsonb)");
 
       // Warm-up, not measured: the COPY client and the worker's sink and converter code get
       // compiled by the JIT first, as in a worker that has been running for a while.

@@ -23,26 +23,22 @@ class SinkToastIT {
   @Test
   void unchangedToastColumnsKeepTheirValues(ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_toast")) {
-      String table = f.table(f.name);
-      pg.execute(
-          "CREATE TABLE public."
-              + table
-              + " (id bigint PRIMARY KEY, name text, doc jsonb, body text, blob bytea)");
+      String table =
+          f.createTable(
+              f.name, "(id bigint PRIMARY KEY, name text, doc jsonb, body text, blob bytea)");
       // Row 1 was written earlier, straight into the table; row 2 arrives in the same batch.
       pg.execute(
           "INSERT INTO public."
               + table
               + " VALUES (1, 'old', '{\"big\": 1}', repeat('x', 100000), '\\x0102')");
       Envelopes rows =
-          new Envelopes(
-              "public",
+          Envelopes.inPublic(
               table,
-              List.of(
-                  key("id", "int64", "bigint"),
-                  column("name", "string", "text"),
-                  column("doc", "string", "jsonb"),
-                  column("body", "string", "text"),
-                  column("blob", "bytes", "bytea")));
+              key("id", "int64", "bigint"),
+              column("name", "string", "text"),
+              column("doc", "string", "jsonb"),
+              column("body", "string", "text"),
+              column("blob", "bytes", "bytea"));
       f.produce(
           List.of(
               rows.toastUpdate(row("id", 1, "name", "new", "blob", "Aw=="), Set.of("doc", "body")),
@@ -52,7 +48,7 @@ class SinkToastIT {
               rows.toastUpdate(
                   row("id", 1, "name", "newer", "doc", "{\"big\": 3}"), Set.of("body", "blob"))));
 
-      f.start(f.connector().with("table.name.format", "${source.schema}.${source.table}"));
+      f.start(f.sourceTableConnector());
 
       f.awaitRows(
           "SELECT id, name, doc, length(body), blob FROM " + table + " ORDER BY id",

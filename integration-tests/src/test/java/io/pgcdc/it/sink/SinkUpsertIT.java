@@ -25,13 +25,11 @@ class SinkUpsertIT {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_upsert")) {
       String table = f.table(f.name);
       Envelopes orders =
-          new Envelopes(
-              "public",
+          Envelopes.inPublic(
               f.name,
-              List.of(
-                  key("id", "int64", "bigint"),
-                  column("note", "string", "text"),
-                  column("amount", "string", "numeric(10,2)")));
+              key("id", "int64", "bigint"),
+              column("note", "string", "text"),
+              column("amount", "string", "numeric(10,2)"));
       List<String[]> records = new ArrayList<>();
       for (int id = 1; id <= 4; id++) {
         records.add(orders.insert(row("id", id, "note", "n" + id, "amount", id + ".50")));
@@ -43,10 +41,7 @@ class SinkUpsertIT {
       records.add(orders.insert(row("id", 4, "note", "again", "amount", null)));
       f.produce(records);
 
-      f.start(
-          f.connector()
-              .with("table.name.format", "${source.schema}.${source.table}")
-              .with("auto.create", "true"));
+      f.start(f.sourceTableConnector().with("auto.create", "true"));
 
       List<String> expected = List.of("1|n1|1.50", "2|tab\there\nand \\N|-0.01", "4|again|null");
       String select = "SELECT id, note, amount FROM " + SinkFixture.quote(table) + " ORDER BY id";
@@ -129,10 +124,7 @@ class SinkUpsertIT {
       updated.put("nm", "other_name");
       f.produce(List.of(records.insert(values), records.update(updated)));
 
-      f.start(
-          f.connector()
-              .with("table.name.format", "${source.schema}.${source.table}")
-              .with("auto.create", "true"));
+      f.start(f.sourceTableConnector().with("auto.create", "true"));
 
       List<String> names = new ArrayList<>(cases.keySet());
       f.awaitRows("SELECT nm FROM " + SinkFixture.quote(table), List.of("other_name"));
@@ -164,12 +156,11 @@ class SinkUpsertIT {
   @Test
   void writesFlatSchemalessJsonAndDeletesOnTombstones(ConnectCluster cluster, PostgresServer pg) {
     try (SinkFixture f = new SinkFixture(cluster, pg, "sink_flat")) {
-      String table = f.table(f.name);
-      pg.execute(
-          "CREATE TABLE public."
-              + table
-              + " (tenant text, id bigint, info jsonb, tags text[], score numeric,"
-              + " PRIMARY KEY (tenant, id))");
+      String table =
+          f.createTable(
+              f.name,
+              "(tenant text, id bigint, info jsonb, tags text[], score numeric,"
+                  + " PRIMARY KEY (tenant, id))");
       f.produce(
           List.of(
               new String[] {

@@ -1,0 +1,32 @@
+package io.pgcdc.connector.sink.write;
+
+import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.sink.change.RowChange;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Where the sink writes row changes: {@link BatchWriter} writes them to PostgreSQL. The batch loop
+ * (retries, bisection) sees this interface alone, so that its unit tests can give it a writer that
+ * fails as they say.
+ */
+public interface ChangeWriter extends AutoCloseable {
+  /**
+   * Makes the target tables fit the changes (creating tables and adding columns when allowed) and
+   * renders the values. Returns the changes ready for {@link #write}; the others go to {@code
+   * rejected} with the reason.
+   */
+  List<RowChange> prepare(
+      List<RowChange> changes, BiConsumer<RowChange, BadRecordException> rejected)
+      throws SQLException;
+
+  /** Writes prepared changes in one transaction; on failure rolls back and rethrows. */
+  void write(List<RowChange> prepared) throws SQLException;
+
+  /** Drops the connection (after a lost connection or a failed batch) and what it cached. */
+  void reset();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,85 @@
+package io.pgcdc.connector.sink.encode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgcdc.connector.sink.change.BadRecordException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Timestamp;
+import org.junit.jupiter.api.Test;
+
+class PgTextTest {
+  @Test
+  void stringsPassUnchangedAndPrimitivesInPostgresSpelling() {
+    assertThat(PgText.render("12.50", null, PgText.Target.OTHER)).isEqualTo("12.50");
+    assertThat(PgText.render(true, null, PgText.Target.OTHER)).isEqualTo("t");
+    assertThat(PgText.render(Double.NaN, null, PgText.Target.OTHER)).isEqualTo("NaN");
+    assertThat(PgText.render(Float.NEGATIVE_INFINITY, null, PgText.Target.OTHER))
+        .isEqualTo("-Infinity");
+    assertThat(PgText.render(0.1f, null, PgText.Target.OTHER)).isEqualTo("0.1");
+    assertThat(PgText.render(-42L, null, PgText.Target.OTHER)).isEqualTo("-42");
+  }
+
+  @Test
+  void bytesBecomeByteaHex() {
+    assertThat(PgText.render(new byte[] {0, (byte) 0xff, 0x10}, null, PgText.Target.OTHER))
+        .isEqualTo("\\x00ff10");
+    assertThat(PgText.render(ByteBuffer.wrap(new byte[] {1}), null, PgText.Target.OTHER))
+        .isEqualTo("\\x01");
+  }
+
+  @Test
+  void logicalTypesBecomeExactText() {
+    Schema decimal = Decimal.schema(3);
+    assertThat(PgText.render(new BigDecimal("1E+3").setScale(3), decimal, PgText.Target.OTHER))
+        .isEqualTo("1000.000");
+    assertThat(PgText.render(new java.util.Date(1_500L), Timestamp.SCHEMA, PgText.Target.OTHER))
+        .isEqualTo("1970-01-01T00:00:01.500Z");
+    Schema micro = SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").build();
+    assertThat(PgText.render(-1L, micro, PgText.Target.OTHER))
+        .isEqualTo("1969-12-31T23:59:59.999999");
+  }
+
+  @Test
+  void listsBecomeArrayLiteralsForArrayColumnsAndJsonOtherwise() {
+    List<Object> list = Arrays.asList("a\"b", null, "c\\d");
+    Schema schema = SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).build();
+    assertThat(PgText.render(list, schema, PgText.Target.ARRAY))
+        .isEqualTo("{\"a\\\"b\",NULL,\"c\\\\d\"}");
+    assertThat(PgText.render(list, schema, PgText.Target.JSON))
+        .isEqualTo("[\"a\\\"b\",null,\"c\\\\d\"]");
+    assertThat(PgText.render(List.of(List.of(1, 2), List.of(3, 4)), null, PgText.Target.ARRAY))
+        .isEqualTo("{{\"1\",\"2\"},{\"3\",\"4\"}}");
+  }
+
+  @Test
+  void mapsAndStructsBecomeJson() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("a", 1L);
+    map.put("b", List.of("x\n"));
+    map.put("c", null);
+    assertThat(PgText.render(map, null, PgText.Target.OTHER))
+        .isEqualTo("{\"a\":1,\"b\":[\"x\\n\"],\"c\":null}");
+    assertThat(PgText.render(Map.of("q\"", List.of(new BigDecimal("1E+2"), 2.5d)), null, null))
+        .isEqualTo("{\"q\\\"\":[100,2.5]}");
+    Schema s = SchemaBuilder.struct().field("n", Schema.INT32_SCHEMA).build();
+    assertThat(PgText.render(new Struct(s).put("n", 5), s, PgText.Target.JSON))
+        .isEqualTo("{\"n\":5}");
+  }
+
+  @Test
+  void rejectsNulCharacters() {
+    assertThatThrownBy(() -> PgText.render("a\0b", null, PgText.Target.OTHER))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("NUL");
+  }
+}
