@@ -65,13 +65,7 @@ final class ValueReader {
     }
     switch (schema.type()) {
       case BOOLEAN:
-        if (t == JsonToken.VALUE_TRUE) {
-          return Boolean.TRUE;
-        }
-        if (t == JsonToken.VALUE_FALSE) {
-          return Boolean.FALSE;
-        }
-        throw mismatch(schema, t);
+        return readBoolean(t, schema);
       case INT8:
         return (byte) integer(p, t, schema, Byte.MIN_VALUE, Byte.MAX_VALUE);
       case INT16:
@@ -85,10 +79,7 @@ final class ValueReader {
       case FLOAT64:
         return readDouble(p, t, schema);
       case STRING:
-        if (t != JsonToken.VALUE_STRING) {
-          throw mismatch(schema, t);
-        }
-        return p.getText();
+        return readString(p, t, schema);
       case BYTES:
         return base64(p, t, schema);
       case ARRAY:
@@ -100,6 +91,23 @@ final class ValueReader {
       default:
         throw mismatch(schema, t);
     }
+  }
+
+  private static Boolean readBoolean(JsonToken t, Schema schema) {
+    if (t == JsonToken.VALUE_TRUE) {
+      return Boolean.TRUE;
+    }
+    if (t == JsonToken.VALUE_FALSE) {
+      return Boolean.FALSE;
+    }
+    throw mismatch(schema, t);
+  }
+
+  private static String readString(JsonParser p, JsonToken t, Schema schema) throws IOException {
+    if (t != JsonToken.VALUE_STRING) {
+      throw mismatch(schema, t);
+    }
+    return p.getText();
   }
 
   /** JSON null (or a missing struct field) under a schema. */
