@@ -89,7 +89,7 @@ public final class PgTypes {
     scalar(1083, 1183, DateTimeCodecs.TIME);
     scalar(1114, 1115, DateTimeCodecs.TIMESTAMP);
     scalar(1184, 1185, DateTimeCodecs.TIMESTAMPTZ);
-    scalar(1186, 1187, DateTimeCodecs.INTERVAL);
+    scalar(1186, 1187, IntervalCodecs.INTERVAL);
     scalar(1266, 1270, DateTimeCodecs.TIMETZ);
     scalar(1560, 1561, TextCodecs.BIT);
     scalar(1562, 1563, TextCodecs.VARBIT);
