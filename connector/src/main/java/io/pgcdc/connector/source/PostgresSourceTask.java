@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Snapshots the captured tables, then streams their changes. The parts: {@link SnapshotReader},
- * {@link StreamReader}, {@link RecordBuilder}, {@link OffsetTracker}, {@link SchemaCache}; how the
- * task starts (fresh, mid-snapshot, mid-stream) is {@link StartPlan}'s business.
+ * {@link StreamReader} (with its {@link TransactionAssembler}), {@link RecordBuilder}, {@link
+ * OffsetTracker}, {@link SchemaCache}; how the task starts (fresh, mid-snapshot, mid-stream) is
+ * {@link StartPlan}'s business.
  */
 public class PostgresSourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(PostgresSourceTask.class);

@@ -19,7 +19,7 @@ import org.apache.kafka.connect.errors.ConnectException;
  * the catalog for the snapshot. Type names and keys come from the catalog, over a side connection
  * that is opened when first needed.
  */
-final class SchemaCache implements AutoCloseable {
+final class SchemaCache implements RelationSchemas, AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SchemaCache.class);
   private final ConnectionSettings settings;
   private final Set<TableId> captured;
@@ -39,13 +39,13 @@ final class SchemaCache implements AutoCloseable {
     this.topics = topics;
   }
 
-  /** The schema of a relation seen in the stream, or null when the table is not captured. */
-  TableSchema get(int relationId) {
+  @Override
+  public TableSchema get(int relationId) {
     return byRelation.get(relationId);
   }
 
-  /** Takes a Relation message: the columns the following changes of that table carry. */
-  void relation(Relation r) throws SQLException {
+  @Override
+  public void relation(Relation r) throws SQLException {
     TableId id = new TableId(r.namespace(), r.name());
     if (!captured.contains(id)) {
       log.warn(

@@ -56,7 +56,18 @@ record SourceOffset(Phase phase, long lsn, long pos, String table, SnapshotRange
     return new SourceOffset(Phase.SNAPSHOT_DONE, consistentPoint, 0, null, null);
   }
 
-  /** Whether a streamed record at ({@code commitLsn}, {@code position}) was delivered already. */
+  /**
+   * The resume rule: whether a streamed record at ({@code commitLsn}, {@code position}) was
+   * delivered before this offset was stored, so that a reader resuming here skips it. A
+   * non-transactional message sits at its own LSN, position 0.
+   *
+   * <ul>
+   *   <li>{@link Phase#STREAM}: every record up to ({@code lsn}, {@code pos}) was delivered.
+   *   <li>{@link Phase#SNAPSHOT} and {@link Phase#SNAPSHOT_DONE}: {@code lsn} is the point the
+   *       snapshot read at; what committed before it is in the snapshot, what committed at or after
+   *       it is not.
+   * </ul>
+   */
   boolean covers(long commitLsn, long position) {
     int c = Long.compareUnsigned(commitLsn, lsn);
     return c < 0 || (c == 0 && phase == Phase.STREAM && position <= pos);

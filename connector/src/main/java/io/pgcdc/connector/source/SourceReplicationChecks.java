@@ -67,6 +67,18 @@ final class SourceReplicationChecks {
    */
   private static void checkSlot(Config result, PostgresSourceConfig config, Connection c)
       throws SQLException {
+    if (!checkExistingSlot(result, config, c)) {
+      checkFreeSlot(result, config.slotName(), c);
+    }
+  }
+
+  /**
+   * Checks the slot when it exists: logical, pgoutput, this database, not read by another client.
+   *
+   * @return whether the slot exists
+   */
+  private static boolean checkExistingSlot(Config result, PostgresSourceConfig config, Connection c)
+      throws SQLException {
     String slot = config.slotName();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -76,44 +88,53 @@ final class SourceReplicationChecks {
                 + " ON a.pid = s.active_pid WHERE s.slot_name = ?")) {
       ps.setString(1, slot);
       try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          String problem = null;
-          if (!"logical".equals(rs.getString(1)) || !"pgoutput".equals(rs.getString(2))) {
-            problem =
-                "is a "
-                    + rs.getString(1)
-                    + " slot"
-                    + (rs.getString(2) == null ? "" : " of plugin " + rs.getString(2))
-                    + ", not a logical pgoutput slot";
-          } else if (!rs.getString(8).equals(rs.getString(3))) {
-            problem = "belongs to database " + rs.getString(3);
-          } else if (rs.getBoolean(4)
-              && !("pgcdc-source-" + config.connectorName()).equals(rs.getString(6))) {
-            problem =
-                "is in use by another client (server process "
-                    + rs.getInt(5)
-                    + ", application '"
-                    + rs.getString(6)
-                    + "'"
-                    + (rs.getString(7) == null ? "" : ", from " + rs.getString(7))
-                    + "), and a slot has one reader at a time: stop that client, or";
-          }
-          if (problem != null) {
-            SourceValidation.error(
-                result,
-                PostgresSourceConfig.SLOT_NAME_CONFIG,
-                "Replication slot "
-                    + slot
-                    + " "
-                    + problem
-                    + (problem.endsWith("or") ? "" : ":")
-                    + " choose another "
-                    + PostgresSourceConfig.SLOT_NAME_CONFIG);
-          }
-          return;
+        if (!rs.next()) {
+          return false;
         }
+        String problem = slotProblem(rs, config);
+        if (problem != null) {
+          SourceValidation.error(
+              result,
+              PostgresSourceConfig.SLOT_NAME_CONFIG,
+              "Replication slot "
+                  + slot
+                  + " "
+                  + problem
+                  + (problem.endsWith("or") ? "" : ":")
+                  + " choose another "
+                  + PostgresSourceConfig.SLOT_NAME_CONFIG);
+        }
+        return true;
       }
     }
+  }
+
+  /** What is wrong with the existing slot in the current row of {@code rs}; null when nothing. */
+  private static String slotProblem(ResultSet rs, PostgresSourceConfig config) throws SQLException {
+    if (!"logical".equals(rs.getString(1)) || !"pgoutput".equals(rs.getString(2))) {
+      return "is a "
+          + rs.getString(1)
+          + " slot"
+          + (rs.getString(2) == null ? "" : " of plugin " + rs.getString(2))
+          + ", not a logical pgoutput slot";
+    }
+    if (!rs.getString(8).equals(rs.getString(3))) {
+      return "belongs to database " + rs.getString(3);
+    }
+    if (rs.getBoolean(4) && !("pgcdc-source-" + config.connectorName()).equals(rs.getString(6))) {
+      return "is in use by another client (server process "
+          + rs.getInt(5)
+          + ", application '"
+          + rs.getString(6)
+          + "'"
+          + (rs.getString(7) == null ? "" : ", from " + rs.getString(7))
+          + "), and a slot has one reader at a time: stop that client, or";
+    }
+    return null;
+  }
+
+  /** A new slot needs a free one of max_replication_slots. */
+  private static void checkFreeSlot(Config result, String slot, Connection c) throws SQLException {
     try (PreparedStatement ps =
             c.prepareStatement(
                 "SELECT current_setting('max_replication_slots')::int,"

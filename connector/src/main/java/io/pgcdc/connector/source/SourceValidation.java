@@ -125,8 +125,14 @@ final class SourceValidation {
    * messages never carry the password.
    */
   static ConnectionProblem connectionProblem(SQLException e, boolean rootCertGiven) {
-    String state = e.getSQLState() == null ? "" : e.getSQLState();
     String message = String.valueOf(e.getMessage());
+    ConnectionProblem ssl = sslProblem(e, message, rootCertGiven);
+    return ssl != null ? ssl : loginProblem(e, message);
+  }
+
+  /** A problem with SSL: the server's, its certificate, or the CA given; null when none. */
+  private static ConnectionProblem sslProblem(
+      SQLException e, String message, boolean rootCertGiven) {
     if (message.contains("does not support SSL")) {
       return new ConnectionProblem(
           ConnectionConfig.SSLMODE_CONFIG,
@@ -164,6 +170,12 @@ final class SourceValidation {
               + ConnectionConfig.SSLROOTCERT_CONFIG
               + ", and for verify-full make connection.host the name in the certificate");
     }
+    return null;
+  }
+
+  /** A problem with the address, pg_hba.conf, the user, the password or the database. */
+  private static ConnectionProblem loginProblem(SQLException e, String message) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (message.contains("pg_hba.conf")) {
       return new ConnectionProblem(
           ConnectionConfig.SSLMODE_CONFIG,

@@ -2,35 +2,14 @@ package io.pgcdc.connector.source;
 
 import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
-import io.pgcdc.decoder.Begin;
-import io.pgcdc.decoder.Commit;
-import io.pgcdc.decoder.Delete;
-import io.pgcdc.decoder.Insert;
 import io.pgcdc.decoder.Lsn;
-import io.pgcdc.decoder.Message;
-import io.pgcdc.decoder.OldTuple;
-import io.pgcdc.decoder.Origin;
 import io.pgcdc.decoder.PgOutputDecoder;
-import io.pgcdc.decoder.PgOutputMessage;
-import io.pgcdc.decoder.Relation;
-import io.pgcdc.decoder.StreamAbort;
-import io.pgcdc.decoder.StreamCommit;
-import io.pgcdc.decoder.StreamStart;
-import io.pgcdc.decoder.StreamStop;
-import io.pgcdc.decoder.Truncate;
-import io.pgcdc.decoder.TupleValue;
-import io.pgcdc.decoder.Type;
-import io.pgcdc.decoder.Update;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -39,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the slot with pgoutput and turns committed changes into records, in commit order. Large
- * transactions that the server streams before they commit are spooled ({@link TransactionSpool})
- * and replayed on their Stream Commit. Records at or before the resume position (commit LSN,
- * position in the transaction) were delivered before a restart and are skipped.
+ * Reads the slot with pgoutput over a replication connection: opens it at the resume position,
+ * hands each message to a {@link TransactionAssembler} that turns committed changes into records,
+ * confirms to the server what Kafka has acknowledged, and keeps the slot moving while idle ({@link
+ * Heartbeat}).
  */
 final class StreamReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StreamReader.class);
@@ -52,27 +31,15 @@ final class StreamReader implements AutoCloseable {
   private final String slot;
   private final String publication;
   private final int serverVersion;
-  private final SchemaCache schemas;
-  private final RecordBuilder records;
   private final OffsetTracker tracker;
-  private final long spoolBudget;
   private final long statusIntervalNanos;
   private final PgOutputDecoder decoder;
   private final Heartbeat heartbeat;
-  private final Map<Integer, TransactionSpool> spools = new HashMap<>();
+  private final TransactionAssembler assembler;
+  private final long startLsn;
 
   private Connection connection;
   private PGReplicationStream stream;
-  private long skipLsn;
-  private long skipPos;
-  private boolean skipStream;
-  private boolean inStreamBlock;
-  private TransactionSpool streamBlock;
-  private RecordBuilder.Tx tx;
-  private long pos;
-  private TransactionSpool replaying;
-  private TransactionSpool.Replay replay;
-  private long replayEndLsn;
   private long lastConfirmed;
   private long lastStatusNanos = System.nanoTime();
 
@@ -80,7 +47,7 @@ final class StreamReader implements AutoCloseable {
       ConnectionSettings settings,
       PostgresSourceConfig config,
       int serverVersion,
-      SchemaCache schemas,
+      RelationSchemas schemas,
       RecordBuilder records,
       OffsetTracker tracker,
       SourceOffset resumeAfter) {
@@ -88,17 +55,17 @@ final class StreamReader implements AutoCloseable {
     this.slot = config.slotName();
     this.publication = config.publicationName();
     this.serverVersion = serverVersion;
-    this.schemas = schemas;
-    this.records = records;
     this.tracker = tracker;
-    this.spoolBudget = config.streamingBufferBytes();
     this.statusIntervalNanos = config.heartbeatInterval().toNanos();
     this.decoder = new PgOutputDecoder(protocolVersion(serverVersion));
-    this.skipLsn = resumeAfter.lsn();
-    this.skipPos = resumeAfter.pos();
-    this.skipStream = resumeAfter.phase() == SourceOffset.Phase.STREAM;
     this.lastConfirmed = tracker.confirmable();
     this.heartbeat = new Heartbeat(settings, statusIntervalNanos);
+    this.assembler =
+        new TransactionAssembler(
+            slot, schemas, records, tracker, decoder, config.streamingBufferBytes(), resumeAfter);
+    // At the resume position, or at the slot's position if that is later.
+    long resume = resumeAfter.lsn();
+    this.startLsn = Long.compareUnsigned(resume, lastConfirmed) > 0 ? resume : lastConfirmed;
   }
 
   /** The highest pgoutput protocol the server speaks: 1 (12-13), 2 (14), 3 (15), 4 (16+). */
@@ -114,7 +81,6 @@ final class StreamReader implements AutoCloseable {
 
   /** Starts replication at the resume position, or at the slot's position if that is later. */
   void open() throws SQLException {
-    long start = Long.compareUnsigned(skipLsn, lastConfirmed) > 0 ? skipLsn : lastConfirmed;
     connection = settings.openReplication();
     Catalog.setOutputSettings(connection);
     var builder =
@@ -124,7 +90,7 @@ final class StreamReader implements AutoCloseable {
             .replicationStream()
             .logical()
             .withSlotName(slot)
-            .withStartPosition(LogSequenceNumber.valueOf(start))
+            .withStartPosition(LogSequenceNumber.valueOf(startLsn))
             .withSlotOption("proto_version", decoder.protocolVersion())
             .withSlotOption("publication_names", publication)
             .withStatusInterval(
@@ -139,7 +105,7 @@ final class StreamReader implements AutoCloseable {
         slot,
         publication,
         decoder.protocolVersion(),
-        new Lsn(start));
+        new Lsn(startLsn));
   }
 
   /**
@@ -149,8 +115,8 @@ final class StreamReader implements AutoCloseable {
   void poll(List<SourceRecord> out, int max, long deadlineNanos) throws SQLException {
     while (out.size() < max) {
       // ts_ms is when a record is built: read per message, after its data has arrived.
-      if (replay != null) {
-        replayNext(out, System.currentTimeMillis());
+      if (assembler.replaying()) {
+        assembler.replayNext(out, System.currentTimeMillis());
         continue;
       }
       ByteBuffer payload = stream.readPending();
@@ -163,322 +129,10 @@ final class StreamReader implements AutoCloseable {
         continue;
       }
       long lsn = stream.getLastReceiveLSN().asLong();
-      handle(decoder.decode(payload, inStreamBlock), payload, lsn, out, System.currentTimeMillis());
+      var message = decoder.decode(payload, assembler.inStreamBlock());
+      assembler.accept(message, payload, lsn, out, System.currentTimeMillis());
     }
     confirm(false);
-  }
-
-  private void handle(
-      PgOutputMessage m, ByteBuffer payload, long lsn, List<SourceRecord> out, long now)
-      throws SQLException {
-    if (inStreamBlock && !(m instanceof StreamStop)) {
-      streamBlock.append(lsn, payload);
-      return;
-    }
-    if (m instanceof Begin b) {
-      tx =
-          new RecordBuilder.Tx(
-              b.finalLsn().value(),
-              Integer.toUnsignedLong(b.xid()),
-              b.commitTime().toEpochMilli(),
-              false);
-      pos = 0;
-    } else if (m instanceof Commit c) {
-      tracker.transactionEnd(c.endLsn().value());
-      tx = null;
-    } else if (m instanceof StreamStart s) {
-      inStreamBlock = true;
-      streamBlock = spools.computeIfAbsent(s.xid(), xid -> new TransactionSpool(xid, spoolBudget));
-    } else if (m instanceof StreamStop) {
-      inStreamBlock = false;
-      streamBlock = null;
-    } else if (m instanceof StreamCommit c) {
-      startReplay(c);
-    } else if (m instanceof StreamAbort a) {
-      abort(a);
-    } else if (m instanceof Message msg && (msg.flags() & 1) == 0) {
-      nonTransactional(msg, out, now);
-    } else {
-      change(m, tx, lsn, out, now);
-    }
-  }
-
-  /**
-   * A non-transactional message is decoded where it was written, outside any transaction; its own
-   * LSN orders it among the commits, at position 0.
-   */
-  private void nonTransactional(Message msg, List<SourceRecord> out, long now) {
-    long lsn = msg.lsn().value();
-    if (Heartbeat.PREFIX.equals(msg.prefix())) {
-      tracker.transactionEnd(lsn);
-      return;
-    }
-    if (skipStream && Long.compareUnsigned(lsn, skipLsn) <= 0) {
-      return;
-    }
-    skipStream = false;
-    RecordBuilder.Tx own = new RecordBuilder.Tx(lsn, -1, now, false);
-    SourceRecord r =
-        records.message(
-            msg.prefix(), msg.content(), false, own, lsn, SourceOffset.stream(lsn, 0), now);
-    tracker.emitted(r);
-    out.add(r);
-    tracker.transactionEnd(lsn);
-    skipLsn = lsn;
-    skipPos = 0;
-  }
-
-  private void startReplay(StreamCommit c) {
-    replaying = spools.remove(c.xid());
-    if (replaying == null) {
-      replaying = new TransactionSpool(c.xid(), 0);
-    }
-    if (replaying.spilledMessages() > 0) {
-      log.info(
-          "Replaying streamed transaction {} ({} messages spilled to disk)",
-          Integer.toUnsignedString(c.xid()),
-          replaying.spilledMessages());
-    }
-    replay = replaying.replay();
-    replayEndLsn = c.endLsn().value();
-    tx =
-        new RecordBuilder.Tx(
-            c.commitLsn().value(),
-            Integer.toUnsignedLong(c.xid()),
-            c.commitTime().toEpochMilli(),
-            false);
-    pos = 0;
-  }
-
-  private void replayNext(List<SourceRecord> out, long now) throws SQLException {
-    TransactionSpool.Entry e = replay.next();
-    if (e == null) {
-      replaying.close();
-      replaying = null;
-      replay = null;
-      tracker.transactionEnd(replayEndLsn);
-      tx = null;
-      return;
-    }
-    change(decoder.decode(ByteBuffer.wrap(e.payload()), true), tx, e.lsn(), out, now);
-  }
-
-  private void abort(StreamAbort a) {
-    TransactionSpool spool = spools.get(a.xid());
-    if (spool == null) {
-      return;
-    }
-    if (a.subXid() == a.xid()) {
-      spools.remove(a.xid()).close();
-    } else {
-      spool.abortSubtransaction(a.subXid());
-    }
-  }
-
-  /** One message inside a transaction (or a replayed streamed one). */
-  private void change(
-      PgOutputMessage m, RecordBuilder.Tx tx, long lsn, List<SourceRecord> out, long now)
-      throws SQLException {
-    if (m instanceof Relation r) {
-      schemas.relation(r);
-    } else if (m instanceof Type || m instanceof Origin) {
-      // Type names are read from the catalog with format_type() when a Relation message uses the
-      // type, so a Type message needs no bookkeeping; the origin of a replicated transaction does
-      // not change its records.
-    } else if (m instanceof Insert i) {
-      TableSchema t = schemas.get(i.relationId());
-      if (next(tx) && t != null) {
-        emit(out, Envelope.OP_CREATE, t, null, row(t, i.newTuple(), null), tx, lsn, now);
-      }
-    } else if (m instanceof Update u) {
-      update(u, tx, lsn, out, now);
-    } else if (m instanceof Delete d) {
-      TableSchema t = schemas.get(d.relationId());
-      if (next(tx) && t != null) {
-        emit(out, Envelope.OP_DELETE, t, row(t, d.oldTuple().values(), null), null, tx, lsn, now);
-      }
-    } else if (m instanceof Truncate tr) {
-      for (int relationId : tr.relationIds()) {
-        TableSchema t = schemas.get(relationId);
-        if (next(tx) && t != null) {
-          SourceRecord r = records.truncate(t, tx, lsn, offset(tx), now);
-          tracker.emitted(r);
-          out.add(r);
-        }
-      }
-    } else if (m instanceof Message msg) {
-      if (next(tx)) {
-        SourceRecord r =
-            records.message(msg.prefix(), msg.content(), true, tx, lsn, offset(tx), now);
-        tracker.emitted(r);
-        out.add(r);
-        skipLsn = tx.commitLsn();
-        skipPos = pos;
-      }
-    } else {
-      throw new ConnectException(
-          "Unexpected pgoutput message "
-              + m.getClass().getSimpleName()
-              + " at "
-              + new Lsn(lsn)
-              + " on slot "
-              + slot
-              + ": two-phase decoding is not requested; drop and recreate the slot");
-    }
-  }
-
-  private void update(Update u, RecordBuilder.Tx tx, long lsn, List<SourceRecord> out, long now) {
-    TableSchema t = schemas.get(u.relationId());
-    if (t == null) {
-      next(tx);
-      return;
-    }
-    OldTuple old = u.oldTuple().orElse(null);
-    RecordBuilder.Row before = old == null ? null : row(t, old.values(), null);
-    // Only a full old row (REPLICA IDENTITY FULL) holds the values of unchanged TOAST columns; a
-    // key tuple sends NULL for every non-key column, which is no value to fill in.
-    RecordBuilder.Row after = row(t, u.newTuple(), old == null || old.keyOnly() ? null : before);
-    if (before != null && keyChanged(t, before, after)) {
-      keyMove(t, before, after, tx, lsn, out, now);
-      return;
-    }
-    if (next(tx)) {
-      emit(out, Envelope.OP_UPDATE, t, before, after, tx, lsn, now);
-    }
-  }
-
-  /**
-   * The row moved to another key: the old key's row is gone (delete, tombstone) and the new key's
-   * row appears (create), so that consumers keyed by the primary key stay right. The create carries
-   * the old row in {@code before}, so that a consumer (the sink) can move the row and keep the
-   * values the update left out; both carry Debezium's headers naming the other key.
-   */
-  private void keyMove(
-      TableSchema t,
-      RecordBuilder.Row before,
-      RecordBuilder.Row after,
-      RecordBuilder.Tx tx,
-      long lsn,
-      List<SourceRecord> out,
-      long now) {
-    if (next(tx)) {
-      int first = out.size();
-      emit(out, Envelope.OP_DELETE, t, before, null, tx, lsn, now);
-      RecordBuilder.markKeyMove(out.subList(first, out.size()), Envelope.NEW_KEY_HEADER, t, after);
-    }
-    if (next(tx)) {
-      int first = out.size();
-      emit(out, Envelope.OP_CREATE, t, before, after, tx, lsn, now);
-      RecordBuilder.markKeyMove(out.subList(first, out.size()), Envelope.OLD_KEY_HEADER, t, before);
-    }
-  }
-
-  private static boolean keyChanged(
-      TableSchema t, RecordBuilder.Row before, RecordBuilder.Row after) {
-    for (int k : t.keyColumns) {
-      if (before.omitted.get(k) || after.omitted.get(k)) {
-        continue;
-      }
-      Object b = before.values[k];
-      Object a = after.values[k];
-      boolean same =
-          b instanceof byte[] bb && a instanceof byte[] ab
-              ? java.util.Arrays.equals(bb, ab)
-              : java.util.Objects.equals(b, a);
-      if (!same) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Moves to the next position in the transaction; false when it was delivered already. */
-  private boolean next(RecordBuilder.Tx tx) {
-    if (tx == null) {
-      throw new ConnectException(
-          "pgoutput row message outside a transaction on slot " + slot + ": protocol error");
-    }
-    pos++;
-    if (!skipStream) {
-      return true;
-    }
-    int c = Long.compareUnsigned(tx.commitLsn(), skipLsn);
-    if (c < 0 || (c == 0 && pos <= skipPos)) {
-      return false;
-    }
-    skipStream = false;
-    return true;
-  }
-
-  private SourceOffset offset(RecordBuilder.Tx tx) {
-    return SourceOffset.stream(tx.commitLsn(), pos);
-  }
-
-  private void emit(
-      List<SourceRecord> out,
-      String op,
-      TableSchema t,
-      RecordBuilder.Row before,
-      RecordBuilder.Row after,
-      RecordBuilder.Tx tx,
-      long lsn,
-      long now) {
-    int first = out.size();
-    records.change(out, op, t, before, after, tx, lsn, offset(tx), now);
-    for (int i = first; i < out.size(); i++) {
-      tracker.emitted(out.get(i));
-    }
-    skipLsn = tx.commitLsn();
-    skipPos = pos;
-  }
-
-  /**
-   * Converts a tuple. An unchanged TOASTed value is taken from {@code before} when the old row
-   * carries it (REPLICA IDENTITY FULL); otherwise the column is omitted from the row.
-   */
-  private static RecordBuilder.Row row(
-      TableSchema t, List<TupleValue> tuple, RecordBuilder.Row before) {
-    int n = t.columns.size();
-    if (tuple.size() != n) {
-      throw new ConnectException(
-          "Table "
-              + t.table
-              + ": a change carries "
-              + tuple.size()
-              + " columns, its Relation message "
-              + n
-              + "; the stream is inconsistent, restart the task");
-    }
-    Object[] values = new Object[n];
-    BitSet omitted = RecordBuilder.Row.COMPLETE;
-    for (int i = 0; i < n; i++) {
-      TupleValue v = tuple.get(i);
-      if (v instanceof TupleValue.Text text) {
-        try {
-          values[i] = t.columns.get(i).value(text.text());
-        } catch (org.apache.kafka.connect.errors.DataException e) {
-          throw new org.apache.kafka.connect.errors.DataException(
-              "Table " + t.table + " " + e.getMessage(), e);
-        }
-      } else if (v instanceof TupleValue.UnchangedToast) {
-        if (before != null && !before.omitted.get(i)) {
-          values[i] = before.values[i];
-        } else {
-          if (omitted == RecordBuilder.Row.COMPLETE) {
-            omitted = new BitSet(n);
-          }
-          omitted.set(i);
-        }
-      } else if (v instanceof TupleValue.Binary) {
-        throw new ConnectException(
-            "Table "
-                + t.table
-                + " column "
-                + t.columns.get(i).name()
-                + ": binary value, but binary mode is not requested");
-      }
-    }
-    return new RecordBuilder.Row(values, omitted);
   }
 
   /**
@@ -486,7 +140,7 @@ final class StreamReader implements AutoCloseable {
    * keepalives holds no change for us: the slot may advance to it.
    */
   private void idle() throws SQLException {
-    if (tx == null && replay == null && !inStreamBlock) {
+    if (assembler.betweenTransactions()) {
       tracker.idleAt(stream.getLastReceiveLSN().asLong());
       if (serverVersion >= 140000) {
         heartbeat.maybeEmit(lastConfirmed);
@@ -496,7 +150,7 @@ final class StreamReader implements AutoCloseable {
 
   /** Where a new reader resumes: after the last record built. */
   SourceOffset resumePosition() {
-    return SourceOffset.stream(skipLsn, skipPos);
+    return assembler.resumePosition();
   }
 
   /** Confirms to the server what Kafka has acknowledged; never moves backwards. */
@@ -519,15 +173,7 @@ final class StreamReader implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.close();
-    for (TransactionSpool spool : spools.values()) {
-      spool.close();
-    }
-    spools.clear();
-    if (replaying != null) {
-      replaying.close();
-      replaying = null;
-      replay = null;
-    }
+    assembler.close();
     try {
       if (stream != null && !stream.isClosed()) {
         stream.close();

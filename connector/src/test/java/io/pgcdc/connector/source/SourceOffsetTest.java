@@ -78,4 +78,21 @@ class SourceOffsetTest {
     assertThat(o.covers(99, 1)).isTrue();
     assertThat(o.covers(100, 1)).isFalse();
   }
+
+  @Test
+  void aNonTransactionalMessageAtTheStreamOffsetIsCoveredButNotAtTheConsistentPoint() {
+    assertThat(SourceOffset.stream(100, 0).covers(100, 0)).isTrue();
+    assertThat(SourceOffset.stream(100, 0).covers(101, 0)).isFalse();
+    assertThat(SourceOffset.snapshotDone(100).covers(100, 0)).isFalse();
+    assertThat(SourceOffset.snapshotDone(100).covers(99, 0)).isTrue();
+  }
+
+  @Test
+  void aSnapshotOffsetCoversWhatCommittedBeforeItsConsistentPoint() {
+    SourceOffset o = SourceOffset.snapshot(100, "public.t", 5_000);
+    assertThat(o.covers(99, 1)).isTrue();
+    assertThat(o.covers(100, 1)).isFalse();
+    // pos counts snapshot rows, not a position in a transaction.
+    assertThat(o.covers(100, 1_000)).isFalse();
+  }
 }
