@@ -29,6 +29,7 @@ import io.pgcdc.decoder.StreamAbort;
 import io.pgcdc.decoder.StreamCommit;
 import io.pgcdc.decoder.StreamStart;
 import io.pgcdc.decoder.StreamStop;
+import io.pgcdc.decoder.Truncate;
 import io.pgcdc.decoder.TupleValue;
 import io.pgcdc.decoder.Update;
 import java.nio.ByteBuffer;
@@ -135,6 +136,16 @@ class TransactionAssemblerTest {
     assertThat(offsets()).containsExactly(SourceOffset.stream(100, 1), SourceOffset.stream(100, 2));
     assertThat(out.get(0).headers().lastWithName(Envelope.NEW_KEY_HEADER)).isNotNull();
     assertThat(out.get(1).headers().lastWithName(Envelope.OLD_KEY_HEADER)).isNotNull();
+  }
+
+  @Test
+  void aTruncateIsARecordAtItsPositionAndWhereAReaderResumesAfter() throws Exception {
+    resumingAfter(SourceOffset.snapshotDone(50));
+    feed(begin(100, 7), insert(1, "a"), new Truncate(OptionalInt.empty(), 0, List.of(REL)));
+    feed(commit(100, 120));
+
+    assertThat(ops()).containsExactly("c", "t");
+    assertThat(assembler.resumePosition()).isEqualTo(SourceOffset.stream(100, 2));
   }
 
   @Test
