@@ -3,6 +3,7 @@ package io.pgcdc.connector.source;
 import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.source.catalog.TableSelector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,8 @@
 package io.pgcdc.connector.source;
 
 import io.pgcdc.connector.common.Version;
+import io.pgcdc.connector.source.offset.OffsetTracker;
+import io.pgcdc.connector.source.validate.SourceValidation;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;

@@ -4,6 +4,14 @@ import io.pgcdc.connector.common.Backoff;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.Version;
+import io.pgcdc.connector.source.metrics.SourceMetrics;
+import io.pgcdc.connector.source.offset.OffsetTracker;
+import io.pgcdc.connector.source.offset.SourceOffset;
+import io.pgcdc.connector.source.record.RecordBuilder;
+import io.pgcdc.connector.source.record.SchemaCache;
+import io.pgcdc.connector.source.record.TopicNamer;
+import io.pgcdc.connector.source.snapshot.SnapshotReader;
+import io.pgcdc.connector.source.stream.StreamReader;
 import io.pgcdc.decoder.DecodeException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -25,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Snapshots the captured tables, then streams their changes. The parts: {@link SnapshotReader},
- * {@link StreamReader}, {@link RecordBuilder}, {@link OffsetTracker}, {@link SchemaCache}; how the
- * task starts (fresh, mid-snapshot, mid-stream) is {@link StartPlan}'s business.
+ * {@link StreamReader} (with its transaction assembler), {@link RecordBuilder}, {@link
+ * OffsetTracker}, {@link SchemaCache}; how the task starts (fresh, mid-snapshot, mid-stream) is
+ * {@link StartPlan}'s business.
  */
 public class PostgresSourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(PostgresSourceTask.class);

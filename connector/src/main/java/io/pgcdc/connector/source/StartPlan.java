@@ -2,6 +2,13 @@ package io.pgcdc.connector.source;
 
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.source.catalog.Catalog;
+import io.pgcdc.connector.source.catalog.ReplicationSetup;
+import io.pgcdc.connector.source.catalog.TableSelector;
+import io.pgcdc.connector.source.offset.SourceOffset;
+import io.pgcdc.connector.source.record.RecordBuilder;
+import io.pgcdc.connector.source.record.SchemaCache;
+import io.pgcdc.connector.source.snapshot.SnapshotReader;
 import io.pgcdc.decoder.Lsn;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.source.catalog.TableSelector;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

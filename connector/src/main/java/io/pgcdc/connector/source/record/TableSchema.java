@@ -1,0 +1,152 @@
+package io.pgcdc.connector.source.record;
+
+import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.json.PreconvertedStruct;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * One captured table's columns as a relation message or the catalog describes them, with the
+ * Connect schemas of its key, its row and its change envelope. A row that omits columns (unchanged
+ * TOASTed values) gets a schema variant without those fields, made once and cached.
+ */
+public final class TableSchema {
+  /** One column: name, type OID, {@code format_type()} text and conversion. */
+  public record Column(String name, int typeOid, String pgType, ColumnKind kind) {
+    /**
+     * Converts the column's text form, as pgoutput sends it and as a COPY text field reads once
+     * unescaped, with the type's codec: the one conversion of the snapshot and the stream.
+     */
+    public Object value(String text) {
+      try {
+        return kind.fromString(text);
+      } catch (DataException e) {
+        throw new DataException("column " + name + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  public final TableId table;
+  final String topic;
+  public final List<Column> columns;
+  public final int[] keyColumns;
+  final Schema keySchema;
+  private final String valueSchemaName;
+  private final String envelopeSchemaName;
+  private final Schema sourceSchema;
+  private final Schema fullRowSchema;
+  private final Schema fullEnvelope;
+  private final Map<BitSet, Schema> rowVariants = new HashMap<>();
+  private final Map<List<Schema>, Schema> envelopeVariants = new HashMap<>();
+
+  public TableSchema(
+      TableId table, String topic, List<Column> columns, int[] keyColumns, Schema sourceSchema) {
+    this.table = table;
+    this.topic = topic;
+    this.columns = List.copyOf(columns);
+    this.keyColumns = keyColumns.clone();
+    this.sourceSchema = sourceSchema;
+    this.valueSchemaName = topic + ".Value";
+    this.envelopeSchemaName = topic + ".Envelope";
+    SchemaBuilder key = SchemaBuilder.struct().name(topic + ".Key");
+    for (int i : keyColumns) {
+      Column c = columns.get(i);
+      key.field(c.name(), c.kind().schema(c.pgType(), false));
+    }
+    this.keySchema = keyColumns.length == 0 ? null : key.build();
+    this.fullRowSchema = rowSchema(new BitSet());
+    this.fullEnvelope = envelope(fullRowSchema, fullRowSchema);
+  }
+
+  /** The row schema without the {@code omitted} columns. */
+  Schema rowSchema(BitSet omitted) {
+    if (omitted.isEmpty() && fullRowSchema != null) {
+      return fullRowSchema;
+    }
+    return rowVariants.computeIfAbsent(
+        omitted,
+        o -> {
+          SchemaBuilder b = SchemaBuilder.struct().name(valueSchemaName).optional();
+          for (int i = 0; i < columns.size(); i++) {
+            if (!o.get(i)) {
+              Column c = columns.get(i);
+              b.field(c.name(), c.kind().schema(c.pgType(), true));
+            }
+          }
+          return b.build();
+        });
+  }
+
+  /** Positions of the envelope's fields, in the order {@link #envelope} adds them. */
+  static final int ENVELOPE_BEFORE = 0;
+
+  static final int ENVELOPE_AFTER = 1;
+  static final int ENVELOPE_SOURCE = 2;
+  static final int ENVELOPE_OP = 3;
+  static final int ENVELOPE_TS_MS = 4;
+
+  /** The envelope schema whose before and after have these row schemas. */
+  Schema envelope(Schema before, Schema after) {
+    if (before == fullRowSchema && after == fullRowSchema && fullEnvelope != null) {
+      return fullEnvelope;
+    }
+    return envelopeVariants.computeIfAbsent(
+        List.of(before, after),
+        k ->
+            SchemaBuilder.struct()
+                .name(envelopeSchemaName)
+                .version(1)
+                .field(Envelope.BEFORE, before)
+                .field(Envelope.AFTER, after)
+                .field(Envelope.SOURCE, sourceSchema)
+                .field(Envelope.OP, Schema.STRING_SCHEMA)
+                .field(Envelope.TS_MS, Schema.OPTIONAL_INT64_SCHEMA)
+                .build());
+  }
+
+  Schema fullRowSchema() {
+    return fullRowSchema;
+  }
+
+  /**
+   * The key struct of a row whose converted values are {@code values}; one that may be converted
+   * ahead by {@code ahead} when that is not null.
+   */
+  Struct key(Object[] values, PreconvertedStruct.Preconverter ahead) {
+    if (keySchema == null) {
+      return null;
+    }
+    Struct key = ahead == null ? new Struct(keySchema) : new PreconvertedStruct(keySchema, ahead);
+    List<org.apache.kafka.connect.data.Field> fields = keySchema.fields();
+    for (int k = 0; k < keyColumns.length; k++) {
+      key.put(fields.get(k), values[keyColumns[k]]);
+    }
+    return key;
+  }
+
+  /**
+   * Puts the converted values into {@code row}, a struct of a {@link #rowSchema} (whose fields are
+   * all optional), leaving out the {@code omitted} columns.
+   */
+  void fill(Struct row, Object[] values, BitSet omitted) {
+    List<org.apache.kafka.connect.data.Field> fields = row.schema().fields();
+    if (omitted.isEmpty()) {
+      for (int i = 0; i < values.length; i++) {
+        row.put(fields.get(i), values[i]);
+      }
+      return;
+    }
+    int f = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (!omitted.get(i)) {
+        row.put(fields.get(f++), values[i]);
+      }
+    }
+  }
+}
