@@ -75,6 +75,19 @@ final class DateTimeParser {
       return nanos;
     }
 
+    /**
+     * The optional {@code :SS[.f]} after the minutes of a time, as nanoseconds (0 when absent); the
+     * caller checks the range of the seconds.
+     */
+    long secondsAsNanos() {
+      if (peek() != ':') {
+        return 0;
+      }
+      i++;
+      int seconds = exactDigits(2);
+      return seconds * 1_000_000_000L + fractionNanos();
+    }
+
     boolean rest(String s) {
       return t.regionMatches(i, s, 0, s.length()) && i + s.length() == t.length();
     }
@@ -106,13 +119,9 @@ final class DateTimeParser {
     int h = c.exactDigits(2);
     c.expect(':');
     int m = c.exactDigits(2);
-    int s = 0;
-    int nanos = 0;
-    if (c.peek() == ':') {
-      c.i++;
-      s = c.exactDigits(2);
-      nanos = c.fractionNanos();
-    }
+    long secondNanos = c.secondsAsNanos();
+    int s = (int) (secondNanos / 1_000_000_000L);
+    int nanos = (int) (secondNanos % 1_000_000_000L);
     if (h == 24 && m == 0 && s == 0 && nanos == 0) {
       return LocalTime.MAX;
     }

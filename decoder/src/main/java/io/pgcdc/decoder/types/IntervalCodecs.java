@@ -56,20 +56,14 @@ final class IntervalCodecs {
         long h = c.digits(1);
         c.expect(':');
         int m = c.exactDigits(2);
-        int s = 0;
-        int nanos = 0;
-        if (c.peek() == ':') {
-          c.i++;
-          s = c.exactDigits(2);
-          nanos = c.fractionNanos();
-        }
-        if (m > 59 || s > 59 || h > 2_562_047_788L) {
+        long secondNanos = c.secondsAsNanos();
+        if (m > 59 || secondNanos >= 60_000_000_000L || h > 2_562_047_788L) {
           throw c.bad();
         }
         // h * 3_600_000_000 fits a long (h is at most 2562047788); the sum may not.
         long sign = negative ? -1 : 1;
         long v = sign * (h * 3_600_000_000L);
-        v = Math.addExact(v, sign * (m * 60_000_000L + s * 1_000_000L + nanos / 1000));
+        v = Math.addExact(v, sign * (m * 60_000_000L + secondNanos / 1000));
         micros = Math.addExact(micros, v);
         continue;
       }
