@@ -1,5 +1,6 @@
 package io.pgcdc.connector.sink;
 
+import io.pgcdc.connector.common.KeyChangeHeaders;
 import io.pgcdc.connector.sink.read.ChangeReader;
 import java.util.HashMap;
 import java.util.List;
@@ -106,14 +107,14 @@ public final class TestRecords {
   /** The delete of a key change from {@code from} to {@code to}, as our source sends it. */
   public static SinkRecord moveDelete(long from, long to, long offset) {
     SinkRecord r = change("d", from, null, null, offset);
-    r.headers().add(ChangeReader.NEW_KEY_HEADER, new Struct(KEY).put("id", to), KEY);
+    r.headers().add(KeyChangeHeaders.NEW_KEY, new Struct(KEY).put("id", to), KEY);
     return r;
   }
 
   /** The tombstone after the delete of a key change. */
   public static SinkRecord moveTombstone(long from, long to, long offset) {
     SinkRecord r = tombstone(from, offset);
-    r.headers().add(ChangeReader.NEW_KEY_HEADER, new Struct(KEY).put("id", to), KEY);
+    r.headers().add(KeyChangeHeaders.NEW_KEY, new Struct(KEY).put("id", to), KEY);
     return r;
   }
 
@@ -133,7 +134,7 @@ public final class TestRecords {
     SinkRecord r =
         new SinkRecord(
             "pg.public.orders", 0, KEY, new Struct(KEY).put("id", to), envelope, value, offset);
-    r.headers().add(ChangeReader.OLD_KEY_HEADER, new Struct(KEY).put("id", from), KEY);
+    r.headers().add(KeyChangeHeaders.OLD_KEY, new Struct(KEY).put("id", from), KEY);
     return r;
   }
 

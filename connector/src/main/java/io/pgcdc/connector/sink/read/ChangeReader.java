@@ -39,12 +39,6 @@ public final class ChangeReader {
    */
   public static final String UNCHANGED_TOAST_FIELD = "unchanged_toast_columns";
 
-  /** Debezium's header on the delete of a key change: the new key. */
-  public static final String NEW_KEY_HEADER = KeyMoves.NEW_KEY_HEADER;
-
-  /** Debezium's header on the create of a key change: the old key. */
-  public static final String OLD_KEY_HEADER = KeyMoves.OLD_KEY_HEADER;
-
   /** The string Debezium sends in place of an unchanged TOAST value. */
   public static final String DEBEZIUM_UNAVAILABLE = "__debezium_unavailable_value";
 

@@ -1,5 +1,6 @@
 package io.pgcdc.connector.sink.read;
 
+import io.pgcdc.connector.common.KeyChangeHeaders;
 import io.pgcdc.connector.sink.PostgresSinkConfig.PrimaryKeyMode;
 import io.pgcdc.connector.sink.change.BadRecordException;
 import io.pgcdc.connector.sink.change.ColumnSpec;
@@ -16,11 +17,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * skipped. Only where the target's key comes from the record (key or row) and deletes are enabled.
  */
 final class KeyMoves {
-  /** Debezium's headers of a key change: the delete names the new key, the create the old one. */
-  static final String NEW_KEY_HEADER = "__debezium.newkey";
-
-  static final String OLD_KEY_HEADER = "__debezium.oldkey";
-
   private final boolean enabled;
   private final ColumnSpecs specs;
 
@@ -36,7 +32,7 @@ final class KeyMoves {
    * by moving the row: deleting it first would lose the values that the create leaves out.
    */
   boolean isMoveDelete(SinkRecord record) {
-    return enabled && record.headers().lastWithName(NEW_KEY_HEADER) != null;
+    return enabled && record.headers().lastWithName(KeyChangeHeaders.NEW_KEY) != null;
   }
 
   /**
@@ -52,11 +48,11 @@ final class KeyMoves {
     String where = "the envelope's field 'before'";
     Row old = Row.ofNullable(envelope.get("before"), where);
     if (old == null) {
-      Header header = record.headers().lastWithName(OLD_KEY_HEADER);
+      Header header = record.headers().lastWithName(KeyChangeHeaders.OLD_KEY);
       if (header == null || header.value() == null) {
         return change;
       }
-      where = "the header " + OLD_KEY_HEADER;
+      where = "the header " + KeyChangeHeaders.OLD_KEY;
       old = Row.of(header.value(), where);
     }
     List<ColumnSpec> oldSpecs = specs.of(old);

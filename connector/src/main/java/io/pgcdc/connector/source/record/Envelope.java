@@ -37,14 +37,6 @@ public final class Envelope {
   public static final String COMMIT_LSN = "commit_lsn";
   static final String UNCHANGED_TOAST = "unchanged_toast_columns";
 
-  /**
-   * Headers of the two records of a key change, as Debezium names them: the delete names the new
-   * key, the create the old one (values: key structs).
-   */
-  public static final String NEW_KEY_HEADER = "__debezium.newkey";
-
-  public static final String OLD_KEY_HEADER = "__debezium.oldkey";
-
   private Envelope() {}
 
   static final Schema UNCHANGED_TOAST_SCHEMA =

@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source.stream;
 
+import io.pgcdc.connector.common.KeyChangeHeaders;
 import io.pgcdc.connector.source.offset.OffsetTracker;
 import io.pgcdc.connector.source.offset.SourceOffset;
 import io.pgcdc.connector.source.record.Envelope;
@@ -297,12 +298,13 @@ final class TransactionAssembler implements AutoCloseable {
     if (next()) {
       int first = out.size();
       emit(out, Envelope.OP_DELETE, t, before, null, lsn, now);
-      RecordBuilder.markKeyMove(out.subList(first, out.size()), Envelope.NEW_KEY_HEADER, t, after);
+      RecordBuilder.markKeyMove(out.subList(first, out.size()), KeyChangeHeaders.NEW_KEY, t, after);
     }
     if (next()) {
       int first = out.size();
       emit(out, Envelope.OP_CREATE, t, before, after, lsn, now);
-      RecordBuilder.markKeyMove(out.subList(first, out.size()), Envelope.OLD_KEY_HEADER, t, before);
+      RecordBuilder.markKeyMove(
+          out.subList(first, out.size()), KeyChangeHeaders.OLD_KEY, t, before);
     }
   }
 

@@ -5,6 +5,7 @@ import static io.pgcdc.connector.sink.TestRecords.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgcdc.connector.common.KeyChangeHeaders;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.sink.TestRecords;
 import io.pgcdc.connector.sink.change.BadRecordException;
@@ -325,7 +326,7 @@ class ChangeReaderTest {
   void createOfADebeziumKeyChangeTakesTheOldKeyFromItsHeader() {
     SinkRecord create = change("c", 2, "moved", "{}", 0);
     // The worker's default header converter reads a struct header back as a map.
-    create.headers().add(ChangeReader.OLD_KEY_HEADER, Map.of("id", (byte) 1), null);
+    create.headers().add(KeyChangeHeaders.OLD_KEY, Map.of("id", (byte) 1), null);
 
     assertThat(reader.read(create).oldKey().key()).isEqualTo("1");
   }

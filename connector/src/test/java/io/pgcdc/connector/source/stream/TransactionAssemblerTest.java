@@ -3,6 +3,7 @@ package io.pgcdc.connector.source.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgcdc.connector.common.KeyChangeHeaders;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.offset.OffsetTracker;
 import io.pgcdc.connector.source.offset.SourceOffset;
@@ -134,8 +135,8 @@ class TransactionAssemblerTest {
 
     assertThat(ops()).containsExactly("d", "c");
     assertThat(offsets()).containsExactly(SourceOffset.stream(100, 1), SourceOffset.stream(100, 2));
-    assertThat(out.get(0).headers().lastWithName(Envelope.NEW_KEY_HEADER)).isNotNull();
-    assertThat(out.get(1).headers().lastWithName(Envelope.OLD_KEY_HEADER)).isNotNull();
+    assertThat(out.get(0).headers().lastWithName(KeyChangeHeaders.NEW_KEY)).isNotNull();
+    assertThat(out.get(1).headers().lastWithName(KeyChangeHeaders.OLD_KEY)).isNotNull();
   }
 
   @Test
