@@ -13,7 +13,8 @@ import java.util.Properties;
 /**
  * A Kafka Connect worker in distributed mode ({@code ConnectDistributed}) in its own JVM, started
  * with config/connect-distributed.properties; only the broker address, the REST listener and the
- * plugin folder are filled in. It loads pgcdc from {@code plugin.path} alone.
+ * plugin folders are filled in. It loads pgcdc from {@code plugin.path} alone (its first folder;
+ * Debezium's plugins, for the interoperability tests, are in the others).
  */
 public final class ConnectWorker implements AutoCloseable {
   private static final int ATTEMPTS = 3;
@@ -69,7 +70,7 @@ public final class ConnectWorker implements AutoCloseable {
     properties.setProperty("listeners", "http://127.0.0.1:" + port);
     properties.setProperty("rest.advertised.host.name", "127.0.0.1");
     properties.setProperty("rest.advertised.port", Integer.toString(port));
-    properties.setProperty("plugin.path", settings.pluginDir().toString());
+    properties.setProperty("plugin.path", settings.pluginPath());
     try {
       Files.createDirectories(file.getParent());
       try (Writer out = Files.newBufferedWriter(file)) {

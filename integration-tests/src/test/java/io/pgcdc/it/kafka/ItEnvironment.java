@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where the build put what the fixtures need. Failsafe and the quickstart pass these as system
@@ -15,6 +17,22 @@ public final class ItEnvironment {
   /** The folder given to the worker as {@code plugin.path}: holds pgcdc-connector-VERSION/. */
   public static Path pluginDir() {
     return existing("pgcdc.plugin.dir", "target/plugins");
+  }
+
+  /**
+   * Further folders of the worker's {@code plugin.path}, after {@link #pluginDir()}: Debezium's
+   * unpacked plugin archives, for the interoperability tests. Empty where the property is not set
+   * (the quickstart): that worker loads pgcdc alone.
+   */
+  public static List<Path> extraPluginDirs() {
+    String dirs = System.getProperty("pgcdc.extra.plugin.dirs", "");
+    List<Path> paths = new ArrayList<>();
+    for (String dir : dirs.split(",")) {
+      if (!dir.isBlank()) {
+        paths.add(existingPath("pgcdc.extra.plugin.dirs", dir.strip()));
+      }
+    }
+    return List.copyOf(paths);
   }
 
   /** The repository's config/ folder: worker properties and connector JSON. */
@@ -48,7 +66,11 @@ public final class ItEnvironment {
   }
 
   private static Path existing(String property, String fallback) {
-    Path path = Path.of(System.getProperty(property, fallback)).toAbsolutePath().normalize();
+    return existingPath(property, System.getProperty(property, fallback));
+  }
+
+  private static Path existingPath(String property, String value) {
+    Path path = Path.of(value).toAbsolutePath().normalize();
     if (!Files.exists(path)) {
       throw new IllegalStateException(
           path

@@ -15,7 +15,8 @@ import java.util.Map;
  * worker properties and plugin folder, and where logs go.
  *
  * @param classpath the broker's and worker's classpath
- * @param pluginDir the worker's {@code plugin.path}
+ * @param pluginDir the first folder of the worker's {@code plugin.path}: pgcdc's
+ * @param extraPluginDirs further folders of {@code plugin.path} (other vendors' plugins)
  * @param workerProperties the shipped worker properties (config/connect-distributed.properties)
  * @param logDir where broker.log and worker.log go
  * @param workerOverrides worker properties that replace those of {@code workerProperties}
@@ -24,6 +25,7 @@ import java.util.Map;
 public record KafkaSettings(
     String classpath,
     Path pluginDir,
+    List<Path> extraPluginDirs,
     Path workerProperties,
     Path logDir,
     Map<String, String> workerOverrides,
@@ -36,6 +38,7 @@ public record KafkaSettings(
   public static final String POSTGRES_PASSWORD_ENV = "PGCDC_POSTGRES_PASSWORD";
 
   public KafkaSettings {
+    extraPluginDirs = List.copyOf(extraPluginDirs);
     workerOverrides = Map.copyOf(workerOverrides);
     workerEnvironment = Map.copyOf(workerEnvironment);
   }
@@ -48,7 +51,7 @@ public record KafkaSettings(
     Map<String, String> merged = new java.util.LinkedHashMap<>(workerOverrides);
     merged.putAll(overrides);
     return new KafkaSettings(
-        classpath, pluginDir, workerProperties, logDir, merged, workerEnvironment);
+        classpath, pluginDir, extraPluginDirs, workerProperties, logDir, merged, workerEnvironment);
   }
 
   /**
@@ -81,10 +84,19 @@ public record KafkaSettings(
     return new KafkaSettings(
         classpath,
         ItEnvironment.pluginDir(),
+        ItEnvironment.extraPluginDirs(),
         ItEnvironment.configDir().resolve("connect-distributed.properties"),
         logDir,
         Map.of(),
         Map.of(POSTGRES_PASSWORD_ENV, PostgresServer.shared().password()));
+  }
+
+  /** The worker's {@code plugin.path}: pgcdc's folder first, then the others. */
+  String pluginPath() {
+    List<String> dirs = new ArrayList<>();
+    dirs.add(pluginDir.toString());
+    extraPluginDirs.forEach(dir -> dirs.add(dir.toString()));
+    return String.join(",", dirs);
   }
 
   /**
