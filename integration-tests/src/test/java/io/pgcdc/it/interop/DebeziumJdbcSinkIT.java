@@ -192,6 +192,7 @@ class DebeziumJdbcSinkIT {
 
       ConnectorDefinition source = p.source("src", table);
       p.start(source, TIMEOUT);
+      p.awaitRecords(InteropPipeline.topic(source, table), 3, TIMEOUT);
       ConnectorDefinition sink = sink(p, InteropPipeline.topic(source, table), target);
       p.start(sink, TIMEOUT);
       p.changeEveryTypeTable(table);

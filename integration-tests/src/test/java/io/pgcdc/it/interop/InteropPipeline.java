@@ -182,6 +182,15 @@ final class InteropPipeline implements AutoCloseable {
     return records;
   }
 
+  /**
+   * Waits until {@code topic} holds {@code count} records: a source's snapshot, before the test
+   * changes the table (the snapshot reads the table as of when the source created its slot, which
+   * is after the connector reports RUNNING).
+   */
+  void awaitRecords(String topic, int count, Duration timeout) {
+    read(topic, records -> records.size() >= count, timeout);
+  }
+
   /** The state of every connector of this pipeline, for failure messages. */
   String states() {
     StringBuilder text = new StringBuilder();
