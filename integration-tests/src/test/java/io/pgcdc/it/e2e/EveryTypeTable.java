@@ -235,6 +235,7 @@ public final class EveryTypeTable {
     return v;
   }
 
+  /** {@code CREATE TABLE public.table} with {@code id bigint PRIMARY KEY} and {@code columns}. */
   public static String createTable(String table, Map<String, String> columns) {
     List<String> defs = new ArrayList<>();
     defs.add("id bigint PRIMARY KEY");
@@ -242,6 +243,7 @@ public final class EveryTypeTable {
     return "CREATE TABLE public." + table + " (" + String.join(", ", defs) + ")";
   }
 
+  /** An INSERT of row {@code id} into {@code public.table}: column name to SQL expression. */
   public static String insert(String table, long id, Map<String, String> values) {
     List<String> names = new ArrayList<>(List.of("id"));
     List<String> exprs = new ArrayList<>(List.of(Long.toString(id)));
