@@ -43,10 +43,10 @@ class PgTextTest {
     assertThat(PgText.render(new BigDecimal("1E+3").setScale(3), decimal, PgText.Target.OTHER))
         .isEqualTo("1000.000");
     assertThat(PgText.render(new java.util.Date(1_500L), Timestamp.SCHEMA, PgText.Target.OTHER))
-        .isEqualTo("1970-01-01T00:00:01.500Z");
+        .isEqualTo("1970-01-01 00:00:01.5+00:00");
     Schema micro = SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").build();
     assertThat(PgText.render(-1L, micro, PgText.Target.OTHER))
-        .isEqualTo("1969-12-31T23:59:59.999999");
+        .isEqualTo("1969-12-31 23:59:59.999999");
   }
 
   @Test
