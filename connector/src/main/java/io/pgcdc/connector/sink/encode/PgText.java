@@ -3,6 +3,7 @@ package io.pgcdc.connector.sink.encode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.sink.change.ExactText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -16,8 +17,9 @@ import org.apache.kafka.connect.data.Struct;
 
 /**
  * Renders a Connect value as PostgreSQL input text, the form the server parses with the column
- * type's input function. Strings pass unchanged; Connect's logical types, Debezium's semantic types
- * and Java values with a text form of their own are written by the decoder's codecs ({@link
+ * type's input function. Strings pass unchanged; a value the producer sent as its exact text
+ * ({@link ExactText}) passes as that text; Connect's logical types, Debezium's semantic types and
+ * Java values with a text form of their own are written by the decoder's codecs ({@link
  * ConnectValues}); lists become array literals or JSON, maps and structs JSON.
  */
 public final class PgText {
@@ -49,6 +51,9 @@ public final class PgText {
   public static String render(Object value, Schema schema, Target target) {
     if (value == null) {
       return null;
+    }
+    if (value instanceof ExactText exact) {
+      return checkNul(exact.text());
     }
     String logical = schema == null ? null : schema.name();
     if (logical != null) {

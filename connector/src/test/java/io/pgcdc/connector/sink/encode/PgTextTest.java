@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.sink.change.ExactText;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -47,6 +48,19 @@ class PgTextTest {
     Schema micro = SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").build();
     assertThat(PgText.render(-1L, micro, PgText.Target.OTHER))
         .isEqualTo("1969-12-31 23:59:59.999999");
+  }
+
+  @Test
+  void exactTextPassesAsItIsWhateverTheSchemaAndTarget() {
+    assertThat(PgText.render(new ExactText("NaN"), Decimal.schema(2), PgText.Target.OTHER))
+        .isEqualTo("NaN");
+    Schema dates = SchemaBuilder.array(Schema.OPTIONAL_INT32_SCHEMA).build();
+    assertThat(PgText.render(new ExactText("{{1,2},{3,4}}"), dates, PgText.Target.ARRAY))
+        .isEqualTo("{{1,2},{3,4}}");
+    assertThat(PgText.render(new ExactText("infinity"), null, PgText.Target.JSON))
+        .isEqualTo("infinity");
+    assertThatThrownBy(() -> PgText.render(new ExactText("a\0"), null, PgText.Target.OTHER))
+        .isInstanceOf(BadRecordException.class);
   }
 
   @Test
