@@ -181,6 +181,12 @@ class ConnectValuesTest {
   }
 
   @Test
+  void intervalInDebeziumsFormWithEveryPartIsReadToo() {
+    assertThat(text("P0Y0M0DT0H0M0S", INTERVAL)).isEqualTo("00:00:00");
+    assertThat(text("P-1Y-2M3DT-4H-5M-6.5S", INTERVAL)).isEqualTo("-14 mons +3 days -04:05:06.5");
+  }
+
+  @Test
   void anIntervalThatIsNotIsoIsABadRecordNamingTheValue() {
     for (String bad : List.of("1 year", "P", "P1X", "P1Y2", "PT1.5", "")) {
       assertThatThrownBy(() -> text(bad, INTERVAL))
