@@ -89,18 +89,12 @@ final class ConnectValues {
   /**
    * The text of a plain Java value whose PostgreSQL text is not its {@code toString}: booleans,
    * floats ({@code NaN}, {@code Infinity} as PostgreSQL spells them), decimals (never an exponent),
-   * bytes (bytea hex), {@code java.util.Date} (a timestamptz); other numbers in decimal. Null for
-   * anything else.
+   * bytes (bytea hex), {@code java.util.Date} (a timestamptz); whole numbers as their {@code
+   * toString}. Null for anything else.
    */
   static String plainText(Object value) {
     if (value instanceof Boolean) {
       return TYPES.encodeText(BOOL, value);
-    }
-    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
-      return value.toString();
-    }
-    if (value instanceof Byte b) {
-      return Integer.toString(b);
     }
     if (value instanceof Float) {
       return TYPES.encodeText(FLOAT4, value);
