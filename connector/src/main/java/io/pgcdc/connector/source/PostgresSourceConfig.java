@@ -4,6 +4,7 @@ import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.catalog.TableSelector;
+import io.pgcdc.connector.types.ValueOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -156,7 +157,7 @@ public final class PostgresSourceConfig extends AbstractConfig {
   }
 
   private static ConfigDef configDef() {
-    ConfigDef def = ConnectionConfig.addTo(new ConfigDef());
+    ConfigDef def = ValueOptions.addTo(ConnectionConfig.addTo(new ConfigDef()));
     int order = 0;
     def.define(
             TABLE_INCLUDE_LIST_CONFIG,
@@ -507,6 +508,11 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
   public Duration retryBackoff() {
     return Duration.ofMillis(getLong(RETRY_BACKOFF_CONFIG));
+  }
+
+  /** How column values become Connect values. */
+  public ValueOptions valueOptions() {
+    return ValueOptions.from(this);
   }
 
   public int maxRetries() {

@@ -12,6 +12,7 @@ import io.pgcdc.connector.source.record.SchemaCache;
 import io.pgcdc.connector.source.record.TopicNamer;
 import io.pgcdc.connector.source.snapshot.SnapshotReader;
 import io.pgcdc.connector.source.stream.StreamReader;
+import io.pgcdc.connector.types.TypeResolver;
 import io.pgcdc.decoder.DecodeException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -88,7 +89,13 @@ public class PostgresSourceTask extends SourceTask {
     metrics.tables(plan.tables());
     String topicPrefix = config.topicPrefix();
     TopicNamer topics = new TopicNamer(config.topicTemplate(), topicPrefix, settings.database());
-    schemas = new SchemaCache(settings, new HashSet<>(plan.tables()), config.keyColumns(), topics);
+    schemas =
+        new SchemaCache(
+            settings,
+            new HashSet<>(plan.tables()),
+            config.keyColumns(),
+            topics,
+            new TypeResolver(config.valueOptions()));
     records =
         new RecordBuilder(
             partition(),

@@ -55,7 +55,9 @@ public final class PgTypes {
   private static final int FIRST_NORMAL_OID = 16384;
 
   private final Codec[] builtIn = new Codec[FIRST_NORMAL_OID];
+  private final int[] builtInElements = new int[FIRST_NORMAL_OID];
   private final Map<Integer, Codec> registered = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> registeredElements = new ConcurrentHashMap<>();
 
   private PgTypes() {
     scalar(16, 1000, NumberCodecs.BOOL);
@@ -111,6 +113,7 @@ public final class PgTypes {
   private void scalar(int oid, int arrayOid, Codec codec) {
     builtIn[oid] = codec;
     builtIn[arrayOid] = new ArrayCodec(codec);
+    builtInElements[arrayOid] = oid;
   }
 
   private void range(int oid, int arrayOid, int multiOid, int multiArrayOid, String name, int sub) {
@@ -151,7 +154,9 @@ public final class PgTypes {
    * @throws IllegalArgumentException for a built-in OID or an unknown element type
    */
   public PgTypes registerArray(int arrayOid, int elementOid) {
-    return put(arrayOid, new ArrayCodec(known(elementOid, "element type")));
+    put(arrayOid, new ArrayCodec(known(elementOid, "element type")));
+    registeredElements.put(arrayOid, elementOid);
+    return this;
   }
 
   /**
@@ -206,6 +211,17 @@ public final class PgTypes {
   /** Whether values of this type convert to a Java form other than their text. */
   public boolean isKnown(int oid) {
     return codec(oid) != null;
+  }
+
+  /**
+   * The element type of an array type (built in or registered), or 0 when {@code oid} is not a
+   * known array type.
+   */
+  public int elementOid(int oid) {
+    if (oid >= 0 && oid < FIRST_NORMAL_OID) {
+      return builtInElements[oid];
+    }
+    return registeredElements.getOrDefault(oid, 0);
   }
 
   /** The type's name ({@code int4}, {@code numeric[]}, ...) or {@code "unknown type OID n"}. */

@@ -213,6 +213,10 @@ class JavaFormsTest {
     assertThat(t.decodeText(16410, "1.50")).isEqualTo(new BigDecimal("1.50"));
     assertThat(t.decodeText(16409, "{1.50}")).isEqualTo(PgArray.of(new BigDecimal("1.50")));
     assertThat(t.typeName(16409)).isEqualTo("numeric[]");
+    assertThat(t.elementOid(16409)).isEqualTo(16410);
+    assertThat(t.elementOid(1007)).as("int4[]").isEqualTo(23);
+    assertThat(t.elementOid(23)).as("not an array").isZero();
+    assertThat(t.elementOid(99999)).as("unknown").isZero();
     t.registerRange(16420, "floatrange", 701).registerMultirange(16421, "floatmultirange", 16420);
     assertThat(t.decodeText(16420, "[1.5,2)")).isEqualTo(PgRange.of(1.5, true, 2.0, false));
     assertThatThrownBy(() -> t.registerDomain(16430, 99999))

@@ -13,24 +13,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A table with a column of every type the decoder supports goes through the source, Kafka (JSON
- * converter with schemas) and the sink into a copy that the sink creates: after the snapshot, after
- * inserts, updates (also ones that leave TOASTed values of over 1 MB unchanged, with the default
- * replica identity), deletes, and after columns are added and dropped, the copy holds exactly the
- * same values ({@link TableComparison}) in columns of exactly the same types.
+ * A table with a column of every type the decoder supports goes through the source (in both value
+ * modes), Kafka (JSON converter with schemas) and the sink into a copy that the sink creates: after
+ * the snapshot, after inserts, updates (also ones that leave TOASTed values of over 1 MB unchanged,
+ * with the default replica identity), deletes, and after columns are added and dropped, the copy
+ * holds exactly the same values ({@link TableComparison}) in columns of exactly the same types.
  */
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class RoundTripIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-  @Test
+  /**
+   * In both value modes: typed (the default: Decimal, epoch days, micro-second timestamps, ISO
+   * strings, arrays, and source.text_values for what those cannot hold) and text.
+   */
+  @ParameterizedTest(name = "value.mode={0}")
+  @ValueSource(strings = {"typed", "text"})
   void everyTypeArrivesUnchangedThroughSnapshotStreamingToastAndSchemaChanges(
-      PostgresServer pg, ConnectCluster cluster) throws SQLException {
-    try (Pipeline p = new Pipeline(cluster, pg, "rt")) {
+      String valueMode, PostgresServer pg, ConnectCluster cluster) throws SQLException {
+    try (Pipeline p = new Pipeline(cluster, pg, "rt_" + valueMode)) {
       String mood = p.name + "_mood";
       String posint = p.name + "_posint";
       String table = p.table(p.name);
@@ -50,7 +56,7 @@ class RoundTripIT {
           insert(table, 4, large()));
 
       p.createTopics(table);
-      p.start(p.source(table), TIMEOUT);
+      p.start(p.source(table).with("value.mode", valueMode), TIMEOUT);
       p.start(p.sink(table), TIMEOUT);
       p.awaitCopyEqual(table, TIMEOUT);
 

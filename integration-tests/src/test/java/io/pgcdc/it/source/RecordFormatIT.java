@@ -65,10 +65,8 @@ class RecordFormatIT {
     {"nul", "text", "NULL"},
   };
 
-  @Test
-  void snapshotAndStreamCarryExactValuesTypesAndEnvelope(PostgresServer pg, ConnectCluster cluster)
-      throws SQLException {
-    String name = pg.uniqueName("fmt");
+  /** Creates the enum, the domain and the table {@code name_t} of {@link #COLUMNS}, with row 1. */
+  private static String createTable(PostgresServer pg, String name) {
     String table = name + "_t";
     StringBuilder ddl = new StringBuilder("CREATE TABLE " + table + " (id int PRIMARY KEY");
     StringBuilder insert = new StringBuilder("INSERT INTO " + table + " VALUES (1");
@@ -82,9 +80,19 @@ class RecordFormatIT {
         ddl.append(", big text)").toString(),
         "ALTER TABLE " + table + " ALTER big SET STORAGE EXTERNAL",
         insert.append(", repeat('x', 10000))").toString());
+    return table;
+  }
+
+  @Test
+  void textModeCarriesPostgresTextAndTheEnvelopeThroughSnapshotAndStream(
+      PostgresServer pg, ConnectCluster cluster) throws SQLException {
+    String name = pg.uniqueName("fmt");
+    String table = createTable(pg, name);
     Map<String, String> expected = textValues(pg, table);
     try {
-      cluster.rest().create(SourceFixture.source(pg, name, "public." + table));
+      cluster
+          .rest()
+          .create(SourceFixture.source(pg, name, "public." + table).with("value.mode", "text"));
       cluster.rest().awaitRunning(name, TIMEOUT);
       String topic = name + ".public." + table;
 
@@ -145,6 +153,95 @@ class RecordFormatIT {
       pg.execute(
           "DROP TABLE " + table, "DROP TYPE " + name + "_mood", "DROP DOMAIN " + name + "_pos");
     }
+  }
+
+  @Test
+  void typedModeGivesTheCdcEnvelopesTypesAndTheExactTextOfWhatTheyCannotHold(
+      PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("typed");
+    String table = createTable(pg, name);
+    try {
+      cluster.rest().create(SourceFixture.source(pg, name, "public." + table));
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      String topic = name + ".public." + table;
+      Change row = SourceFixture.readUntil(cluster, topic, l -> l.size() >= 1, TIMEOUT).get(0);
+
+      Map<String, String> schemas = afterSchemas(row);
+      assertThat(schemas)
+          .containsEntry("i2", "int16 - smallint")
+          .containsEntry("num", "bytes org.apache.kafka.connect.data.Decimal numeric(10,2)")
+          .containsEntry("num_big", "struct io.debezium.data.VariableScaleDecimal numeric")
+          .containsEntry("f4", "float - real")
+          .containsEntry("f8", "double - double precision")
+          .containsEntry("js", "string io.debezium.data.Json jsonb")
+          .containsEntry("u", "string io.debezium.data.Uuid uuid")
+          .containsEntry("iv", "string io.debezium.time.Interval interval")
+          .containsEntry("ttz", "string io.debezium.time.ZonedTime time with time zone")
+          .containsEntry("tstz", "string io.debezium.time.ZonedTimestamp timestamp with time zone")
+          .containsEntry(
+              "ts_bc", "int64 io.debezium.time.MicroTimestamp timestamp without time zone")
+          .containsEntry("d_inf", "int32 io.debezium.time.Date date")
+          .containsEntry("tstz_arr", "array - timestamp with time zone[]")
+          .containsEntry("arr2", "array - integer[]")
+          .containsEntry("mood", "string io.debezium.data.Enum " + name + "_mood")
+          .containsEntry("pos", "int32 - " + name + "_pos")
+          .containsEntry("circ", "string - circle");
+
+      JsonNode after = row.after();
+      assertThat(after.path("f4").asText()).isEqualTo("NaN");
+      assertThat(after.path("f8").asText()).isEqualTo("-Infinity");
+      assertThat(after.path("f8_exact").doubleValue()).isEqualTo(0.1);
+      assertThat(after.path("num_big").path("scale").asInt()).isEqualTo(18);
+      assertThat(
+              new java.math.BigDecimal(
+                  new java.math.BigInteger(
+                      Base64.getDecoder().decode(after.path("num_big").path("value").asText())),
+                  18))
+          .isEqualTo(new java.math.BigDecimal("12345678901234567890.000000000000000001"));
+      assertThat(after.path("iv").asText()).isEqualTo("P1Y2M3DT4H5M6.789S");
+      assertThat(after.path("ttz").asText()).isEqualTo("12:34:56.789+05:30");
+      assertThat(after.path("tstz").asText()).isEqualTo("2024-02-29T23:59:59.999999Z");
+      assertThat(after.path("ts_bc").asLong())
+          .isEqualTo(
+              java.time.LocalDateTime.of(-43, 3, 15, 12, 0).toEpochSecond(java.time.ZoneOffset.UTC)
+                  * 1_000_000L);
+      assertThat(after.path("tstz_arr").toString()).isEqualTo("[\"2020-01-01T00:00:00Z\",null]");
+      assertThat(after.path("ch").asText()).isEqualTo("ab   ");
+      assertThat(after.path("mood").asText()).isEqualTo("happy");
+      assertThat(after.path("pos").asInt()).isEqualTo(42);
+
+      // Values no typed field can hold: null in the field, the exact text in source.text_values.
+      assertThat(after.path("num").isNull()).isTrue();
+      assertThat(after.path("d_inf").isNull()).isTrue();
+      assertThat(after.path("arr2").isNull()).isTrue();
+      assertThat(row.source().path("text_values").toString())
+          .isEqualTo(
+              "{\"after.num\":\"NaN\",\"after.d_inf\":\"infinity\","
+                  + "\"after.arr2\":\"{{1,2},{3,4}}\"}");
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute(
+          "DROP TABLE " + table, "DROP TYPE " + name + "_mood", "DROP DOMAIN " + name + "_pos");
+    }
+  }
+
+  /** Each after field as "type name pgcdc.type", with "-" for a schema without a name. */
+  private static Map<String, String> afterSchemas(Change change) {
+    Map<String, String> fields = new HashMap<>();
+    for (JsonNode envelopeField : change.value().path("schema").path("fields")) {
+      if (envelopeField.path("field").asText().equals("after")) {
+        for (JsonNode f : envelopeField.path("fields")) {
+          fields.put(
+              f.path("field").asText(),
+              f.path("type").asText()
+                  + " "
+                  + f.path("name").asText("-")
+                  + " "
+                  + f.path("parameters").path("pgcdc.type").asText());
+        }
+      }
+    }
+    return fields;
   }
 
   @Test

@@ -36,11 +36,16 @@ public final class Envelope {
   static final String LSN = "lsn";
   public static final String COMMIT_LSN = "commit_lsn";
   static final String UNCHANGED_TOAST = "unchanged_toast_columns";
+  static final String TEXT_VALUES = "text_values";
 
   private Envelope() {}
 
   static final Schema UNCHANGED_TOAST_SCHEMA =
       SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build();
+
+  /** before.column / after.column to the exact text of a value its typed field cannot hold. */
+  static final Schema TEXT_VALUES_SCHEMA =
+      SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).optional().build();
 
   /** The {@code source} block's schema. */
   public static final Schema SOURCE_SCHEMA =
@@ -58,5 +63,6 @@ public final class Envelope {
           .field(LSN, Schema.OPTIONAL_INT64_SCHEMA)
           .field(COMMIT_LSN, Schema.OPTIONAL_INT64_SCHEMA)
           .field(UNCHANGED_TOAST, UNCHANGED_TOAST_SCHEMA)
+          .field(TEXT_VALUES, TEXT_VALUES_SCHEMA)
           .build();
 }

@@ -55,6 +55,7 @@ public final class RecordBuilder {
   private static final Field SOURCE_LSN = sourceField(Envelope.LSN);
   private static final Field SOURCE_COMMIT_LSN = sourceField(Envelope.COMMIT_LSN);
   private static final Field SOURCE_UNCHANGED_TOAST = sourceField(Envelope.UNCHANGED_TOAST);
+  private static final Field SOURCE_TEXT_VALUES = sourceField(Envelope.TEXT_VALUES);
 
   private final Map<String, ?> partition;
   private final String name;
@@ -109,20 +110,24 @@ public final class RecordBuilder {
     List<Field> fields = envelopeSchema.fields();
     // A struct put into a struct is validated whole, after each of its own puts was validated:
     // a row goes in empty (every row field is optional) and is filled there, validated once.
+    Map<String, String> texts = null;
     if (before != null) {
       Struct row = new Struct(beforeSchema);
       value.put(fields.get(TableSchema.ENVELOPE_BEFORE), row);
-      t.fill(row, before.values, before.omitted);
+      texts = t.fill(row, before.values, before.omitted, "before.", texts);
     }
     if (after != null) {
       Struct row = new Struct(afterSchema);
       value.put(fields.get(TableSchema.ENVELOPE_AFTER), row);
-      t.fill(row, after.values, after.omitted);
+      texts = t.fill(row, after.values, after.omitted, "after.", texts);
     }
     // The same for the source block: it goes in with its required fields, then gets the rest.
     Struct source = sourceRequired(tx);
     value.put(fields.get(TableSchema.ENVELOPE_SOURCE), source);
     describe(source, tx, t, changeLsn, after == null ? null : after.unchangedToast(t), offset);
+    if (texts != null) {
+      source.put(SOURCE_TEXT_VALUES, texts);
+    }
     value.put(fields.get(TableSchema.ENVELOPE_OP), op);
     value.put(fields.get(TableSchema.ENVELOPE_TS_MS), now);
     Row keyRow = after != null ? after : before;

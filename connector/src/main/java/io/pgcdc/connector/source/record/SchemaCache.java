@@ -5,6 +5,7 @@ import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.PostgresSourceConfig;
 import io.pgcdc.connector.source.catalog.Catalog;
+import io.pgcdc.connector.types.TypeResolver;
 import io.pgcdc.decoder.Relation;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,6 +28,7 @@ public final class SchemaCache implements RelationSchemas, AutoCloseable {
   private final Set<TableId> captured;
   private final Map<TableId, List<String>> configuredKeys;
   private final TopicNamer topics;
+  private final TypeResolver types;
   private final Map<Integer, TableSchema> byRelation = new HashMap<>();
   private Connection catalog;
 
@@ -34,8 +36,10 @@ public final class SchemaCache implements RelationSchemas, AutoCloseable {
       ConnectionSettings settings,
       Set<TableId> captured,
       Map<TableId, List<String>> configuredKeys,
-      TopicNamer topics) {
+      TopicNamer topics,
+      TypeResolver types) {
     this.settings = settings;
+    this.types = types;
     this.captured = captured;
     this.configuredKeys = configuredKeys;
     this.topics = topics;
@@ -65,13 +69,13 @@ public final class SchemaCache implements RelationSchemas, AutoCloseable {
       oids[i] = r.columns().get(i).typeOid();
       mods[i] = r.columns().get(i).typeModifier();
     }
-    List<String> types = Catalog.formatTypes(catalog(), oids, mods);
+    List<String> formats = Catalog.formatTypes(catalog(), oids, mods);
     List<TableSchema.Column> columns = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Relation.Column c = r.columns().get(i);
       columns.add(
           new TableSchema.Column(
-              c.name(), c.typeOid(), types.get(i), ColumnKind.forOid(c.typeOid())));
+              c.name(), c.typeOid(), types.forColumn(catalog(), c.typeOid(), formats.get(i))));
     }
     long relOid = Integer.toUnsignedLong(r.relationId());
     byRelation.put(r.relationId(), build(id, columns, keyNames(catalog(), id, relOid)));
@@ -84,7 +88,7 @@ public final class SchemaCache implements RelationSchemas, AutoCloseable {
     for (Catalog.ColumnInfo info : Catalog.columns(c, relOid, serverVersion)) {
       columns.add(
           new TableSchema.Column(
-              info.name(), info.typeOid(), info.pgType(), ColumnKind.forOid(info.typeOid())));
+              info.name(), info.typeOid(), types.forColumn(c, info.typeOid(), info.pgType())));
     }
     return build(id, columns, keyNames(c, id, relOid));
   }

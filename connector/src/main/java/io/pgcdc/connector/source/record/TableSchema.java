@@ -2,6 +2,8 @@ package io.pgcdc.connector.source.record;
 
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.json.PreconvertedStruct;
+import io.pgcdc.connector.types.ColumnType;
+import io.pgcdc.connector.types.ExactText;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -17,15 +19,21 @@ import org.apache.kafka.connect.errors.DataException;
  * TOASTed values) gets a schema variant without those fields, made once and cached.
  */
 public final class TableSchema {
-  /** One column: name, type OID, {@code format_type()} text and conversion. */
-  public record Column(String name, int typeOid, String pgType, ColumnKind kind) {
+  /** One column: name, type OID, its type's schema and conversion. */
+  public record Column(String name, int typeOid, ColumnType type) {
+    /** The column's type as format_type() prints it. */
+    public String pgType() {
+      return type.pgType();
+    }
+
     /**
      * Converts the column's text form, as pgoutput sends it and as a COPY text field reads once
-     * unescaped, with the type's codec: the one conversion of the snapshot and the stream.
+     * unescaped, with the type's codec: the one conversion of the snapshot and the stream. A value
+     * the typed field cannot hold comes back as its {@link ExactText}.
      */
     public Object value(String text) {
       try {
-        return kind.fromString(text);
+        return type.value(text);
       } catch (DataException e) {
         throw new DataException("column " + name + ": " + e.getMessage(), e);
       }
@@ -57,7 +65,7 @@ public final class TableSchema {
     SchemaBuilder key = SchemaBuilder.struct().name(topic + ".Key");
     for (int i : keyColumns) {
       Column c = columns.get(i);
-      key.field(c.name(), c.kind().schema(c.pgType(), false));
+      key.field(c.name(), c.type().schema(false));
     }
     this.keySchema = keyColumns.length == 0 ? null : key.build();
     this.fullRowSchema = rowSchema(new BitSet());
@@ -76,7 +84,7 @@ public final class TableSchema {
           for (int i = 0; i < columns.size(); i++) {
             if (!o.get(i)) {
               Column c = columns.get(i);
-              b.field(c.name(), c.kind().schema(c.pgType(), true));
+              b.field(c.name(), c.type().schema(true));
             }
           }
           return b.build();
@@ -125,28 +133,47 @@ public final class TableSchema {
     Struct key = ahead == null ? new Struct(keySchema) : new PreconvertedStruct(keySchema, ahead);
     List<org.apache.kafka.connect.data.Field> fields = keySchema.fields();
     for (int k = 0; k < keyColumns.length; k++) {
-      key.put(fields.get(k), values[keyColumns[k]]);
+      Column c = columns.get(keyColumns[k]);
+      Object v = values[keyColumns[k]];
+      if (v instanceof ExactText) {
+        throw new DataException(
+            "Table "
+                + table
+                + " key column "
+                + c.name()
+                + ": its value cannot be held by the typed key field ("
+                + c.pgType()
+                + "); set decimal.handling.mode=string or value.mode=text for this connector");
+      }
+      key.put(fields.get(k), c.type().forKey(v));
     }
     return key;
   }
 
   /**
    * Puts the converted values into {@code row}, a struct of a {@link #rowSchema} (whose fields are
-   * all optional), leaving out the {@code omitted} columns.
+   * all optional), leaving out the {@code omitted} columns. An {@link ExactText} value leaves its
+   * field null and is added to {@code texts} under {@code prefix} and the column's name, creating
+   * the map when it is null; returns the map.
    */
-  void fill(Struct row, Object[] values, BitSet omitted) {
+  Map<String, String> fill(
+      Struct row, Object[] values, BitSet omitted, String prefix, Map<String, String> texts) {
     List<org.apache.kafka.connect.data.Field> fields = row.schema().fields();
-    if (omitted.isEmpty()) {
-      for (int i = 0; i < values.length; i++) {
-        row.put(fields.get(i), values[i]);
-      }
-      return;
-    }
     int f = 0;
     for (int i = 0; i < values.length; i++) {
-      if (!omitted.get(i)) {
-        row.put(fields.get(f++), values[i]);
+      if (omitted.get(i)) {
+        continue;
       }
+      Object v = values[i];
+      if (v instanceof ExactText exact) {
+        if (texts == null) {
+          texts = new java.util.LinkedHashMap<>();
+        }
+        texts.put(prefix + columns.get(i).name(), exact.text());
+        v = null;
+      }
+      row.put(fields.get(f++), v);
     }
+    return texts;
   }
 }

@@ -3,20 +3,22 @@ package io.pgcdc.connector.source.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgcdc.connector.source.record.ColumnKind;
 import io.pgcdc.connector.source.record.TableSchema;
+import io.pgcdc.connector.types.TypeResolver;
+import io.pgcdc.connector.types.ValueOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
 
 class CopyTextTest {
+  private static final TypeResolver TYPES = new TypeResolver(ValueOptions.defaults());
   private static final List<TableSchema.Column> COLUMNS =
       List.of(
-          new TableSchema.Column("id", 23, "integer", ColumnKind.INT32),
-          new TableSchema.Column("t", 25, "text", ColumnKind.TEXT),
-          new TableSchema.Column("b", 17, "bytea", ColumnKind.BYTES),
-          new TableSchema.Column("ok", 16, "boolean", ColumnKind.BOOLEAN));
+          new TableSchema.Column("id", 23, TYPES.forBuiltIn(23, "integer")),
+          new TableSchema.Column("t", 25, TYPES.forBuiltIn(25, "text")),
+          new TableSchema.Column("b", 17, TYPES.forBuiltIn(17, "bytea")),
+          new TableSchema.Column("ok", 16, TYPES.forBuiltIn(16, "boolean")));
 
   private static Object[] parse(String row) {
     Object[] values = new Object[COLUMNS.size()];

@@ -7,11 +7,12 @@ import io.pgcdc.connector.common.KeyChangeHeaders;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.offset.OffsetTracker;
 import io.pgcdc.connector.source.offset.SourceOffset;
-import io.pgcdc.connector.source.record.ColumnKind;
 import io.pgcdc.connector.source.record.Envelope;
 import io.pgcdc.connector.source.record.RecordBuilder;
 import io.pgcdc.connector.source.record.RelationSchemas;
 import io.pgcdc.connector.source.record.TableSchema;
+import io.pgcdc.connector.types.TypeResolver;
+import io.pgcdc.connector.types.ValueOptions;
 import io.pgcdc.decoder.Begin;
 import io.pgcdc.decoder.BeginPrepare;
 import io.pgcdc.decoder.Commit;
@@ -56,14 +57,16 @@ class TransactionAssemblerTest {
   private static final Instant TIME = Instant.parse("2026-01-02T03:04:05Z");
   private static final long NOW = 1_000;
 
+  private static final TypeResolver TYPES = new TypeResolver(ValueOptions.defaults());
+
   /** public.t (id int4 key, v text). */
   private static final TableSchema T =
       new TableSchema(
           new TableId("public", "t"),
           "db.public.t",
           List.of(
-              new TableSchema.Column("id", 23, "integer", ColumnKind.forOid(23)),
-              new TableSchema.Column("v", 25, "text", ColumnKind.forOid(25))),
+              new TableSchema.Column("id", 23, TYPES.forBuiltIn(23, "integer")),
+              new TableSchema.Column("v", 25, TYPES.forBuiltIn(25, "text"))),
           new int[] {0},
           Envelope.SOURCE_SCHEMA);
 
