@@ -1,7 +1,7 @@
 package io.pgcdc.connector.sink.encode;
 
 import io.pgcdc.connector.sink.change.BadRecordException;
-import io.pgcdc.connector.sink.change.ExactText;
+import io.pgcdc.connector.types.ExactText;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.kafka.connect.data.Schema;

@@ -3,7 +3,7 @@ package io.pgcdc.connector.sink.encode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pgcdc.connector.sink.change.BadRecordException;
-import io.pgcdc.connector.sink.change.ExactText;
+import io.pgcdc.connector.types.ExactText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package io.pgcdc.connector.sink.read;
 
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.sink.change.BadRecordException;
-import io.pgcdc.connector.sink.change.ExactText;
+import io.pgcdc.connector.types.ExactText;
 import java.util.Map;
 import java.util.function.Supplier;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgcdc.connector.sink.change.BadRecordException;
-import io.pgcdc.connector.sink.change.ExactText;
+import io.pgcdc.connector.types.ExactText;
 import io.pgcdc.decoder.types.CopyText;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgcdc.connector.sink.change.BadRecordException;
-import io.pgcdc.connector.sink.change.ExactText;
+import io.pgcdc.connector.types.ExactText;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgcdc.connector.sink.change.BadRecordException;
-import io.pgcdc.connector.sink.change.ExactText;
 import io.pgcdc.connector.sink.change.RowChange;
+import io.pgcdc.connector.types.ExactText;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.HashMap;
