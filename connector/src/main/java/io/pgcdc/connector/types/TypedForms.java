@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Date;
@@ -52,6 +53,8 @@ final class TypedForms {
   static final String ENUM_ALLOWED = "allowed";
   static final String PRECISION_PARAMETER = "connect.decimal.precision";
 
+  private static final com.fasterxml.jackson.core.JsonFactory JSON_FACTORY =
+      new com.fasterxml.jackson.core.JsonFactory();
   private static final long MICROS_PER_DAY = 86_400_000_000L;
   private static final Pattern PRECISION = Pattern.compile("\\((\\d+)(?:,(\\d+))?\\)");
 
@@ -87,6 +90,30 @@ final class TypedForms {
       case 1186 -> interval(o.intervals());
       default -> Form.text(SchemaBuilder::string);
     };
+  }
+
+  /** hstore: a JSON object of its pairs (the CDC envelope's Json), or a Connect map. */
+  static Form hstore(ValueOptions.HstoreMode mode) {
+    if (mode == ValueOptions.HstoreMode.MAP) {
+      return Form.parsed(
+          () -> SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA),
+          (v, s) -> v);
+    }
+    return Form.parsed(() -> semantic(SchemaBuilder.string(), JSON), TypedForms::jsonObject);
+  }
+
+  private static Object jsonObject(Object v, Schema schema) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (com.fasterxml.jackson.core.JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        g.writeStringField((String) e.getKey(), (String) e.getValue());
+      }
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
+    }
+    return out.toString();
   }
 
   /** An enum: its label, as a string named as the CDC envelope names enums. */

@@ -9,6 +9,7 @@ import io.pgcdc.connector.types.ValueOptions.IntervalMode;
 import io.pgcdc.connector.types.ValueOptions.TimePrecision;
 import io.pgcdc.connector.types.ValueOptions.ValueMode;
 import io.pgcdc.decoder.types.PgInterval;
+import io.pgcdc.decoder.types.PgTypes;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -94,7 +95,8 @@ class ColumnTypeTest {
             DecimalMode.DOUBLE,
             TimePrecision.ADAPTIVE,
             IntervalMode.STRING,
-            BinaryMode.BYTES);
+            BinaryMode.BYTES,
+            ValueOptions.HstoreMode.JSON);
     assertThat(with(doubles, 1700, "numeric").value("Infinity"))
         .isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(with(doubles, 1700, "numeric").value("0.25")).isEqualTo(0.25);
@@ -104,7 +106,8 @@ class ColumnTypeTest {
             DecimalMode.STRING,
             TimePrecision.ADAPTIVE,
             IntervalMode.STRING,
-            BinaryMode.BYTES);
+            BinaryMode.BYTES,
+            ValueOptions.HstoreMode.JSON);
     assertThat(with(strings, 1700, "numeric").value("NaN")).isEqualTo("NaN");
   }
 
@@ -163,7 +166,8 @@ class ColumnTypeTest {
             DecimalMode.PRECISE,
             TimePrecision.CONNECT,
             IntervalMode.STRING,
-            BinaryMode.BYTES);
+            BinaryMode.BYTES,
+            ValueOptions.HstoreMode.JSON);
     ColumnType ts = with(connect, 1114, "timestamp without time zone");
     assertThat(ts.value("1970-01-01 00:00:01")).isEqualTo(new java.util.Date(1000));
     assertThat(ts.value("1970-01-01 00:00:00.0001"))
@@ -184,7 +188,8 @@ class ColumnTypeTest {
             DecimalMode.PRECISE,
             TimePrecision.ADAPTIVE,
             IntervalMode.NUMERIC,
-            BinaryMode.BYTES);
+            BinaryMode.BYTES,
+            ValueOptions.HstoreMode.JSON);
     assertThat(with(numeric, 1186, "interval").value("1 day 00:00:01")).isEqualTo(86_401_000_000L);
     assertThat(with(numeric, 1186, "interval").value("1 mon")).isEqualTo(new ExactText("1 mon"));
   }
@@ -229,8 +234,26 @@ class ColumnTypeTest {
             DecimalMode.PRECISE,
             TimePrecision.ADAPTIVE,
             IntervalMode.STRING,
-            BinaryMode.HEX);
+            BinaryMode.HEX,
+            ValueOptions.HstoreMode.JSON);
     assertThat(with(hex, 17, "bytea").value("\\x00ff")).isEqualTo("00ff");
     assertThat(typed(17, "bytea").schema(true).type()).isEqualTo(Schema.Type.BYTES);
+  }
+
+  @Test
+  void hstoreIsAJsonObjectOrAMap() {
+    PgTypes codecs = PgTypes.builtIn().registerHstore(16500);
+    String text = "\"a\"=>\"1\", \"q\\\"\"=>NULL";
+    ColumnType json =
+        ColumnType.scalar("hstore", codecs, 16500, TypedForms.hstore(ValueOptions.HstoreMode.JSON));
+    assertThat(json.schema(true).name()).isEqualTo("io.debezium.data.Json");
+    assertThat(json.value(text)).isEqualTo("{\"a\":\"1\",\"q\\\"\":null}");
+    ColumnType map =
+        ColumnType.scalar("hstore", codecs, 16500, TypedForms.hstore(ValueOptions.HstoreMode.MAP));
+    assertThat(map.schema(true).type()).isEqualTo(Schema.Type.MAP);
+    java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("a", "1");
+    expected.put("q\"", null);
+    assertThat(map.value(text)).isEqualTo(expected);
   }
 }

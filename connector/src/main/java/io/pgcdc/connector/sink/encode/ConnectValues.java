@@ -1,5 +1,8 @@
 package io.pgcdc.connector.sink.encode;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.connector.sink.change.BadRecordException;
 import io.pgcdc.decoder.DecodeException;
 import io.pgcdc.decoder.types.PgInterval;
@@ -16,8 +19,11 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
@@ -44,7 +50,11 @@ final class ConnectValues {
   private static final int TIMETZ = 1266;
   private static final int NUMERIC = 1700;
 
-  private static final PgTypes TYPES = PgTypes.builtIn();
+  /** hstore has no fixed OID: the sink registers its codec under a key of its own. */
+  private static final int HSTORE = Integer.MAX_VALUE;
+
+  private static final PgTypes TYPES = PgTypes.builtIn().registerHstore(HSTORE);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long NANOS_PER_DAY = 86_400_000_000_000L;
 
   static final String VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
@@ -53,6 +63,48 @@ final class ConnectValues {
   static final String INTERVAL_NAME = "io.debezium.time.Interval";
 
   private ConnectValues() {}
+
+  /**
+   * The hstore text of a value for an hstore column: a map of strings, a JSON object (the CDC
+   * envelope's Json form of hstore), or any other string as the hstore text it already is.
+   */
+  static String hstoreText(Object value, Schema schema) {
+    if (value instanceof Map<?, ?> map) {
+      return TYPES.encodeText(HSTORE, map);
+    }
+    if (value instanceof String s) {
+      if (schema == null || !"io.debezium.data.Json".equals(schema.name())) {
+        return s;
+      }
+      try {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        JsonNode object = JSON.readTree(s);
+        if (!object.isObject()) {
+          throw new BadRecordException("an hstore value must be a JSON object, got: " + brief(s));
+        }
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
+          JsonNode v = e.getValue();
+          if (!v.isNull() && !v.isTextual()) {
+            throw new BadRecordException(
+                "an hstore value's pairs must be strings or null, got key '"
+                    + e.getKey()
+                    + "' with "
+                    + v.getNodeType());
+          }
+          pairs.put(e.getKey(), v.isNull() ? null : v.textValue());
+        }
+        return TYPES.encodeText(HSTORE, pairs);
+      } catch (JsonProcessingException e) {
+        throw new BadRecordException("an hstore value is not valid JSON: " + brief(s), e);
+      }
+    }
+    throw new BadRecordException(
+        "a value of Java type " + value.getClass().getName() + " has no hstore form");
+  }
+
+  private static String brief(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+  }
 
   /**
    * The text of a value of the logical (semantic) type {@code logical}; null when the name is not

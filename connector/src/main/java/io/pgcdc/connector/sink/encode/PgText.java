@@ -31,6 +31,8 @@ public final class PgText {
     JSON,
     /** An array column: lists become array literals. */
     ARRAY,
+    /** An hstore column: maps and JSON objects become hstore literals. */
+    HSTORE,
     /** Anything else. */
     OTHER;
 
@@ -40,6 +42,9 @@ public final class PgText {
       }
       if (formatType.endsWith("[]")) {
         return ARRAY;
+      }
+      if (formatType.equals("hstore") || formatType.endsWith(".hstore")) {
+        return HSTORE;
       }
       return formatType.equals("json") || formatType.equals("jsonb") ? JSON : OTHER;
     }
@@ -54,6 +59,9 @@ public final class PgText {
     }
     if (value instanceof ExactText exact) {
       return checkNul(exact.text());
+    }
+    if (target == Target.HSTORE) {
+      return checkNul(ConnectValues.hstoreText(value, schema));
     }
     String logical = schema == null ? null : schema.name();
     if (logical != null) {

@@ -96,4 +96,24 @@ class PgTextTest {
         .isInstanceOf(BadRecordException.class)
         .hasMessageContaining("NUL");
   }
+
+  @Test
+  void hstoreColumnsTakeMapsAndJsonObjectsAsHstoreLiterals() {
+    assertThat(PgText.Target.of("hstore")).isEqualTo(PgText.Target.HSTORE);
+    assertThat(PgText.Target.of("extensions.hstore")).isEqualTo(PgText.Target.HSTORE);
+    Map<String, String> pairs = new LinkedHashMap<>();
+    pairs.put("a", "1");
+    pairs.put("q\"", null);
+    assertThat(PgText.render(pairs, null, PgText.Target.HSTORE))
+        .isEqualTo("\"a\"=>\"1\", \"q\\\"\"=>NULL");
+    Schema json = SchemaBuilder.string().name("io.debezium.data.Json").build();
+    assertThat(PgText.render("{\"a\":\"1\",\"q\\\"\":null}", json, PgText.Target.HSTORE))
+        .isEqualTo("\"a\"=>\"1\", \"q\\\"\"=>NULL");
+    assertThat(PgText.render("\"a\"=>\"1\"", Schema.STRING_SCHEMA, PgText.Target.HSTORE))
+        .as("text mode: already hstore text")
+        .isEqualTo("\"a\"=>\"1\"");
+    assertThatThrownBy(() -> PgText.render("{\"a\":1}", json, PgText.Target.HSTORE))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("key 'a'");
+  }
 }
