@@ -5,6 +5,7 @@ import io.pgcdc.decoder.types.PgArray;
 import io.pgcdc.decoder.types.PgTypes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -30,6 +31,7 @@ public final class ColumnType {
   private final boolean passText;
   private final boolean unreadableIsText;
   private final Conversion fromJava;
+  private final Function<String, Object> shortcut;
   private final Schema optionalSchema;
   private final Schema requiredSchema;
 
@@ -46,6 +48,7 @@ public final class ColumnType {
     this.passText = form.passText();
     this.unreadableIsText = form.unreadableIsText();
     this.fromJava = fromJava;
+    this.shortcut = form.shortcut();
     this.optionalSchema = shape.get().parameter(PG_TYPE_PARAMETER, pgType).optional().build();
     this.requiredSchema = shape.get().parameter(PG_TYPE_PARAMETER, pgType).build();
   }
@@ -66,18 +69,27 @@ public final class ColumnType {
       Supplier<SchemaBuilder> shape,
       Conversion fromJava,
       boolean passText,
-      boolean unreadableIsText) {
+      boolean unreadableIsText,
+      Function<String, Object> shortcut) {
     static Form text(Supplier<SchemaBuilder> shape) {
-      return new Form(shape, (v, s) -> v, true, false);
+      return new Form(shape, (v, s) -> v, true, false, null);
     }
 
     static Form parsed(Supplier<SchemaBuilder> shape, Conversion fromJava) {
-      return new Form(shape, fromJava, false, false);
+      return new Form(shape, fromJava, false, false, null);
     }
 
     /** The same, with text the codec cannot read kept as exact text. */
     Form keepingUnreadableText() {
-      return new Form(shape, fromJava, passText, true);
+      return new Form(shape, fromJava, passText, true, shortcut);
+    }
+
+    /**
+     * The same, with a conversion straight from the text for its common shape, which answers null
+     * for any other text (then the codec reads it); it must give what the codec's way gives.
+     */
+    Form withShortcut(Function<String, Object> shortcut) {
+      return new Form(shape, fromJava, passText, unreadableIsText, shortcut);
     }
   }
 
@@ -147,6 +159,12 @@ public final class ColumnType {
   public Object value(String text) {
     if (passText) {
       return text;
+    }
+    if (shortcut != null) {
+      Object v = shortcut.apply(text);
+      if (v != null) {
+        return v;
+      }
     }
     Object javaValue;
     try {

@@ -256,4 +256,33 @@ class ColumnTypeTest {
     expected.put("q\"", null);
     assertThat(map.value(text)).isEqualTo(expected);
   }
+
+  @Test
+  void theZonedTimestampShortcutGivesWhatTheCodecGives() {
+    PgTypes codecs = PgTypes.builtIn();
+    java.util.Random random = new java.util.Random(42);
+    long min = java.time.LocalDate.of(1, 1, 1).toEpochDay() * 86_400L;
+    long max = java.time.LocalDate.of(9999, 12, 31).toEpochDay() * 86_400L;
+    for (int i = 0; i < 20_000; i++) {
+      long second = min + (long) (random.nextDouble() * (max - min));
+      int micros =
+          switch (i % 4) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1_000_000);
+            case 2 -> random.nextInt(10) * 100_000;
+            default -> 1;
+          };
+      java.time.OffsetDateTime t =
+          java.time.OffsetDateTime.ofInstant(
+              java.time.Instant.ofEpochSecond(second, micros * 1000L), java.time.ZoneOffset.UTC);
+      // PostgreSQL prints the UTC offset as +00 (the codec writes +00:00, which it also reads).
+      String text = codecs.encodeText(1184, t).replace("+00:00", "+00");
+      Object slow = TypedForms.zonedTimestamp(codecs.decodeText(1184, text), null);
+      assertThat(TypedForms.isoFromUtcText(text)).as(text).isEqualTo(slow);
+    }
+    assertThat(TypedForms.isoFromUtcText("0044-03-15 12:00:00+00 BC")).isNull();
+    assertThat(TypedForms.isoFromUtcText("10000-01-01 00:00:00+00")).isNull();
+    assertThat(TypedForms.isoFromUtcText("infinity")).isNull();
+    assertThat(TypedForms.isoFromUtcText("2024-02-29 23:59:59.+00")).isNull();
+  }
 }
