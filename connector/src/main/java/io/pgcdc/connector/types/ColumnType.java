@@ -35,22 +35,17 @@ public final class ColumnType {
   private final Schema optionalSchema;
   private final Schema requiredSchema;
 
-  private ColumnType(
-      String pgType,
-      PgTypes codecs,
-      int decodeOid,
-      Form form,
-      Conversion fromJava,
-      Supplier<SchemaBuilder> shape) {
+  private ColumnType(String pgType, PgTypes codecs, int decodeOid, Form form) {
     this.pgType = pgType;
     this.codecs = codecs;
     this.decodeOid = decodeOid;
     this.passText = form.passText();
     this.unreadableIsText = form.unreadableIsText();
-    this.fromJava = fromJava;
+    this.fromJava = form.fromJava();
     this.shortcut = form.shortcut();
-    this.optionalSchema = shape.get().parameter(PG_TYPE_PARAMETER, pgType).optional().build();
-    this.requiredSchema = shape.get().parameter(PG_TYPE_PARAMETER, pgType).build();
+    this.optionalSchema =
+        form.shape().get().parameter(PG_TYPE_PARAMETER, pgType).optional().build();
+    this.requiredSchema = form.shape().get().parameter(PG_TYPE_PARAMETER, pgType).build();
   }
 
   /** The decoder's Java value to the Connect value of a field of {@code schema}. */
@@ -95,7 +90,7 @@ public final class ColumnType {
 
   /** A scalar type: its values are read by the codec of {@code decodeOid}. */
   static ColumnType scalar(String pgType, PgTypes codecs, int decodeOid, Form form) {
-    return new ColumnType(pgType, codecs, decodeOid, form, form.fromJava(), form.shape());
+    return new ColumnType(pgType, codecs, decodeOid, form);
   }
 
   /** text[]: its codec splits any array literal with ',' delimiters into the elements' texts. */
@@ -116,8 +111,7 @@ public final class ColumnType {
     Form form =
         Form.parsed(
             () -> SchemaBuilder.array(element.optionalSchema), (v, s) -> element.list((PgArray) v));
-    int decodeOid = element.passText ? TEXT_ARRAY : arrayOid;
-    return new ColumnType(pgType, codecs, decodeOid, form, form.fromJava(), form.shape());
+    return new ColumnType(pgType, codecs, element.passText ? TEXT_ARRAY : arrayOid, form);
   }
 
   private Object list(PgArray a) {
