@@ -5,6 +5,7 @@ import io.pgcdc.decoder.types.PgArray;
 import io.pgcdc.decoder.types.PgTypes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -30,24 +31,21 @@ public final class ColumnType {
   private final boolean passText;
   private final boolean unreadableIsText;
   private final Conversion fromJava;
+  private final Function<String, Object> shortcut;
   private final Schema optionalSchema;
   private final Schema requiredSchema;
 
-  private ColumnType(
-      String pgType,
-      PgTypes codecs,
-      int decodeOid,
-      Form form,
-      Conversion fromJava,
-      Supplier<SchemaBuilder> shape) {
+  private ColumnType(String pgType, PgTypes codecs, int decodeOid, Form form) {
     this.pgType = pgType;
     this.codecs = codecs;
     this.decodeOid = decodeOid;
     this.passText = form.passText();
     this.unreadableIsText = form.unreadableIsText();
-    this.fromJava = fromJava;
-    this.optionalSchema = shape.get().parameter(PG_TYPE_PARAMETER, pgType).optional().build();
-    this.requiredSchema = shape.get().parameter(PG_TYPE_PARAMETER, pgType).build();
+    this.fromJava = form.fromJava();
+    this.shortcut = form.shortcut();
+    this.optionalSchema =
+        form.shape().get().parameter(PG_TYPE_PARAMETER, pgType).optional().build();
+    this.requiredSchema = form.shape().get().parameter(PG_TYPE_PARAMETER, pgType).build();
   }
 
   /** The decoder's Java value to the Connect value of a field of {@code schema}. */
@@ -66,24 +64,33 @@ public final class ColumnType {
       Supplier<SchemaBuilder> shape,
       Conversion fromJava,
       boolean passText,
-      boolean unreadableIsText) {
+      boolean unreadableIsText,
+      Function<String, Object> shortcut) {
     static Form text(Supplier<SchemaBuilder> shape) {
-      return new Form(shape, (v, s) -> v, true, false);
+      return new Form(shape, (v, s) -> v, true, false, null);
     }
 
     static Form parsed(Supplier<SchemaBuilder> shape, Conversion fromJava) {
-      return new Form(shape, fromJava, false, false);
+      return new Form(shape, fromJava, false, false, null);
     }
 
     /** The same, with text the codec cannot read kept as exact text. */
     Form keepingUnreadableText() {
-      return new Form(shape, fromJava, passText, true);
+      return new Form(shape, fromJava, passText, true, shortcut);
+    }
+
+    /**
+     * The same, with a conversion straight from the text for its common shape, which answers null
+     * for any other text (then the codec reads it); it must give what the codec's way gives.
+     */
+    Form withShortcut(Function<String, Object> shortcut) {
+      return new Form(shape, fromJava, passText, unreadableIsText, shortcut);
     }
   }
 
   /** A scalar type: its values are read by the codec of {@code decodeOid}. */
   static ColumnType scalar(String pgType, PgTypes codecs, int decodeOid, Form form) {
-    return new ColumnType(pgType, codecs, decodeOid, form, form.fromJava(), form.shape());
+    return new ColumnType(pgType, codecs, decodeOid, form);
   }
 
   /** text[]: its codec splits any array literal with ',' delimiters into the elements' texts. */
@@ -104,8 +111,7 @@ public final class ColumnType {
     Form form =
         Form.parsed(
             () -> SchemaBuilder.array(element.optionalSchema), (v, s) -> element.list((PgArray) v));
-    int decodeOid = element.passText ? TEXT_ARRAY : arrayOid;
-    return new ColumnType(pgType, codecs, decodeOid, form, form.fromJava(), form.shape());
+    return new ColumnType(pgType, codecs, element.passText ? TEXT_ARRAY : arrayOid, form);
   }
 
   private Object list(PgArray a) {
@@ -147,6 +153,12 @@ public final class ColumnType {
   public Object value(String text) {
     if (passText) {
       return text;
+    }
+    if (shortcut != null) {
+      Object v = shortcut.apply(text);
+      if (v != null) {
+        return v;
+      }
     }
     Object javaValue;
     try {

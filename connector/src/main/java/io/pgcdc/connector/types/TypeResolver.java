@@ -34,6 +34,11 @@ public final class TypeResolver {
     boolean isArray() {
       return elementOid != 0;
     }
+
+    /** The hstore extension's type (a base type of that name, in whatever schema). */
+    boolean isHstore() {
+      return kind == 'b' && name.equals("hstore");
+    }
   }
 
   public TypeResolver(ValueOptions options) {
@@ -107,6 +112,10 @@ public final class TypeResolver {
         register(c, oid);
         return ColumnType.scalar(format, codecs, oid, TypedForms.enumeration(u.labels()));
       }
+      if (u.isHstore()) {
+        register(c, oid);
+        return ColumnType.scalar(format, codecs, oid, TypedForms.hstore(options.hstores()));
+      }
       if (!u.isArray() || !register(c, oid)) {
         return ColumnType.scalar(format, codecs, oid, Form.text(SchemaBuilder::string));
       }
@@ -149,6 +158,10 @@ public final class TypeResolver {
     UserType u = userType(c, oid);
     if (u.kind() == 'e') {
       codecs.registerEnum(oid, u.name());
+      return true;
+    }
+    if (u.isHstore()) {
+      codecs.registerHstore(oid);
       return true;
     }
     if (u.kind() == 'd' && register(c, u.baseOid())) {

@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Date;
@@ -52,6 +53,8 @@ final class TypedForms {
   static final String ENUM_ALLOWED = "allowed";
   static final String PRECISION_PARAMETER = "connect.decimal.precision";
 
+  private static final com.fasterxml.jackson.core.JsonFactory JSON_FACTORY =
+      new com.fasterxml.jackson.core.JsonFactory();
   private static final long MICROS_PER_DAY = 86_400_000_000L;
   private static final Pattern PRECISION = Pattern.compile("\\((\\d+)(?:,(\\d+))?\\)");
 
@@ -83,10 +86,36 @@ final class TypedForms {
       case 1114 -> timestamp(precision(format), o.times());
       case 1184 ->
           Form.parsed(
-              () -> semantic(SchemaBuilder.string(), ZONED_TIMESTAMP), TypedForms::zonedTimestamp);
+                  () -> semantic(SchemaBuilder.string(), ZONED_TIMESTAMP),
+                  TypedForms::zonedTimestamp)
+              .withShortcut(TypedForms::isoFromUtcText);
       case 1186 -> interval(o.intervals());
       default -> Form.text(SchemaBuilder::string);
     };
+  }
+
+  /** hstore: a JSON object of its pairs (the CDC envelope's Json), or a Connect map. */
+  static Form hstore(ValueOptions.HstoreMode mode) {
+    if (mode == ValueOptions.HstoreMode.MAP) {
+      return Form.parsed(
+          () -> SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA),
+          (v, s) -> v);
+    }
+    return Form.parsed(() -> semantic(SchemaBuilder.string(), JSON), TypedForms::jsonObject);
+  }
+
+  private static Object jsonObject(Object v, Schema schema) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (com.fasterxml.jackson.core.JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        g.writeStringField((String) e.getKey(), (String) e.getValue());
+      }
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
+    }
+    return out.toString();
   }
 
   /** An enum: its label, as a string named as the CDC envelope names enums. */
@@ -282,11 +311,52 @@ final class TypedForms {
     }
   }
 
-  private static Object zonedTimestamp(Object v, Schema schema) {
+  static Object zonedTimestamp(Object v, Schema schema) {
     if (!(v instanceof OffsetDateTime t)) {
       return ColumnType.UNHOLDABLE; // infinity
     }
     return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+  }
+
+  /**
+   * The ISO form of a timestamptz as PostgreSQL prints it in UTC with DateStyle ISO, for its common
+   * shape {@code YYYY-MM-DD HH:MM:SS[.ffffff]+00} (a four-digit year AD): the same text as {@link
+   * #zonedTimestamp} gives, without parsing it; null for any other shape.
+   */
+  static String isoFromUtcText(String t) {
+    int n = t.length();
+    if (n < 22 || n > 29 || !t.endsWith("+00") || t.charAt(10) != ' ') {
+      return null;
+    }
+    for (int i = 0; i < 19; i++) {
+      char c = t.charAt(i);
+      boolean ok =
+          switch (i) {
+            case 4, 7 -> c == '-';
+            case 10 -> true;
+            case 13, 16 -> c == ':';
+            default -> c >= '0' && c <= '9';
+          };
+      if (!ok) {
+        return null;
+      }
+    }
+    if (n > 22) {
+      if (t.charAt(19) != '.' || n == 23) {
+        return null;
+      }
+      for (int i = 20; i < n - 3; i++) {
+        if (t.charAt(i) < '0' || t.charAt(i) > '9') {
+          return null;
+        }
+      }
+    }
+    return new StringBuilder(n)
+        .append(t, 0, 10)
+        .append('T')
+        .append(t, 11, n - 3)
+        .append('Z')
+        .toString();
   }
 
   // ---- intervals ----------------------------------------------------------------------------

@@ -17,7 +17,8 @@ public record ValueOptions(
     DecimalMode decimals,
     TimePrecision times,
     IntervalMode intervals,
-    BinaryMode binary) {
+    BinaryMode binary,
+    HstoreMode hstores) {
 
   public static final String GROUP = "Values";
 
@@ -55,6 +56,11 @@ public record ValueOptions(
   private static final String BINARY_HANDLING_MODE_DOC =
       "bytea columns in typed mode: bytes, or a string in base64, base64-url-safe or hex.";
 
+  public static final String HSTORE_HANDLING_MODE_CONFIG = "hstore.handling.mode";
+  private static final String HSTORE_HANDLING_MODE_DOC =
+      "hstore columns (the extension's type) in typed mode: json, a string of the JSON object"
+          + " named io.debezium.data.Json; map, a Connect map of string to optional string.";
+
   /** typed or text. */
   public enum ValueMode {
     TYPED,
@@ -89,14 +95,21 @@ public record ValueOptions(
     HEX
   }
 
-  /** The defaults: typed, precise, adaptive, ISO intervals, bytes. */
+  /** hstore columns. */
+  public enum HstoreMode {
+    JSON,
+    MAP
+  }
+
+  /** The defaults: typed, precise, adaptive, ISO intervals, bytes, hstore as JSON. */
   public static ValueOptions defaults() {
     return new ValueOptions(
         ValueMode.TYPED,
         DecimalMode.PRECISE,
         TimePrecision.ADAPTIVE,
         IntervalMode.STRING,
-        BinaryMode.BYTES);
+        BinaryMode.BYTES,
+        HstoreMode.JSON);
   }
 
   /** PostgreSQL's own text for everything but booleans, whole numbers and bytes. */
@@ -106,7 +119,8 @@ public record ValueOptions(
         DecimalMode.PRECISE,
         TimePrecision.ADAPTIVE,
         IntervalMode.STRING,
-        BinaryMode.BYTES);
+        BinaryMode.BYTES,
+        HstoreMode.JSON);
   }
 
   /** Adds the settings to {@code def}. */
@@ -141,6 +155,13 @@ public record ValueOptions(
         BINARY_HANDLING_MODE_DOC,
         ++order,
         "Binary handling");
+    define(
+        def,
+        HSTORE_HANDLING_MODE_CONFIG,
+        HstoreMode.JSON,
+        HSTORE_HANDLING_MODE_DOC,
+        ++order,
+        "hstore handling");
     return def;
   }
 
@@ -151,7 +172,8 @@ public record ValueOptions(
         parse(DecimalMode.class, config.getString(DECIMAL_HANDLING_MODE_CONFIG)),
         parse(TimePrecision.class, config.getString(TIME_PRECISION_MODE_CONFIG)),
         parse(IntervalMode.class, config.getString(INTERVAL_HANDLING_MODE_CONFIG)),
-        parse(BinaryMode.class, config.getString(BINARY_HANDLING_MODE_CONFIG)));
+        parse(BinaryMode.class, config.getString(BINARY_HANDLING_MODE_CONFIG)),
+        parse(HstoreMode.class, config.getString(HSTORE_HANDLING_MODE_CONFIG)));
   }
 
   private static <E extends Enum<E>> void define(

@@ -9,6 +9,7 @@ import io.pgcdc.connector.types.ValueOptions.IntervalMode;
 import io.pgcdc.connector.types.ValueOptions.TimePrecision;
 import io.pgcdc.connector.types.ValueOptions.ValueMode;
 import io.pgcdc.decoder.types.PgInterval;
+import io.pgcdc.decoder.types.PgTypes;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -94,7 +95,8 @@ class ColumnTypeTest {
             DecimalMode.DOUBLE,
             TimePrecision.ADAPTIVE,
             IntervalMode.STRING,
-            BinaryMode.BYTES);
+            BinaryMode.BYTES,
+            ValueOptions.HstoreMode.JSON);
     assertThat(with(doubles, 1700, "numeric").value("Infinity"))
         .isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(with(doubles, 1700, "numeric").value("0.25")).isEqualTo(0.25);
@@ -104,7 +106,8 @@ class ColumnTypeTest {
             DecimalMode.STRING,
             TimePrecision.ADAPTIVE,
             IntervalMode.STRING,
-            BinaryMode.BYTES);
+            BinaryMode.BYTES,
+            ValueOptions.HstoreMode.JSON);
     assertThat(with(strings, 1700, "numeric").value("NaN")).isEqualTo("NaN");
   }
 
@@ -163,7 +166,8 @@ class ColumnTypeTest {
             DecimalMode.PRECISE,
             TimePrecision.CONNECT,
             IntervalMode.STRING,
-            BinaryMode.BYTES);
+            BinaryMode.BYTES,
+            ValueOptions.HstoreMode.JSON);
     ColumnType ts = with(connect, 1114, "timestamp without time zone");
     assertThat(ts.value("1970-01-01 00:00:01")).isEqualTo(new java.util.Date(1000));
     assertThat(ts.value("1970-01-01 00:00:00.0001"))
@@ -184,7 +188,8 @@ class ColumnTypeTest {
             DecimalMode.PRECISE,
             TimePrecision.ADAPTIVE,
             IntervalMode.NUMERIC,
-            BinaryMode.BYTES);
+            BinaryMode.BYTES,
+            ValueOptions.HstoreMode.JSON);
     assertThat(with(numeric, 1186, "interval").value("1 day 00:00:01")).isEqualTo(86_401_000_000L);
     assertThat(with(numeric, 1186, "interval").value("1 mon")).isEqualTo(new ExactText("1 mon"));
   }
@@ -229,8 +234,55 @@ class ColumnTypeTest {
             DecimalMode.PRECISE,
             TimePrecision.ADAPTIVE,
             IntervalMode.STRING,
-            BinaryMode.HEX);
+            BinaryMode.HEX,
+            ValueOptions.HstoreMode.JSON);
     assertThat(with(hex, 17, "bytea").value("\\x00ff")).isEqualTo("00ff");
     assertThat(typed(17, "bytea").schema(true).type()).isEqualTo(Schema.Type.BYTES);
+  }
+
+  @Test
+  void hstoreIsAJsonObjectOrAMap() {
+    PgTypes codecs = PgTypes.builtIn().registerHstore(16500);
+    String text = "\"a\"=>\"1\", \"q\\\"\"=>NULL";
+    ColumnType json =
+        ColumnType.scalar("hstore", codecs, 16500, TypedForms.hstore(ValueOptions.HstoreMode.JSON));
+    assertThat(json.schema(true).name()).isEqualTo("io.debezium.data.Json");
+    assertThat(json.value(text)).isEqualTo("{\"a\":\"1\",\"q\\\"\":null}");
+    ColumnType map =
+        ColumnType.scalar("hstore", codecs, 16500, TypedForms.hstore(ValueOptions.HstoreMode.MAP));
+    assertThat(map.schema(true).type()).isEqualTo(Schema.Type.MAP);
+    java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("a", "1");
+    expected.put("q\"", null);
+    assertThat(map.value(text)).isEqualTo(expected);
+  }
+
+  @Test
+  void theZonedTimestampShortcutGivesWhatTheCodecGives() {
+    PgTypes codecs = PgTypes.builtIn();
+    java.util.Random random = new java.util.Random(42);
+    long min = java.time.LocalDate.of(1, 1, 1).toEpochDay() * 86_400L;
+    long max = java.time.LocalDate.of(9999, 12, 31).toEpochDay() * 86_400L;
+    for (int i = 0; i < 20_000; i++) {
+      long second = min + (long) (random.nextDouble() * (max - min));
+      int micros =
+          switch (i % 4) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1_000_000);
+            case 2 -> random.nextInt(10) * 100_000;
+            default -> 1;
+          };
+      java.time.OffsetDateTime t =
+          java.time.OffsetDateTime.ofInstant(
+              java.time.Instant.ofEpochSecond(second, micros * 1000L), java.time.ZoneOffset.UTC);
+      // PostgreSQL prints the UTC offset as +00 (the codec writes +00:00, which it also reads).
+      String text = codecs.encodeText(1184, t).replace("+00:00", "+00");
+      Object slow = TypedForms.zonedTimestamp(codecs.decodeText(1184, text), null);
+      assertThat(TypedForms.isoFromUtcText(text)).as(text).isEqualTo(slow);
+    }
+    assertThat(TypedForms.isoFromUtcText("0044-03-15 12:00:00+00 BC")).isNull();
+    assertThat(TypedForms.isoFromUtcText("10000-01-01 00:00:00+00")).isNull();
+    assertThat(TypedForms.isoFromUtcText("infinity")).isNull();
+    assertThat(TypedForms.isoFromUtcText("2024-02-29 23:59:59.+00")).isNull();
   }
 }

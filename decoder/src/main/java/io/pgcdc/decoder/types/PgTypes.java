@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>pg_lsn</td><td>{@link io.pgcdc.decoder.Lsn}</td></tr>
  *   <tr><td>ranges, multiranges</td><td>{@link PgRange}, {@link PgMultirange}</td></tr>
  *   <tr><td>arrays of all of these</td><td>{@link PgArray}</td></tr>
+ *   <tr><td>hstore (registered)</td><td>Map&lt;String, String&gt;</td></tr>
  *   <tr><td>a type it does not know</td><td>String: its exact text</td></tr>
  * </table>
  *
@@ -137,6 +138,16 @@ public final class PgTypes {
    */
   public PgTypes registerEnum(int oid, String name) {
     return put(oid, new TextCodecs.StringCodec(name));
+  }
+
+  /**
+   * Registers the hstore extension's type (its OID differs between databases): its values are
+   * {@code Map<String, String>}, NULL values included.
+   *
+   * @throws IllegalArgumentException for a built-in OID
+   */
+  public PgTypes registerHstore(int oid) {
+    return put(oid, new HstoreCodec("hstore"));
   }
 
   /**

@@ -17,6 +17,7 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -225,6 +226,40 @@ class JavaFormsTest {
     assertThatThrownBy(() -> t.registerEnum(23, "int4"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("built in");
+  }
+
+  @Test
+  void hstoreIsAMapOfItsPairsInTextAndBinaryAndPrintsBackAsTheServerDoes() {
+    PgTypes t = PgTypes.builtIn().registerHstore(16500);
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("a", "1");
+    expected.put("q\"b\\", "x, y=>z");
+    expected.put("n", null);
+    String text = "\"a\"=>\"1\", \"q\\\"b\\\\\"=>\"x, y=>z\", \"n\"=>NULL";
+    assertThat(t.decodeText(16500, text)).isEqualTo(expected);
+    assertThat(t.encodeText(16500, expected)).isEqualTo(text);
+    assertThat(t.decodeText(16500, "")).isEqualTo(Map.of());
+    Map<String, String> unquoted = new java.util.LinkedHashMap<>();
+    unquoted.put("a", "b");
+    unquoted.put("c", null);
+    unquoted.put("d", "NULL");
+    assertThat(t.decodeText(16500, " a => b ,c=>NULL, d=>\"NULL\"")).isEqualTo(unquoted);
+    ByteBuffer binary = ByteBuffer.allocate(4 + 4 + 1 + 4 + 1 + 4 + 1 + 4);
+    binary.putInt(2).putInt(1).put((byte) 'a').putInt(1).put((byte) '1');
+    binary.putInt(1).put((byte) 'n').putInt(-1).flip();
+    Map<String, String> fromBinary = new java.util.LinkedHashMap<>();
+    fromBinary.put("a", "1");
+    fromBinary.put("n", null);
+    assertThat(t.decodeBinary(16500, binary)).isEqualTo(fromBinary);
+    assertThatThrownBy(() -> t.decodeText(16500, "\"a\"=\"1\""))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageContaining("'=>' after the key");
+    assertThatThrownBy(() -> t.decodeText(16500, "\"a\"=>\"1"))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageContaining("closing");
+    assertThatThrownBy(() -> t.decodeText(16500, "a=>b,"))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageContaining("a pair after ','");
   }
 
   @Test

@@ -132,6 +132,15 @@ class SourceBenchmarkIT {
           "producer.override.max.request.size",
           "4194304");
 
+  /**
+   * The value modes to measure, each with a connector of its own on the same data in the same run
+   * ({@code -Dbenchmark.value.modes}, comma-separated, default typed, the shipped default).
+   */
+  private static final List<String> VALUE_MODES =
+      List.of(System.getProperty("benchmark.value.modes", "typed").split(",")).stream()
+          .map(String::strip)
+          .toList();
+
   /** What the benchmark connectors get on top of the shipped config. */
   private static final Map<String, String> PRODUCER = settings();
 
@@ -250,21 +259,26 @@ class SourceBenchmarkIT {
         "VACUUM ANALYZE " + tableName);
     try {
       for (String threads : System.getProperty("benchmark.snapshot.threads", "1").split(",")) {
-        String name = pg.uniqueName("bsnap");
-        try {
-          cluster
-              .rest()
-              .create(
-                  SourceFixture.source(pg, name, "public." + tableName)
-                      .with(PRODUCER)
-                      .with("snapshot.max.threads", threads.strip()));
-          double rate = connectorRate(cluster, name + ".public." + tableName, ROWS);
-          RESULTS.add(
-              String.format(
-                  "snapshot, %s threads, %d columns: connector %,.0f rows/s (target 60,000)",
-                  threads.strip(), 6 + EXTRA_COLUMNS, rate));
-        } finally {
-          SourceFixture.cleanup(cluster, pg, name);
+        for (String mode : VALUE_MODES) {
+          String name = pg.uniqueName("bsnap");
+          try {
+            Cpu cpu = Cpu.of(cluster);
+            cluster
+                .rest()
+                .create(
+                    SourceFixture.source(pg, name, "public." + tableName)
+                        .with(PRODUCER)
+                        .with("value.mode", mode)
+                        .with("snapshot.max.threads", threads.strip()));
+            double rate = connectorRate(cluster, name + ".public." + tableName, ROWS);
+            RESULTS.add(
+                String.format(
+                    "snapshot, value.mode=%s, %s threads, %d columns: connector %,.0f rows/s"
+                        + " (target 60,000)%n  connector: %s",
+                    mode, threads.strip(), 6 + EXTRA_COLUMNS, rate, cpu.since(ROWS, 0)));
+          } finally {
+            SourceFixture.cleanup(cluster, pg, name);
+          }
         }
       }
     } finally {
@@ -276,49 +290,78 @@ class SourceBenchmarkIT {
     List<String> statements(String table);
   }
 
+  /**
+   * Writes the workload once, into a raw slot and one slot per value mode; measures the server's
+   * own rate with the raw slot, then each mode's connector on its slot.
+   */
   private void stream(PostgresServer pg, ConnectCluster cluster, String label, Workload workload)
       throws Exception {
     String name = pg.uniqueName("bstream");
     String table = name + "_t";
     String rawSlot = name + "_raw";
-    String slot = "pgcdc_" + name;
+    String publication = "pgcdc_" + name;
     pg.execute(
         "CREATE TABLE " + table + " (" + COLUMNS + ")",
-        "CREATE PUBLICATION " + slot + " FOR TABLE " + table,
-        "SELECT pg_create_logical_replication_slot('" + rawSlot + "', 'pgoutput')",
-        "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        "CREATE PUBLICATION " + publication + " FOR TABLE " + table,
+        "SELECT pg_create_logical_replication_slot('" + rawSlot + "', 'pgoutput')");
+    for (String mode : VALUE_MODES) {
+      pg.execute(
+          "SELECT pg_create_logical_replication_slot('"
+              + publication
+              + "_"
+              + mode
+              + "', 'pgoutput')");
+    }
     try {
       long written = System.nanoTime();
       pg.execute(workload.statements(table).toArray(String[]::new));
       double writeSeconds = (System.nanoTime() - written) / 1e9;
 
-      double[] raw = rawRate(pg, rawSlot, slot);
+      double[] raw = rawRate(pg, rawSlot, publication);
+      RESULTS.add(
+          String.format(
+              "streaming, %s: raw pgoutput %,.0f changes/s; workload written in %.1f s%n  raw"
+                  + " client: client %.1f + walsender %.1f CPU-s, %.1f µs per change",
+              label, raw[0], writeSeconds, raw[1], raw[2], (raw[1] + raw[2]) * 1e6 / ROWS));
+      for (String mode : VALUE_MODES) {
+        streamMode(pg, cluster, name + "_" + mode, publication, table, mode, raw[0]);
+      }
+    } finally {
+      pg.execute("DROP PUBLICATION IF EXISTS " + publication);
+      pg.execute("SELECT pg_drop_replication_slot('" + rawSlot + "')", "DROP TABLE " + table);
+    }
+  }
+
+  /** One value mode's connector on its own slot, pgcdc_{@code name}. */
+  private void streamMode(
+      PostgresServer pg,
+      ConnectCluster cluster,
+      String name,
+      String publication,
+      String table,
+      String mode,
+      double rawRate)
+      throws SQLException {
+    String slot = "pgcdc_" + name;
+    try {
       Cpu cpu = Cpu.of(cluster);
       cluster
           .rest()
           .create(
               SourceFixture.source(pg, name, "public." + table)
                   .with("snapshot.mode", "never")
+                  .with("publication.name", publication)
+                  .with("value.mode", mode)
                   .with(PRODUCER));
       double connector = connectorRate(cluster, name + ".public." + table, ROWS);
       double walsender = cpuSeconds(walsenderPid(pg, slot));
       RESULTS.add(
           String.format(
-              "streaming, %s: connector %,.0f events/s, raw pgoutput %,.0f changes/s, ratio %.0f%%"
-                  + " (target 50%%); workload written in %.1f s%n  connector: %s%n  raw client:"
-                  + " client %.1f + walsender %.1f CPU-s, %.1f µs per change",
-              label,
-              connector,
-              raw[0],
-              100 * connector / raw[0],
-              writeSeconds,
-              cpu.since(ROWS, walsender),
-              raw[1],
-              raw[2],
-              (raw[1] + raw[2]) * 1e6 / ROWS));
+              "  value.mode=%s: connector %,.0f events/s, ratio %.0f%% of raw (target 50%%)%n"
+                  + "    connector: %s",
+              mode, connector, 100 * connector / rawRate, cpu.since(ROWS, walsender)));
     } finally {
       SourceFixture.cleanup(cluster, pg, name);
-      pg.execute("SELECT pg_drop_replication_slot('" + rawSlot + "')", "DROP TABLE " + table);
     }
   }
 

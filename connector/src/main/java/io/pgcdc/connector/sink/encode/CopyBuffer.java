@@ -1,6 +1,7 @@
 package io.pgcdc.connector.sink.encode;
 
 import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.types.ExactText;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.kafka.connect.data.Schema;
@@ -9,8 +10,9 @@ import org.apache.kafka.connect.data.Schema;
  * Rows in COPY text format, encoded straight to UTF-8 bytes: the one COPY text escaper of the
  * project (backslash, newline, carriage return and tab escaped with a backslash, {@code \N} for
  * NULL), without building a string first. {@link #value} renders the common value types (strings,
- * whole numbers, booleans, bytes) straight into the buffer, as the text {@link PgText#render} gives
- * them, in one pass and without a string per value.
+ * exact texts, whole numbers, booleans, bytes) straight into the buffer, as the text {@link
+ * PgText#render} gives them, in one pass and without a string per value; the others as {@link
+ * PgText#render} gives them.
  */
 public final class CopyBuffer {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -61,6 +63,10 @@ public final class CopyBuffer {
   public void value(Object value, Schema schema, PgText.Target target) {
     if (value == null) {
       field(null);
+      return;
+    }
+    if (value instanceof ExactText exact) {
+      text(exact.text());
       return;
     }
     if (schema == null || schema.name() == null) {

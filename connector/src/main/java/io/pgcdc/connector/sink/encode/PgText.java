@@ -3,35 +3,26 @@ package io.pgcdc.connector.sink.encode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.types.ExactText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
 
 /**
  * Renders a Connect value as PostgreSQL input text, the form the server parses with the column
- * type's input function. Strings pass unchanged (our source sends every non-primitive type as its
- * PostgreSQL text); logical types, Debezium's time and decimal types, lists (as array literals or
- * JSON) and maps or structs (as JSON) are converted.
+ * type's input function. Strings pass unchanged; a value the producer sent as its exact text
+ * ({@link ExactText}) passes as that text; Connect's logical types, Debezium's semantic types and
+ * Java values with a text form of their own are written by the decoder's codecs ({@link
+ * ConnectValues}); lists become array literals or JSON, maps and structs JSON.
  */
 public final class PgText {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final JsonFactory JSON = new JsonFactory();
 
   /** What the target column wants for a list value. */
@@ -40,6 +31,8 @@ public final class PgText {
     JSON,
     /** An array column: lists become array literals. */
     ARRAY,
+    /** An hstore column: maps and JSON objects become hstore literals. */
+    HSTORE,
     /** Anything else. */
     OTHER;
 
@@ -49,6 +42,9 @@ public final class PgText {
       }
       if (formatType.endsWith("[]")) {
         return ARRAY;
+      }
+      if (formatType.equals("hstore") || formatType.endsWith(".hstore")) {
+        return HSTORE;
       }
       return formatType.equals("json") || formatType.equals("jsonb") ? JSON : OTHER;
     }
@@ -61,9 +57,15 @@ public final class PgText {
     if (value == null) {
       return null;
     }
+    if (value instanceof ExactText exact) {
+      return checkNul(exact.text());
+    }
+    if (target == Target.HSTORE) {
+      return checkNul(ConnectValues.hstoreText(value, schema));
+    }
     String logical = schema == null ? null : schema.name();
     if (logical != null) {
-      String text = renderLogical(logical, value);
+      String text = ConnectValues.logicalText(logical, value);
       if (text != null) {
         return checkNul(text);
       }
@@ -71,20 +73,9 @@ public final class PgText {
     if (value instanceof String s) {
       return checkNul(s);
     }
-    if (value instanceof Boolean b) {
-      return b ? "t" : "f";
-    }
-    if (value instanceof Number n) {
-      return number(n);
-    }
-    if (value instanceof byte[] bytes) {
-      return hex(bytes);
-    }
-    if (value instanceof ByteBuffer buffer) {
-      return hex(bytes(buffer));
-    }
-    if (value instanceof java.util.Date d) {
-      return d.toInstant().toString();
+    String plain = ConnectValues.plainText(value);
+    if (plain != null) {
+      return plain;
     }
     if (value instanceof Collection<?> list) {
       Schema element = schema == null ? null : schema.valueSchema();
@@ -95,77 +86,6 @@ public final class PgText {
     }
     throw new BadRecordException(
         "a value of Java type " + value.getClass().getName() + " has no PostgreSQL form");
-  }
-
-  private static String renderLogical(String logical, Object value) {
-    switch (logical) {
-      case Decimal.LOGICAL_NAME:
-        return ((BigDecimal) value).toPlainString();
-      case Date.LOGICAL_NAME:
-        return LocalDate.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
-      case Time.LOGICAL_NAME:
-        return LocalTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
-      case Timestamp.LOGICAL_NAME:
-        return ((java.util.Date) value).toInstant().toString();
-      case "io.debezium.time.Date":
-        return LocalDate.ofEpochDay(((Number) value).longValue()).toString();
-      case "io.debezium.time.Timestamp":
-        return localDateTime(((Number) value).longValue(), 1_000_000L);
-      case "io.debezium.time.MicroTimestamp":
-        return localDateTime(((Number) value).longValue(), 1_000L);
-      case "io.debezium.time.NanoTimestamp":
-        return localDateTime(((Number) value).longValue(), 1L);
-      case "io.debezium.time.Time":
-        return LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L).toString();
-      case "io.debezium.time.MicroTime":
-        return LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000L).toString();
-      case "io.debezium.time.NanoTime":
-        return LocalTime.ofNanoOfDay(((Number) value).longValue()).toString();
-      case "io.debezium.data.VariableScaleDecimal":
-        if (value instanceof Struct s) {
-          Object raw = s.get("value");
-          byte[] unscaled = raw instanceof ByteBuffer b ? bytes(b) : (byte[]) raw;
-          return new BigDecimal(new BigInteger(unscaled), s.getInt32("scale")).toPlainString();
-        }
-        return null;
-      default:
-        return null;
-    }
-  }
-
-  private static String localDateTime(long value, long nanosPerUnit) {
-    long unitsPerSecond = 1_000_000_000L / nanosPerUnit;
-    long seconds = Math.floorDiv(value, unitsPerSecond);
-    long nanos = Math.floorMod(value, unitsPerSecond) * nanosPerUnit;
-    return LocalDateTime.ofEpochSecond(seconds, (int) nanos, ZoneOffset.UTC).toString();
-  }
-
-  private static String number(Number n) {
-    if (n instanceof BigDecimal d) {
-      return d.toPlainString();
-    }
-    // Java spells the special values as PostgreSQL does: NaN, Infinity, -Infinity; and
-    // Float/Double.toString give the shortest text that reads back to the same value.
-    return n.toString();
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer copy = buffer.duplicate();
-    byte[] bytes = new byte[copy.remaining()];
-    copy.get(bytes);
-    return bytes;
-  }
-
-  /** bytea hex input: {@code \x0aff}. */
-  static String hex(byte[] bytes) {
-    char[] out = new char[2 + bytes.length * 2];
-    out[0] = '\\';
-    out[1] = 'x';
-    for (int i = 0; i < bytes.length; i++) {
-      out[2 + 2 * i] = HEX[(bytes[i] >> 4) & 0xf];
-      out[3 + 2 * i] = HEX[bytes[i] & 0xf];
-    }
-    return new String(out);
   }
 
   private static String checkNul(String s) {
@@ -255,11 +175,11 @@ public final class PgText {
           || (n instanceof Float f && (f.isNaN() || f.isInfinite()))) {
         throw new BadRecordException("JSON cannot hold the number " + n);
       }
-      g.writeNumber(number(n));
+      g.writeNumber(ConnectValues.plainText(n));
     } else if (value instanceof byte[] bytes) {
       g.writeString(Base64.getEncoder().encodeToString(bytes));
     } else if (value instanceof ByteBuffer buffer) {
-      g.writeString(Base64.getEncoder().encodeToString(bytes(buffer)));
+      g.writeString(Base64.getEncoder().encodeToString(ConnectValues.bytes(buffer)));
     } else if (value instanceof java.util.Date d) {
       g.writeString(render(d, schema, Target.OTHER));
     } else {

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * field names ({@code before}, {@code after}, {@code source}, {@code op}), a flat row (struct or
  * schemaless map), or a tombstone. Returns null for records that are deliberately skipped (op
  * {@code m}, deletes or truncates when disabled), counted for the debug log. The key comes from
- * {@link KeyColumns}, the table from {@link TableRouter}, key changes are read by {@link KeyMoves}.
+ * {@link KeyColumns}, the table from {@link TableRouter}, key changes are read by {@link KeyMoves},
+ * values that a typed field could not hold from {@link TextValues} (the source block's {@code
+ * text_values}).
  */
 public final class ChangeReader {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeReader.class);
@@ -213,7 +215,8 @@ public final class ChangeReader {
   private RowChange delete(SinkRecord record, Row before, Row source) {
     List<ColumnSpec> columns = new ArrayList<>();
     List<Object> values = new ArrayList<>();
-    keys.append(record, before, columns, values);
+    TextValues texts = TextValues.of(source, () -> router.table(record, before, source));
+    keys.append(record, before, columns, values, texts);
     TableId table = router.table(record, before, source);
     return new RowChange(
         record,
@@ -228,10 +231,15 @@ public final class ChangeReader {
         null);
   }
 
+  /**
+   * The upsert of {@code row} (the envelope's after, or a flat row): a null field that the source
+   * block's {@code text_values} lists is written as that text.
+   */
   private RowChange upsert(SinkRecord record, Row row, Row source, Set<String> unchanged) {
+    TextValues texts = TextValues.of(source, () -> router.table(record, row, source));
     List<ColumnSpec> columns = new ArrayList<>();
     List<Object> values = new ArrayList<>();
-    keys.append(record, row, columns, values);
+    keys.append(record, row, columns, values, texts);
     int keyCount = columns.size();
     Set<String> unchangedHere = unchanged;
     List<ColumnSpec> rowColumns = specs.of(row);
@@ -240,7 +248,7 @@ public final class ChangeReader {
       if (isKeyColumn(columns, keyCount, spec.name()) || unchanged.contains(spec.name())) {
         continue;
       }
-      Object v = row.value(i);
+      Object v = texts.value("after", spec.name(), row.value(i));
       if (isDebeziumPlaceholder(v)) {
         if (unchangedHere == unchanged) {
           unchangedHere = new HashSet<>(unchanged);

@@ -42,8 +42,12 @@ final class KeyColumns {
     return keyMode == PrimaryKeyMode.RECORD_KEY && keyFields.isEmpty();
   }
 
-  /** Appends the primary key columns of the record, whose row is {@code row} (null: none). */
-  void append(SinkRecord record, Row row, List<ColumnSpec> columns, List<Object> values) {
+  /**
+   * Appends the primary key columns of the record, whose row is {@code row} (null: none); a key
+   * field that {@code texts} lists is an error (see {@link TextValues#checkKey}).
+   */
+  void append(
+      SinkRecord record, Row row, List<ColumnSpec> columns, List<Object> values, TextValues texts) {
     switch (keyMode) {
       case NONE -> {}
       case KAFKA -> {
@@ -52,13 +56,13 @@ final class KeyColumns {
         values.add(record.kafkaPartition());
         values.add(record.kafkaOffset());
       }
-      case RECORD_VALUE -> fromRow(row, columns, values);
-      case RECORD_KEY -> fromKey(record, columns, values);
+      case RECORD_VALUE -> fromRow(row, columns, values, texts);
+      case RECORD_KEY -> fromKey(record, columns, values, texts);
       default -> throw new IllegalStateException(keyMode.toString());
     }
   }
 
-  private void fromRow(Row row, List<ColumnSpec> columns, List<Object> values) {
+  private void fromRow(Row row, List<ColumnSpec> columns, List<Object> values, TextValues texts) {
     if (row == null) {
       throw new BadRecordException(
           "the delete event has no 'before' row to read the key fields " + keyFields + " from");
@@ -70,11 +74,12 @@ final class KeyColumns {
             "the row has no field '" + name + "' named in primary.key.fields");
       }
       columns.add(specs.of(row).get(i));
-      values.add(requireValue(name, row.value(i)));
+      values.add(requireValue(name, row.value(i), texts));
     }
   }
 
-  private void fromKey(SinkRecord record, List<ColumnSpec> columns, List<Object> values) {
+  private void fromKey(
+      SinkRecord record, List<ColumnSpec> columns, List<Object> values, TextValues texts) {
     Object key = record.key();
     if (key == null) {
       throw new BadRecordException(
@@ -97,7 +102,7 @@ final class KeyColumns {
     if (keyFields.isEmpty()) {
       for (int i = 0; i < keySpecs.size(); i++) {
         columns.add(keySpecs.get(i));
-        values.add(requireValue(keySpecs.get(i).name(), keyRow.value(i)));
+        values.add(requireValue(keySpecs.get(i).name(), keyRow.value(i), texts));
       }
     } else {
       for (String name : keyFields) {
@@ -107,12 +112,17 @@ final class KeyColumns {
               "the record key has no field '" + name + "' named in primary.key.fields");
         }
         columns.add(keySpecs.get(i));
-        values.add(requireValue(name, keyRow.value(i)));
+        values.add(requireValue(name, keyRow.value(i), texts));
       }
     }
     if (columns.isEmpty()) {
       throw new BadRecordException("the record key has no fields");
     }
+  }
+
+  private static Object requireValue(String name, Object value, TextValues texts) {
+    texts.checkKey(name, value);
+    return requireValue(name, value);
   }
 
   static Object requireValue(String name, Object value) {

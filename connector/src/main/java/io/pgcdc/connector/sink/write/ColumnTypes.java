@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -35,6 +36,9 @@ final class ColumnTypes {
 
   private static final Pattern MODIFIERS =
       Pattern.compile("^([a-z ]+?)(?:\\((\\d+)(?:, ?(\\d+))?\\))?(.*)$");
+
+  private static final Set<String> NUMERIC_NAMES =
+      Set.of(Decimal.LOGICAL_NAME, "io.debezium.data.VariableScaleDecimal");
 
   private ColumnTypes() {}
 
@@ -80,9 +84,13 @@ final class ColumnTypes {
           return "time with time zone";
         case "io.debezium.data.Json":
           return "jsonb";
+        case "io.debezium.data.Xml":
+          return "xml";
         case "io.debezium.data.Uuid":
           return "uuid";
-        case "io.debezium.time.Interval":
+        case "io.debezium.data.Enum":
+          return "text"; // the enum type is not known here: its labels as text
+        case "io.debezium.time.Interval", "io.debezium.time.MicroDuration":
           return "interval";
         default:
           break;
@@ -98,9 +106,13 @@ final class ColumnTypes {
       case STRING -> "text";
       case BYTES -> "bytea";
       case ARRAY -> {
+        // Arrays of scalars, and of the logical types that are scalars (Decimal is BYTES,
+        // VariableScaleDecimal a STRUCT), become PostgreSQL arrays; other arrays JSON.
         Schema element = schema.valueSchema();
         boolean scalar =
-            element != null && element.type().isPrimitive() && element.type() != Schema.Type.BYTES;
+            element != null
+                && ((element.type().isPrimitive() && element.type() != Schema.Type.BYTES)
+                    || (element.name() != null && NUMERIC_NAMES.contains(element.name())));
         yield scalar ? forSchema(element) + "[]" : "jsonb";
       }
       case MAP, STRUCT -> "jsonb";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.types.ExactText;
 import io.pgcdc.decoder.types.CopyText;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +95,8 @@ class CopyBufferTest {
       {new BigDecimal("12.30"), decimal},
       {7L, SchemaBuilder.int64().name("io.debezium.time.Date").build()},
       {List.of(1L, 2L), null},
+      {new ExactText("NaN\t"), decimal},
+      {new ExactText("{{1,2},{3,4}}"), SchemaBuilder.array(Schema.INT32_SCHEMA).build()},
       {null, null}
     };
     for (Object[] c : cases) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.types.ExactText;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -43,10 +44,23 @@ class PgTextTest {
     assertThat(PgText.render(new BigDecimal("1E+3").setScale(3), decimal, PgText.Target.OTHER))
         .isEqualTo("1000.000");
     assertThat(PgText.render(new java.util.Date(1_500L), Timestamp.SCHEMA, PgText.Target.OTHER))
-        .isEqualTo("1970-01-01T00:00:01.500Z");
+        .isEqualTo("1970-01-01 00:00:01.5+00:00");
     Schema micro = SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").build();
     assertThat(PgText.render(-1L, micro, PgText.Target.OTHER))
-        .isEqualTo("1969-12-31T23:59:59.999999");
+        .isEqualTo("1969-12-31 23:59:59.999999");
+  }
+
+  @Test
+  void exactTextPassesAsItIsWhateverTheSchemaAndTarget() {
+    assertThat(PgText.render(new ExactText("NaN"), Decimal.schema(2), PgText.Target.OTHER))
+        .isEqualTo("NaN");
+    Schema dates = SchemaBuilder.array(Schema.OPTIONAL_INT32_SCHEMA).build();
+    assertThat(PgText.render(new ExactText("{{1,2},{3,4}}"), dates, PgText.Target.ARRAY))
+        .isEqualTo("{{1,2},{3,4}}");
+    assertThat(PgText.render(new ExactText("infinity"), null, PgText.Target.JSON))
+        .isEqualTo("infinity");
+    assertThatThrownBy(() -> PgText.render(new ExactText("a\0"), null, PgText.Target.OTHER))
+        .isInstanceOf(BadRecordException.class);
   }
 
   @Test
@@ -81,5 +95,25 @@ class PgTextTest {
     assertThatThrownBy(() -> PgText.render("a\0b", null, PgText.Target.OTHER))
         .isInstanceOf(BadRecordException.class)
         .hasMessageContaining("NUL");
+  }
+
+  @Test
+  void hstoreColumnsTakeMapsAndJsonObjectsAsHstoreLiterals() {
+    assertThat(PgText.Target.of("hstore")).isEqualTo(PgText.Target.HSTORE);
+    assertThat(PgText.Target.of("extensions.hstore")).isEqualTo(PgText.Target.HSTORE);
+    Map<String, String> pairs = new LinkedHashMap<>();
+    pairs.put("a", "1");
+    pairs.put("q\"", null);
+    assertThat(PgText.render(pairs, null, PgText.Target.HSTORE))
+        .isEqualTo("\"a\"=>\"1\", \"q\\\"\"=>NULL");
+    Schema json = SchemaBuilder.string().name("io.debezium.data.Json").build();
+    assertThat(PgText.render("{\"a\":\"1\",\"q\\\"\":null}", json, PgText.Target.HSTORE))
+        .isEqualTo("\"a\"=>\"1\", \"q\\\"\"=>NULL");
+    assertThat(PgText.render("\"a\"=>\"1\"", Schema.STRING_SCHEMA, PgText.Target.HSTORE))
+        .as("text mode: already hstore text")
+        .isEqualTo("\"a\"=>\"1\"");
+    assertThatThrownBy(() -> PgText.render("{\"a\":1}", json, PgText.Target.HSTORE))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("key 'a'");
   }
 }

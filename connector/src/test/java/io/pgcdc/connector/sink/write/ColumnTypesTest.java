@@ -56,6 +56,43 @@ class ColumnTypesTest {
   }
 
   @Test
+  void semanticNamesWithoutADeclaredTypeGetTheirPostgresType() {
+    assertThat(ColumnTypes.forSchema(named(Schema.STRING_SCHEMA, "io.debezium.data.Xml")))
+        .isEqualTo("xml");
+    assertThat(ColumnTypes.forSchema(named(Schema.INT64_SCHEMA, "io.debezium.time.MicroDuration")))
+        .isEqualTo("interval");
+    assertThat(ColumnTypes.forSchema(named(Schema.STRING_SCHEMA, "io.debezium.data.Enum")))
+        .isEqualTo("text");
+    assertThat(ColumnTypes.forSchema(named(Schema.STRING_SCHEMA, "io.debezium.time.Interval")))
+        .isEqualTo("interval");
+  }
+
+  @Test
+  void arraysOfDecimalsAndZonedTimestampsArePostgresArrays() {
+    Schema decimal = Decimal.builder(2).optional().build();
+    Schema variable =
+        SchemaBuilder.struct()
+            .name("io.debezium.data.VariableScaleDecimal")
+            .field("scale", Schema.INT32_SCHEMA)
+            .field("value", Schema.BYTES_SCHEMA)
+            .optional()
+            .build();
+    Schema zoned =
+        SchemaBuilder.string().name("io.debezium.time.ZonedTimestamp").optional().build();
+
+    assertThat(ColumnTypes.forSchema(SchemaBuilder.array(decimal).build())).isEqualTo("numeric[]");
+    assertThat(ColumnTypes.forSchema(SchemaBuilder.array(variable).build())).isEqualTo("numeric[]");
+    assertThat(ColumnTypes.forSchema(SchemaBuilder.array(zoned).build()))
+        .isEqualTo("timestamp with time zone[]");
+    assertThat(ColumnTypes.forSchema(SchemaBuilder.array(Schema.BYTES_SCHEMA).build()))
+        .isEqualTo("jsonb");
+  }
+
+  private static Schema named(Schema base, String name) {
+    return new SchemaBuilder(base.type()).name(name).build();
+  }
+
+  @Test
   void aColumnHoldsTheSameOrANarrowerType() {
     assertThat(ColumnTypes.holds("bigint", "integer")).isTrue();
     assertThat(ColumnTypes.holds("numeric(12,3)", "numeric(10,2)")).isTrue();
