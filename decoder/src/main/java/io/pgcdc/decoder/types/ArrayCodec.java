@@ -5,11 +5,16 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Arrays of any element type, any number of dimensions, any lower bounds, with NULLs. */
+/**
+ * Arrays of any element type, any number of dimensions, any lower bounds, with NULLs. Elements are
+ * delimited by ',': box, the one built-in type whose arrays use ';', has no codec.
+ */
 final class ArrayCodec implements Codec {
 
   /** PostgreSQL's MAXDIM. */
   static final int MAX_DIMENSIONS = 6;
+
+  private static final char DELIMITER = ',';
 
   private final String name;
   private final Codec element;
@@ -34,7 +39,6 @@ final class ArrayCodec implements Codec {
   /** array_in for the forms array_out writes: optional bounds, nested braces, quoted elements. */
   private final class Parser {
     private final String t;
-    private final char delim = element.delimiter();
     private int i;
     private final List<Object> elements = new ArrayList<>();
     private final List<Integer> dims = new ArrayList<>();
@@ -123,13 +127,13 @@ final class ArrayCodec implements Codec {
         count++;
         skipSpace();
         char c = peek();
-        if (c == delim) {
+        if (c == DELIMITER) {
           i++;
         } else if (c == '}') {
           i++;
           break;
         } else {
-          throw bad("'" + delim + "' or '}'");
+          throw bad("'" + DELIMITER + "' or '}'");
         }
       }
       if (sizes[depth] < 0) {
@@ -165,7 +169,7 @@ final class ArrayCodec implements Codec {
         int lastSignificant = 0;
         while (i < t.length()) {
           char c = t.charAt(i);
-          if (c == delim || c == '}' || c == '{' || c == '"') {
+          if (c == DELIMITER || c == '}' || c == '{' || c == '"') {
             break;
           }
           i++;
@@ -258,7 +262,7 @@ final class ArrayCodec implements Codec {
     int n = a.dimensions().get(depth);
     for (int k = 0; k < n; k++) {
       if (k > 0) {
-        sb.append(element.delimiter());
+        sb.append(DELIMITER);
       }
       if (depth + 1 < a.dimensions().size()) {
         format(sb, a, depth + 1, next);
@@ -283,7 +287,7 @@ final class ArrayCodec implements Codec {
               || c == '\\'
               || c == '{'
               || c == '}'
-              || c == element.delimiter()
+              || c == DELIMITER
               || Character.isWhitespace(c);
     }
     if (!needs) {

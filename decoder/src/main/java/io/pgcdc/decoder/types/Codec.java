@@ -23,11 +23,6 @@ interface Codec {
   /** The PostgreSQL text form of a Java value that {@link #parseText} could have returned. */
   String formatText(Object value);
 
-  /** The element delimiter of this type's arrays: ',' for all but box. */
-  default char delimiter() {
-    return ',';
-  }
-
   static DecodeException bad(String type, String expected, String text) {
     String shown = text.length() > 80 ? text.substring(0, 77) + "..." : text;
     return new DecodeException(type + ": expected " + expected + ", got '" + shown + "'");
