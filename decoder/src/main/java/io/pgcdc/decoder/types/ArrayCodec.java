@@ -1,7 +1,6 @@
 package io.pgcdc.decoder.types;
 
 import io.pgcdc.decoder.DecodeException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -303,64 +302,5 @@ final class ArrayCodec implements Codec {
       sb.append(c);
     }
     sb.append('"');
-  }
-
-  // ---- binary -------------------------------------------------------------------------------
-
-  @Override
-  public Object readBinary(ByteBuffer b) {
-    int ndim = Bin.int32(b, name + ".ndim");
-    if (ndim < 0 || ndim > MAX_DIMENSIONS) {
-      throw new DecodeException(
-          name + ".ndim: expected 0 to " + MAX_DIMENSIONS + ", got " + ndim + " at offset 0");
-    }
-    int flags = Bin.int32(b, name + ".flags");
-    if (flags != 0 && flags != 1) {
-      throw new DecodeException(name + ".flags: expected 0 or 1, got " + flags + " at offset 4");
-    }
-    Bin.int32(b, name + ".elementType");
-    List<Integer> dims = new ArrayList<>(ndim);
-    List<Integer> lower = new ArrayList<>(ndim);
-    long total = ndim == 0 ? 0 : 1;
-    for (int d = 0; d < ndim; d++) {
-      int size = Bin.int32(b, name + ".dimension");
-      int lb = Bin.int32(b, name + ".lowerBound");
-      if (size < 0) {
-        throw new DecodeException(
-            name
-                + ".dimension: expected 0 or more, got "
-                + size
-                + " at offset "
-                + (b.position() - 8));
-      }
-      dims.add(size);
-      lower.add(lb);
-      total *= size;
-      // Each element takes at least its Int32 length: reject before allocating.
-      if (total * 4 > b.remaining()) {
-        throw new DecodeException(
-            name
-                + ".dimension: expected element counts that fit the "
-                + b.remaining()
-                + " remaining bytes, got "
-                + dims
-                + " at offset "
-                + (b.position() - 8));
-      }
-    }
-    List<Object> elements = new ArrayList<>((int) total);
-    for (long k = 0; k < total; k++) {
-      int len = Bin.int32(b, name + ".element.length");
-      if (len == -1) {
-        elements.add(null);
-        continue;
-      }
-      elements.add(element.readBinary(Bin.slice(b, len, name + ".element.length")));
-    }
-    Bin.end(b, name);
-    if (total == 0) {
-      return new PgArray(List.of(), List.of(), List.of());
-    }
-    return new PgArray(dims, lower, elements);
   }
 }

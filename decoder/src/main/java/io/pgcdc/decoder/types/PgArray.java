@@ -9,9 +9,7 @@ import java.util.List;
  * A PostgreSQL array of any number of dimensions, with its lower bounds and NULL elements.
  *
  * <p>Text form: {@code {1,2,NULL}}, {@code {{1,2},{3,4}}}, and with bounds other than 1 {@code
- * [0:1][2:3]={{1,2},{3,4}}}. Binary form ({@code array_send}): Int32 ndim, Int32 has-nulls flag,
- * Int32 element type OID, then per dimension Int32 size and Int32 lower bound, then per element
- * Int32 length (-1 for NULL) and the element's binary form.
+ * [0:1][2:3]={{1,2},{3,4}}}.
  *
  * @param dimensions the size of each dimension, outermost first; empty for an empty array
  * @param lowerBounds the lower bound of each dimension (1 unless set otherwise)

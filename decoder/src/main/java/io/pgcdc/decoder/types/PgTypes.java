@@ -1,16 +1,14 @@
 package io.pgcdc.decoder.types;
 
 import io.pgcdc.decoder.DecodeException;
-import io.pgcdc.decoder.TupleValue;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The value codecs, by type OID: turns PostgreSQL's text form (pgoutput text mode, COPY text format
- * once COPY's own escapes are undone) and binary form (pgoutput {@code binary} option) into Java
- * values, and Java values back into the text form.
+ * once COPY's own escapes are undone) into Java values, and Java values back into the text form.
+ * There is no binary form: decode pgoutput in text mode.
  *
  * <p>Java forms of the built-in types:
  *
@@ -250,51 +248,6 @@ public final class PgTypes {
     Objects.requireNonNull(text, "text");
     Codec c = codec(oid);
     return c == null ? text : c.parseText(text);
-  }
-
-  /**
-   * Converts a value in the type's binary send/receive form, every byte from the buffer's position
-   * to its limit. The buffer's position and limit are left as they were.
-   *
-   * @throws DecodeException when the bytes are not a value of the type, or the type has no codec
-   *     (its binary form cannot be read; decode with pgoutput text mode)
-   */
-  public Object decodeBinary(int oid, ByteBuffer bytes) {
-    Codec c = codec(oid);
-    if (c == null) {
-      throw new DecodeException(
-          typeName(oid)
-              + ": expected a type with a binary codec, got none; register the type or use"
-              + " pgoutput text mode");
-    }
-    ByteBuffer b = bytes.slice();
-    try {
-      return c.readBinary(b);
-    } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
-      // Every read is length-checked; this names the type should a check ever be missing.
-      throw new DecodeException(c.name() + ": expected more bytes, got " + bytes.remaining(), e);
-    }
-  }
-
-  /**
-   * Converts one tuple column: null for {@code 'n'}, the text or binary form converted.
-   *
-   * @throws IllegalArgumentException for an unchanged TOAST value, which has no data: the column
-   *     keeps its previous value, which the caller must take from elsewhere
-   * @throws DecodeException when the data is not a value of the type
-   */
-  public Object decode(int oid, TupleValue value) {
-    if (value instanceof TupleValue.Text t) {
-      return decodeText(oid, t.text());
-    }
-    if (value instanceof TupleValue.Binary b) {
-      return decodeBinary(oid, b.buffer());
-    }
-    if (value instanceof TupleValue.Null) {
-      return null;
-    }
-    throw new IllegalArgumentException(
-        typeName(oid) + ": an unchanged TOAST value has no data; keep the column's previous value");
   }
 
   /**

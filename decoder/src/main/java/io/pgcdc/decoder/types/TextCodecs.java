@@ -1,8 +1,5 @@
 package io.pgcdc.decoder.types;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-
 /**
  * text and enums (String: the exact text) and bytea (byte[]). text's codec also splits the array
  * literal of any type into its elements' texts, as text[].
@@ -10,14 +7,10 @@ import java.nio.charset.StandardCharsets;
 final class TextCodecs {
   private TextCodecs() {}
 
-  /** A type whose Java value is its exact text; the binary form is that text in UTF-8. */
+  /** A type whose Java value is its exact text. */
   record StringCodec(String name) implements Codec {
     public Object parseText(String t) {
       return t;
-    }
-
-    public Object readBinary(ByteBuffer b) {
-      return utf8(b);
     }
 
     public String formatText(Object v) {
@@ -26,17 +19,6 @@ final class TextCodecs {
       }
       throw Codec.wrongClass(name, v, "String");
     }
-  }
-
-  static String utf8(ByteBuffer b) {
-    if (b.hasArray()) {
-      String s =
-          new String(
-              b.array(), b.arrayOffset() + b.position(), b.remaining(), StandardCharsets.UTF_8);
-      b.position(b.limit());
-      return s;
-    }
-    return new String(Bin.rest(b), StandardCharsets.UTF_8);
   }
 
   static final Codec TEXT = new StringCodec("text");
@@ -103,10 +85,6 @@ final class TextCodecs {
 
         private int octal(char c) {
           return c >= '0' && c <= '7' ? c - '0' : -1;
-        }
-
-        public Object readBinary(ByteBuffer b) {
-          return Bin.rest(b);
         }
 
         public String formatText(Object v) {

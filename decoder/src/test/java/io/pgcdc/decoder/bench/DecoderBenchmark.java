@@ -92,7 +92,7 @@ public class DecoderBenchmark {
     Insert i = (Insert) decoder.decode(insert, false);
     List<TupleValue> tuple = i.newTuple();
     for (int c = 0; c < TYPE_OIDS.length; c++) {
-      bh.consume(types.decode(TYPE_OIDS[c], tuple.get(c)));
+      bh.consume(types.decodeText(TYPE_OIDS[c], ((TupleValue.Text) tuple.get(c)).text()));
     }
   }
 }

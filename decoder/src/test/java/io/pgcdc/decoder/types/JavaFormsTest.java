@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgcdc.decoder.DecodeException;
-import io.pgcdc.decoder.TupleValue;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -267,7 +265,7 @@ class JavaFormsTest {
   }
 
   @Test
-  void hstoreIsAMapOfItsPairsInTextAndBinaryAndPrintsBackAsTheServerDoes() {
+  void hstoreIsAMapOfItsPairsAndPrintsBackAsTheServerDoes() {
     PgTypes t = PgTypes.builtIn().registerHstore(16500);
     Map<String, String> expected = new java.util.LinkedHashMap<>();
     expected.put("a", "1");
@@ -282,13 +280,6 @@ class JavaFormsTest {
     unquoted.put("c", null);
     unquoted.put("d", "NULL");
     assertThat(t.decodeText(16500, " a => b ,c=>NULL, d=>\"NULL\"")).isEqualTo(unquoted);
-    ByteBuffer binary = ByteBuffer.allocate(4 + 4 + 1 + 4 + 1 + 4 + 1 + 4);
-    binary.putInt(2).putInt(1).put((byte) 'a').putInt(1).put((byte) '1');
-    binary.putInt(1).put((byte) 'n').putInt(-1).flip();
-    Map<String, String> fromBinary = new java.util.LinkedHashMap<>();
-    fromBinary.put("a", "1");
-    fromBinary.put("n", null);
-    assertThat(t.decodeBinary(16500, binary)).isEqualTo(fromBinary);
     assertThatThrownBy(() -> t.decodeText(16500, "\"a\"=\"1\""))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("'=>' after the key");
@@ -301,23 +292,11 @@ class JavaFormsTest {
   }
 
   @Test
-  void unknownTypesPassTheirExactTextAndRefuseBinary() {
+  void unknownTypesPassTheirExactText() {
     assertThat(types.decodeText(99999, " (1,\"x y\") ")).isEqualTo(" (1,\"x y\") ");
     assertThat(types.encodeText(99999, "(1,2)")).isEqualTo("(1,2)");
     assertThat(types.isKnown(99999)).isFalse();
-    assertThatThrownBy(() -> types.decodeBinary(99999, ByteBuffer.wrap(new byte[] {1})))
-        .isInstanceOf(DecodeException.class)
-        .hasMessageStartingWith("unknown type OID 99999: expected a type with a binary codec");
-  }
-
-  @Test
-  void tupleValuesConvertByKind() {
-    assertThat(types.decode(23, TupleValue.Text.of("42"))).isEqualTo(42);
-    assertThat(types.decode(23, new TupleValue.Binary(new byte[] {0, 0, 0, 42}))).isEqualTo(42);
-    assertThat(types.decode(23, TupleValue.Null.INSTANCE)).isNull();
-    assertThatThrownBy(() -> types.decode(3802, TupleValue.UnchangedToast.INSTANCE))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unchanged TOAST");
+    assertThat(types.typeName(99999)).isEqualTo("unknown type OID 99999");
   }
 
   @Test
