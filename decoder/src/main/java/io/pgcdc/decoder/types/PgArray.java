@@ -53,27 +53,4 @@ public record PgArray(List<Integer> dimensions, List<Integer> lowerBounds, List<
         ? new PgArray(List.of(), List.of(), List.of())
         : new PgArray(List.of(elements.length), List.of(1), Arrays.asList(elements));
   }
-
-  /** A one-dimensional array with lower bound 1; elements may be null. */
-  public static PgArray ofList(List<?> elements) {
-    return of(elements.toArray());
-  }
-
-  /** The element at the given PostgreSQL subscripts (lower bounds apply), one per dimension. */
-  public Object get(int... subscripts) {
-    if (subscripts.length != dimensions.size()) {
-      throw new IllegalArgumentException(
-          "array: expected " + dimensions.size() + " subscripts, got " + subscripts.length);
-    }
-    int index = 0;
-    for (int d = 0; d < subscripts.length; d++) {
-      int i = subscripts[d] - lowerBounds.get(d);
-      if (i < 0 || i >= dimensions.get(d)) {
-        throw new IndexOutOfBoundsException(
-            "array: subscript " + subscripts[d] + " is outside dimension " + (d + 1));
-      }
-      index = index * dimensions.get(d) + i;
-    }
-    return elements.get(index);
-  }
 }

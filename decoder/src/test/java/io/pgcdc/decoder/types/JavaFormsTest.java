@@ -215,7 +215,7 @@ class JavaFormsTest {
     PgArray a = (PgArray) text(1007, "[0:1][2:3]={{1,2},{3,4}}");
     assertThat(a.dimensions()).containsExactly(2, 2);
     assertThat(a.lowerBounds()).containsExactly(0, 2);
-    assertThat(a.get(1, 2)).isEqualTo(3);
+    assertThat(a.elements()).containsExactly(1, 2, 3, 4);
     assertThat(types.encodeText(1007, a)).isEqualTo("[0:1][2:3]={{1,2},{3,4}}");
     PgArray t = (PgArray) text(1009, "{\"a b\",\"c\\\"d\",\"e\\\\f\",\"\",\"NULL\",NULL,\"{x}\"}");
     assertThat(t.elements()).containsExactly("a b", "c\"d", "e\\f", "", "NULL", null, "{x}");
