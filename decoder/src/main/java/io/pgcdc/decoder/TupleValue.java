@@ -18,8 +18,10 @@ import java.util.Arrays;
  *   Byten  The value of the column, either in binary or in text format.
  * </pre>
  *
- * <p>Turn {@link Text} and {@link Binary} into Java values with {@code
- * io.pgcdc.decoder.types.PgTypes}, by the column's type OID from the {@link Relation} message.
+ * <p>Turn the text of a {@link Text} into a Java value with {@code
+ * io.pgcdc.decoder.types.PgTypes#decodeText}, by the column's type OID from the {@link Relation}
+ * message. {@link Binary} (pgoutput's {@code binary} option) is decoded as the protocol sends it;
+ * the value codecs do not read binary forms.
  */
 public sealed interface TupleValue {
 

@@ -1,15 +1,19 @@
 package io.pgcdc.decoder.types;
 
 import io.pgcdc.decoder.DecodeException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Arrays of any element type, any number of dimensions, any lower bounds, with NULLs. */
+/**
+ * Arrays of any element type, any number of dimensions, any lower bounds, with NULLs. Elements are
+ * delimited by ',': box, the one built-in type whose arrays use ';', has no codec.
+ */
 final class ArrayCodec implements Codec {
 
   /** PostgreSQL's MAXDIM. */
   static final int MAX_DIMENSIONS = 6;
+
+  private static final char DELIMITER = ',';
 
   private final String name;
   private final Codec element;
@@ -34,7 +38,6 @@ final class ArrayCodec implements Codec {
   /** array_in for the forms array_out writes: optional bounds, nested braces, quoted elements. */
   private final class Parser {
     private final String t;
-    private final char delim = element.delimiter();
     private int i;
     private final List<Object> elements = new ArrayList<>();
     private final List<Integer> dims = new ArrayList<>();
@@ -123,13 +126,13 @@ final class ArrayCodec implements Codec {
         count++;
         skipSpace();
         char c = peek();
-        if (c == delim) {
+        if (c == DELIMITER) {
           i++;
         } else if (c == '}') {
           i++;
           break;
         } else {
-          throw bad("'" + delim + "' or '}'");
+          throw bad("'" + DELIMITER + "' or '}'");
         }
       }
       if (sizes[depth] < 0) {
@@ -165,7 +168,7 @@ final class ArrayCodec implements Codec {
         int lastSignificant = 0;
         while (i < t.length()) {
           char c = t.charAt(i);
-          if (c == delim || c == '}' || c == '{' || c == '"') {
+          if (c == DELIMITER || c == '}' || c == '{' || c == '"') {
             break;
           }
           i++;
@@ -258,7 +261,7 @@ final class ArrayCodec implements Codec {
     int n = a.dimensions().get(depth);
     for (int k = 0; k < n; k++) {
       if (k > 0) {
-        sb.append(element.delimiter());
+        sb.append(DELIMITER);
       }
       if (depth + 1 < a.dimensions().size()) {
         format(sb, a, depth + 1, next);
@@ -283,7 +286,7 @@ final class ArrayCodec implements Codec {
               || c == '\\'
               || c == '{'
               || c == '}'
-              || c == element.delimiter()
+              || c == DELIMITER
               || Character.isWhitespace(c);
     }
     if (!needs) {
@@ -299,64 +302,5 @@ final class ArrayCodec implements Codec {
       sb.append(c);
     }
     sb.append('"');
-  }
-
-  // ---- binary -------------------------------------------------------------------------------
-
-  @Override
-  public Object readBinary(ByteBuffer b) {
-    int ndim = Bin.int32(b, name + ".ndim");
-    if (ndim < 0 || ndim > MAX_DIMENSIONS) {
-      throw new DecodeException(
-          name + ".ndim: expected 0 to " + MAX_DIMENSIONS + ", got " + ndim + " at offset 0");
-    }
-    int flags = Bin.int32(b, name + ".flags");
-    if (flags != 0 && flags != 1) {
-      throw new DecodeException(name + ".flags: expected 0 or 1, got " + flags + " at offset 4");
-    }
-    Bin.int32(b, name + ".elementType");
-    List<Integer> dims = new ArrayList<>(ndim);
-    List<Integer> lower = new ArrayList<>(ndim);
-    long total = ndim == 0 ? 0 : 1;
-    for (int d = 0; d < ndim; d++) {
-      int size = Bin.int32(b, name + ".dimension");
-      int lb = Bin.int32(b, name + ".lowerBound");
-      if (size < 0) {
-        throw new DecodeException(
-            name
-                + ".dimension: expected 0 or more, got "
-                + size
-                + " at offset "
-                + (b.position() - 8));
-      }
-      dims.add(size);
-      lower.add(lb);
-      total *= size;
-      // Each element takes at least its Int32 length: reject before allocating.
-      if (total * 4 > b.remaining()) {
-        throw new DecodeException(
-            name
-                + ".dimension: expected element counts that fit the "
-                + b.remaining()
-                + " remaining bytes, got "
-                + dims
-                + " at offset "
-                + (b.position() - 8));
-      }
-    }
-    List<Object> elements = new ArrayList<>((int) total);
-    for (long k = 0; k < total; k++) {
-      int len = Bin.int32(b, name + ".element.length");
-      if (len == -1) {
-        elements.add(null);
-        continue;
-      }
-      elements.add(element.readBinary(Bin.slice(b, len, name + ".element.length")));
-    }
-    Bin.end(b, name);
-    if (total == 0) {
-      return new PgArray(List.of(), List.of(), List.of());
-    }
-    return new PgArray(dims, lower, elements);
   }
 }

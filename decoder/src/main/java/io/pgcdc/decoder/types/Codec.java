@@ -1,13 +1,12 @@
 package io.pgcdc.decoder.types;
 
 import io.pgcdc.decoder.DecodeException;
-import java.nio.ByteBuffer;
 import java.util.function.Function;
 
 /**
- * Converts one PostgreSQL type between its text form, its binary send/receive form and its Java
- * value. Text parsing and binary reading throw {@link DecodeException} on malformed input;
- * formatting throws {@link IllegalArgumentException} for a Java value of the wrong class.
+ * Converts one PostgreSQL type between its text form and its Java value. Parsing throws {@link
+ * DecodeException} on malformed input; formatting throws {@link IllegalArgumentException} for a
+ * Java value of the wrong class.
  */
 interface Codec {
 
@@ -17,16 +16,8 @@ interface Codec {
   /** Parses the type's text output form (as pgoutput text mode and COPY text format send it). */
   Object parseText(String text);
 
-  /** Reads the type's binary form: every byte from the position to the limit. */
-  Object readBinary(ByteBuffer b);
-
   /** The PostgreSQL text form of a Java value that {@link #parseText} could have returned. */
   String formatText(Object value);
-
-  /** The element delimiter of this type's arrays: ',' for all but box. */
-  default char delimiter() {
-    return ',';
-  }
 
   static DecodeException bad(String type, String expected, String text) {
     String shown = text.length() > 80 ? text.substring(0, 77) + "..." : text;
@@ -44,12 +35,8 @@ interface Codec {
             + expected);
   }
 
-  /** A codec from its three functions. */
-  static Codec of(
-      String name,
-      Function<String, Object> parse,
-      Function<ByteBuffer, Object> read,
-      Function<Object, String> format) {
+  /** A codec from its two functions. */
+  static Codec of(String name, Function<String, Object> parse, Function<Object, String> format) {
     return new Codec() {
       public String name() {
         return name;
@@ -57,10 +44,6 @@ interface Codec {
 
       public Object parseText(String text) {
         return parse.apply(text);
-      }
-
-      public Object readBinary(ByteBuffer b) {
-        return read.apply(b);
       }
 
       public String formatText(Object value) {

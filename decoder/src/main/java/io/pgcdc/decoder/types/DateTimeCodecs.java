@@ -1,7 +1,5 @@
 package io.pgcdc.decoder.types;
 
-import io.pgcdc.decoder.DecodeException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -23,12 +21,6 @@ import java.time.ZoneOffset;
  */
 final class DateTimeCodecs {
   private DateTimeCodecs() {}
-
-  /** Days from 1970-01-01 to 2000-01-01. */
-  static final long PG_EPOCH_DAY = 10_957L;
-
-  static final long PG_EPOCH_SECONDS = 946_684_800L;
-  static final long MICROS_PER_DAY = 86_400_000_000L;
 
   // ---- text formatting ----------------------------------------------------------------------
 
@@ -162,85 +154,18 @@ final class DateTimeCodecs {
     return t.getYear() <= 0 ? sb.append(" BC").toString() : sb.toString();
   }
 
-  // ---- binary -------------------------------------------------------------------------------
-
-  static Object readDate(ByteBuffer b) {
-    Bin.exactly(b, 4, "date");
-    int days = b.getInt();
-    if (days == Integer.MAX_VALUE) {
-      return PgSpecial.INFINITY;
-    }
-    if (days == Integer.MIN_VALUE) {
-      return PgSpecial.NEGATIVE_INFINITY;
-    }
-    return LocalDate.ofEpochDay(PG_EPOCH_DAY + days);
-  }
-
-  private static LocalTime timeOfMicros(long micros, String type) {
-    if (micros == MICROS_PER_DAY) {
-      return LocalTime.MAX;
-    }
-    if (micros < 0 || micros > MICROS_PER_DAY) {
-      throw new DecodeException(
-          type + ": expected microseconds from 0 to 86400000000, got " + micros + " at offset 0");
-    }
-    return LocalTime.ofNanoOfDay(micros * 1000);
-  }
-
-  static Object readTime(ByteBuffer b) {
-    Bin.exactly(b, 8, "time");
-    return timeOfMicros(b.getLong(), "time");
-  }
-
-  /** timetz_send: Int64 microseconds, then Int32 zone in seconds west of UTC. */
-  static Object readTimeTz(ByteBuffer b) {
-    Bin.exactly(b, 12, "timetz");
-    LocalTime t = timeOfMicros(b.getLong(), "timetz");
-    int west = b.getInt();
-    if (west < -18 * 3600 || west > 18 * 3600) {
-      throw new DecodeException(
-          "timetz.zone: expected -64800 to 64800 seconds, got " + west + " at offset 8");
-    }
-    return OffsetTime.of(t, ZoneOffset.ofTotalSeconds(-west));
-  }
-
-  static Object readTimestamp(ByteBuffer b, boolean withZone) {
-    Bin.exactly(b, 8, withZone ? "timestamptz" : "timestamp");
-    long micros = b.getLong();
-    if (micros == Long.MAX_VALUE) {
-      return PgSpecial.INFINITY;
-    }
-    if (micros == Long.MIN_VALUE) {
-      return PgSpecial.NEGATIVE_INFINITY;
-    }
-    long seconds = PG_EPOCH_SECONDS + Math.floorDiv(micros, 1_000_000L);
-    int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
-    LocalDateTime ldt = LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
-    return withZone ? OffsetDateTime.of(ldt, ZoneOffset.UTC) : ldt;
-  }
-
-  static final Codec DATE =
-      Codec.of(
-          "date", DateTimeParser::parseDate, DateTimeCodecs::readDate, DateTimeCodecs::formatDate);
-  static final Codec TIME =
-      Codec.of(
-          "time", DateTimeParser::parseTime, DateTimeCodecs::readTime, DateTimeCodecs::formatTime);
+  static final Codec DATE = Codec.of("date", DateTimeParser::parseDate, DateTimeCodecs::formatDate);
+  static final Codec TIME = Codec.of("time", DateTimeParser::parseTime, DateTimeCodecs::formatTime);
   static final Codec TIMETZ =
-      Codec.of(
-          "timetz",
-          DateTimeParser::parseTimeTz,
-          DateTimeCodecs::readTimeTz,
-          DateTimeCodecs::formatTimeTz);
+      Codec.of("timetz", DateTimeParser::parseTimeTz, DateTimeCodecs::formatTimeTz);
   static final Codec TIMESTAMP =
       Codec.of(
           "timestamp",
           t -> DateTimeParser.parseTimestamp(t, false),
-          b -> readTimestamp(b, false),
           DateTimeCodecs::formatTimestamp);
   static final Codec TIMESTAMPTZ =
       Codec.of(
           "timestamptz",
           t -> DateTimeParser.parseTimestamp(t, true),
-          b -> readTimestamp(b, true),
           DateTimeCodecs::formatTimestampTz);
 }

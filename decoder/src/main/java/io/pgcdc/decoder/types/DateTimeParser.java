@@ -1,5 +1,6 @@
 package io.pgcdc.decoder.types;
 
+import io.pgcdc.decoder.DecodeException;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -16,10 +17,45 @@ import java.time.ZoneOffset;
 final class DateTimeParser {
   private DateTimeParser() {}
 
-  /** The text cursor with the date and time fields. */
-  static final class Cursor extends TextCursor {
+  /**
+   * A cursor over one text value, with the date and time fields. Every error names the type and
+   * what was expected, and quotes the text.
+   */
+  static final class Cursor {
+    final String type;
+    final String t;
+    final String expected;
+    int i;
+
     Cursor(String type, String t, String expected) {
-      super(type, t, expected);
+      this.type = type;
+      this.t = t;
+      this.expected = expected;
+    }
+
+    DecodeException bad() {
+      return Codec.bad(type, expected, t);
+    }
+
+    boolean more() {
+      return i < t.length();
+    }
+
+    char peek() {
+      return i < t.length() ? t.charAt(i) : '\0';
+    }
+
+    void expect(char c) {
+      if (i >= t.length() || t.charAt(i) != c) {
+        throw bad();
+      }
+      i++;
+    }
+
+    void end() {
+      if (i != t.length()) {
+        throw bad();
+      }
     }
 
     /** At least {@code min} digits (at most 18), as a number. */

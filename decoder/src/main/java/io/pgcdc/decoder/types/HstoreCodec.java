@@ -1,7 +1,6 @@
 package io.pgcdc.decoder.types;
 
 import io.pgcdc.decoder.DecodeException;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,9 +10,7 @@ import java.util.Map;
  *
  * <p>Text form ({@code hstore_out}): {@code "key"=>"value", "k2"=>NULL}, every key and value
  * double-quoted with {@code "} and {@code \} escaped by a backslash; the empty map is the empty
- * string. Unquoted keys and values are read too, as {@code hstore_in} reads them. Binary form
- * ({@code hstore_send}): Int32 pair count, then per pair Int32 key length and the key's bytes,
- * Int32 value length (-1 for NULL) and the value's bytes, all UTF-8.
+ * string. Unquoted keys and values are read too, as {@code hstore_in} reads them.
  */
 final class HstoreCodec implements Codec {
   private final String name;
@@ -106,23 +103,6 @@ final class HstoreCodec implements Codec {
       i++;
     }
     return i;
-  }
-
-  @Override
-  public Object readBinary(ByteBuffer b) {
-    int count = Bin.count(b, Bin.int32(b, name + ".count"), 8, name + ".count");
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < count; i++) {
-      String key = string(b, Bin.int32(b, name + ".keyLength"), "key");
-      int valueLength = Bin.int32(b, name + ".valueLength");
-      map.put(key, valueLength < 0 ? null : string(b, valueLength, "value"));
-    }
-    Bin.end(b, name);
-    return map;
-  }
-
-  private String string(ByteBuffer b, int length, String what) {
-    return TextCodecs.utf8(Bin.slice(b, length, name + "." + what));
   }
 
   @Override

@@ -1,21 +1,11 @@
 package io.pgcdc.decoder.types;
 
-import java.nio.ByteBuffer;
-
 /**
  * interval, in IntervalStyle postgres (the default; iso_8601 intervals are read too), as {@link
  * PgInterval}: months, days and microseconds, each kept as PostgreSQL keeps it.
  */
 final class IntervalCodecs {
   private IntervalCodecs() {}
-
-  static Object readInterval(ByteBuffer b) {
-    Bin.exactly(b, 16, "interval");
-    long micros = b.getLong();
-    int days = b.getInt();
-    int months = b.getInt();
-    return new PgInterval(months, days, micros);
-  }
 
   /**
    * IntervalStyle postgres: {@code [N year[s]] [N mon[s]] [N day[s]] [[+-]H:MM:SS[.f]]}, each field
@@ -195,9 +185,5 @@ final class IntervalCodecs {
   }
 
   static final Codec INTERVAL =
-      Codec.of(
-          "interval",
-          IntervalCodecs::parseInterval,
-          IntervalCodecs::readInterval,
-          IntervalCodecs::formatInterval);
+      Codec.of("interval", IntervalCodecs::parseInterval, IntervalCodecs::formatInterval);
 }

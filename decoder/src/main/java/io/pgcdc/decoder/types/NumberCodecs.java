@@ -1,10 +1,8 @@
 package io.pgcdc.decoder.types;
 
-import io.pgcdc.decoder.DecodeException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.nio.ByteBuffer;
 
 /** bool, int2, int4, int8, oid, float4, float8, numeric and money. */
 final class NumberCodecs {
@@ -22,15 +20,6 @@ final class NumberCodecs {
             case "f", "false" -> Boolean.FALSE;
             default -> throw Codec.bad("bool", "t or f", t);
           };
-        }
-
-        public Object readBinary(ByteBuffer b) {
-          Bin.exactly(b, 1, "bool");
-          byte v = b.get();
-          if (v != 0 && v != 1) {
-            throw new DecodeException("bool: expected byte 0 or 1, got " + v + " at offset 0");
-          }
-          return v == 1;
         }
 
         public String formatText(Object v) {
@@ -97,16 +86,6 @@ final class NumberCodecs {
       };
     }
 
-    public Object readBinary(ByteBuffer b) {
-      Bin.exactly(b, bytes, name);
-      return switch (name) {
-        case "int2" -> b.getShort();
-        case "int4" -> b.getInt();
-        case "oid" -> Integer.toUnsignedLong(b.getInt());
-        default -> b.getLong();
-      };
-    }
-
     public String formatText(Object v) {
       if (v instanceof Short || v instanceof Integer || v instanceof Long || v instanceof Byte) {
         long x = ((Number) v).longValue();
@@ -167,15 +146,6 @@ final class NumberCodecs {
       }
     }
 
-    public Object readBinary(ByteBuffer b) {
-      if (name.equals("float4")) {
-        Bin.exactly(b, 4, name);
-        return b.getFloat();
-      }
-      Bin.exactly(b, 8, name);
-      return b.getDouble();
-    }
-
     public String formatText(Object v) {
       if (v instanceof Float f && name.equals("float4")) {
         return special(f.doubleValue(), Float.toString(f));
@@ -203,11 +173,6 @@ final class NumberCodecs {
   /** numeric → BigDecimal with the value's scale, or PgSpecial for NaN and ±Infinity. */
   static final Codec NUMERIC =
       new Codec() {
-        private static final int NUMERIC_POS = 0x0000;
-        private static final int NUMERIC_NEG = 0x4000;
-        private static final int NUMERIC_NAN = 0xC000;
-        private static final int NUMERIC_PINF = 0xD000;
-        private static final int NUMERIC_NINF = 0xF000;
 
         public String name() {
           return "numeric";
@@ -223,78 +188,6 @@ final class NumberCodecs {
               return PgSpecial.NEGATIVE_INFINITY;
             default:
               return decimal("numeric", t);
-          }
-        }
-
-        /*
-         * numeric_send: Int16 ndigits, Int16 weight, Int16 sign, Int16 dscale, then ndigits
-         * Int16 base-10000 digits; the value is sum(digit[i] * 10000^(weight - i)).
-         */
-        public Object readBinary(ByteBuffer b) {
-          int ndigits = Bin.int16(b, "numeric.ndigits");
-          int weight = Bin.int16(b, "numeric.weight");
-          int sign = Bin.int16(b, "numeric.sign") & 0xffff;
-          int dscale = Bin.int16(b, "numeric.dscale");
-          if (ndigits < 0 || ndigits * 2 != b.remaining()) {
-            throw new DecodeException(
-                "numeric.ndigits: expected "
-                    + b.remaining() / 2
-                    + " digits to fill the value, got "
-                    + ndigits
-                    + " at offset 0");
-          }
-          if (dscale < 0 || dscale > 0x3FFF) {
-            throw new DecodeException(
-                "numeric.dscale: expected 0 to 16383, got " + dscale + " at offset 6");
-          }
-          switch (sign) {
-            case NUMERIC_NAN:
-              return PgSpecial.NAN;
-            case NUMERIC_PINF:
-              return PgSpecial.INFINITY;
-            case NUMERIC_NINF:
-              return PgSpecial.NEGATIVE_INFINITY;
-            case NUMERIC_POS:
-            case NUMERIC_NEG:
-              break;
-            default:
-              throw new DecodeException(
-                  "numeric.sign: expected 0x0000, 0x4000, 0xC000, 0xD000 or 0xF000, got 0x"
-                      + Integer.toHexString(sign)
-                      + " at offset 4");
-          }
-          BigInteger unscaled = BigInteger.ZERO;
-          long small = 0;
-          boolean useSmall = ndigits <= 4;
-          for (int i = 0; i < ndigits; i++) {
-            int d = b.getShort();
-            if (d < 0 || d > 9999) {
-              throw new DecodeException(
-                  "numeric.digits: expected a base-10000 digit 0 to 9999, got "
-                      + d
-                      + " at offset "
-                      + (b.position() - 2));
-            }
-            if (useSmall) {
-              small = small * 10000 + d;
-            } else {
-              unscaled = unscaled.multiply(BigInteger.valueOf(10000)).add(BigInteger.valueOf(d));
-            }
-          }
-          if (useSmall) {
-            unscaled = BigInteger.valueOf(small);
-          }
-          int scale = (ndigits - 1 - weight) * 4;
-          BigDecimal v = new BigDecimal(sign == NUMERIC_NEG ? unscaled.negate() : unscaled, scale);
-          try {
-            return ndigits == 0 ? BigDecimal.ZERO.setScale(dscale) : v.setScale(dscale);
-          } catch (ArithmeticException e) {
-            throw new DecodeException(
-                "numeric.dscale: expected the digits to fit the display scale "
-                    + dscale
-                    + ", got "
-                    + v.toPlainString()
-                    + " at offset 6");
           }
         }
 
@@ -337,7 +230,7 @@ final class NumberCodecs {
   /**
    * money → BigDecimal with scale 2. The text form depends on lc_monetary; this reads the C and
    * en_US forms ({@code $1,234.56}, {@code -$1,234.56}) and writes a plain number, which every
-   * lc_monetary accepts. The binary form is an Int64 count of cents.
+   * lc_monetary accepts.
    */
   static final Codec MONEY =
       new Codec() {
@@ -368,11 +261,6 @@ final class NumberCodecs {
             throw Codec.bad("money", "an amount with at most 2 decimals", t);
           }
           return negative ? v.negate() : v;
-        }
-
-        public Object readBinary(ByteBuffer b) {
-          Bin.exactly(b, 8, "money");
-          return BigDecimal.valueOf(b.getLong(), 2);
         }
 
         public String formatText(Object v) {

@@ -9,9 +9,7 @@ import java.util.List;
  * A PostgreSQL array of any number of dimensions, with its lower bounds and NULL elements.
  *
  * <p>Text form: {@code {1,2,NULL}}, {@code {{1,2},{3,4}}}, and with bounds other than 1 {@code
- * [0:1][2:3]={{1,2},{3,4}}}. Binary form ({@code array_send}): Int32 ndim, Int32 has-nulls flag,
- * Int32 element type OID, then per dimension Int32 size and Int32 lower bound, then per element
- * Int32 length (-1 for NULL) and the element's binary form.
+ * [0:1][2:3]={{1,2},{3,4}}}.
  *
  * @param dimensions the size of each dimension, outermost first; empty for an empty array
  * @param lowerBounds the lower bound of each dimension (1 unless set otherwise)
@@ -54,28 +52,5 @@ public record PgArray(List<Integer> dimensions, List<Integer> lowerBounds, List<
     return elements.length == 0
         ? new PgArray(List.of(), List.of(), List.of())
         : new PgArray(List.of(elements.length), List.of(1), Arrays.asList(elements));
-  }
-
-  /** A one-dimensional array with lower bound 1; elements may be null. */
-  public static PgArray ofList(List<?> elements) {
-    return of(elements.toArray());
-  }
-
-  /** The element at the given PostgreSQL subscripts (lower bounds apply), one per dimension. */
-  public Object get(int... subscripts) {
-    if (subscripts.length != dimensions.size()) {
-      throw new IllegalArgumentException(
-          "array: expected " + dimensions.size() + " subscripts, got " + subscripts.length);
-    }
-    int index = 0;
-    for (int d = 0; d < subscripts.length; d++) {
-      int i = subscripts[d] - lowerBounds.get(d);
-      if (i < 0 || i >= dimensions.get(d)) {
-        throw new IndexOutOfBoundsException(
-            "array: subscript " + subscripts[d] + " is outside dimension " + (d + 1));
-      }
-      index = index * dimensions.get(d) + i;
-    }
-    return elements.get(index);
   }
 }

@@ -5,8 +5,6 @@ package io.pgcdc.decoder.types;
  * fields, because a month has no fixed number of days and a day no fixed number of seconds (across
  * a daylight-saving change). Never collapsed into one duration.
  *
- * <p>Binary form ({@code interval_send}): Int64 microseconds, Int32 days, Int32 months.
- *
  * @param months whole months (12 to a year)
  * @param days whole days
  * @param micros the time part in microseconds

@@ -32,9 +32,9 @@ public class DecoderBenchmark {
 
   /**
    * id int8, name text, email varchar, price numeric, active bool, created timestamptz, birthday
-   * date, key uuid, score float8, quantity int4.
+   * date, updated timestamp, score float8, quantity int4.
    */
-  static final int[] TYPE_OIDS = {20, 25, 1043, 1700, 16, 1184, 1082, 2950, 701, 23};
+  static final int[] TYPE_OIDS = {20, 25, 1043, 1700, 16, 1184, 1082, 1114, 701, 23};
 
   static final String[] VALUES = {
     "1234567",
@@ -44,7 +44,7 @@ public class DecoderBenchmark {
     "t",
     "2024-03-01 12:34:56.789012+00",
     "1815-12-10",
-    "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+    "2024-03-02 08:15:30.123456",
     "3.14159",
     "42"
   };
@@ -92,7 +92,7 @@ public class DecoderBenchmark {
     Insert i = (Insert) decoder.decode(insert, false);
     List<TupleValue> tuple = i.newTuple();
     for (int c = 0; c < TYPE_OIDS.length; c++) {
-      bh.consume(types.decode(TYPE_OIDS[c], tuple.get(c)));
+      bh.consume(types.decodeText(TYPE_OIDS[c], ((TupleValue.Text) tuple.get(c)).text()));
     }
   }
 }

@@ -6,10 +6,8 @@ import io.pgcdc.decoder.DecodeException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -17,15 +15,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Values exactly as PostgreSQL 15 writes them (pg15-values.tsv: type OID, output text, send bytes):
- * the text and binary forms must convert to the same Java value, and that value must write back to
- * text that converts to it again.
+ * Values exactly as PostgreSQL 15 writes them (pg15-values.tsv: type OID, output text): the text
+ * must convert to a Java value, and that value must write back to text that converts to it again.
  */
 class PostgresValuesTest {
 
   private static final PgTypes TYPES = PgTypes.builtIn();
 
-  record Value(int oid, String text, byte[] binary) {
+  record Value(int oid, String text) {
     @Override
     public String toString() {
       return TYPES.typeName(oid) + " " + text;
@@ -45,7 +42,7 @@ class PostgresValuesTest {
           continue;
         }
         String[] f = line.split("\t", -1);
-        out.add(new Value(Integer.parseInt(f[0]), f[1], HexFormat.of().parseHex(f[2])));
+        out.add(new Value(Integer.parseInt(f[0]), f[1]));
       }
     }
     return out;
@@ -77,19 +74,17 @@ class PostgresValuesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("values")
-  void textAndBinaryFormsGiveTheSameJavaValue(Value v) {
+  void textConvertsToItsJavaForm(Value v) {
     Object fromText = TYPES.decodeText(v.oid(), v.text());
-    Object fromBinary = TYPES.decodeBinary(v.oid(), ByteBuffer.wrap(v.binary()));
     assertThat(TYPES.isKnown(v.oid())).isTrue();
     assertThat(fromText).isNotNull();
     if (!isStringType(v.oid())) {
       assertThat(fromText).isNotInstanceOf(String.class);
     }
-    assertSameValue(fromBinary, fromText);
   }
 
   private static boolean isStringType(int oid) {
-    return List.of(25, 1043, 1042, 19, 18, 114, 3802, 142, 4072, 3614, 3615).contains(oid);
+    return oid == 25;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -100,37 +95,6 @@ class PostgresValuesTest {
     assertSameValue(TYPES.decodeText(v.oid(), written), value);
     if (isStringType(v.oid())) {
       assertThat(written).isEqualTo(v.text());
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("values")
-  void truncatedOrMutatedBinaryOnlyFailsWithDecodeException(Value v) {
-    Random random = new Random(v.text().hashCode());
-    List<byte[]> inputs = new ArrayList<>();
-    for (int len = 0; len < v.binary().length; len++) {
-      inputs.add(Arrays.copyOf(v.binary(), len));
-    }
-    for (int k = 0; k < 300; k++) {
-      byte[] m = v.binary().clone();
-      if (m.length > 0) {
-        m[random.nextInt(m.length)] = (byte) random.nextInt(256);
-        if (m.length >= 4 && random.nextBoolean()) {
-          ByteBuffer.wrap(m).putInt(random.nextInt(m.length - 3), random.nextInt(20) - 2);
-        }
-      }
-      inputs.add(m);
-    }
-    for (byte[] input : inputs) {
-      try {
-        TYPES.decodeBinary(v.oid(), ByteBuffer.wrap(input));
-      } catch (DecodeException e) {
-        assertThat(e.getMessage()).contains(": expected ");
-        // Not the registry's safety net around a read past the end: every read checks first.
-        assertThat(e.getCause()).as(e.getMessage()).isNull();
-      } catch (RuntimeException e) {
-        throw new AssertionError("input " + HexFormat.of().formatHex(input), e);
-      }
     }
   }
 

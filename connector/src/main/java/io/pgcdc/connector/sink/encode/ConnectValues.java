@@ -65,17 +65,17 @@ final class ConnectValues {
   private ConnectValues() {}
 
   /**
-   * The hstore text of a value for an hstore column: a map of strings, a JSON object (the CDC
-   * envelope's Json form of hstore), or any other string as the hstore text it already is.
+   * The hstore text of a value for an hstore column: of a map of strings, or of a JSON object (the
+   * CDC envelope's Json form of hstore); null for any other value, which is written as it would be
+   * for any column (a string in text mode is the hstore text already).
    */
   static String hstoreText(Object value, Schema schema) {
     if (value instanceof Map<?, ?> map) {
       return TYPES.encodeText(HSTORE, map);
     }
-    if (value instanceof String s) {
-      if (schema == null || !"io.debezium.data.Json".equals(schema.name())) {
-        return s;
-      }
+    if (value instanceof String s
+        && schema != null
+        && "io.debezium.data.Json".equals(schema.name())) {
       try {
         Map<String, String> pairs = new LinkedHashMap<>();
         JsonNode object = JSON.readTree(s);
@@ -98,8 +98,7 @@ final class ConnectValues {
         throw new BadRecordException("an hstore value is not valid JSON: " + brief(s), e);
       }
     }
-    throw new BadRecordException(
-        "a value of Java type " + value.getClass().getName() + " has no hstore form");
+    return null;
   }
 
   private static String brief(String s) {

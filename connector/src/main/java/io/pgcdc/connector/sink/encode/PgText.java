@@ -61,7 +61,10 @@ public final class PgText {
       return checkNul(exact.text());
     }
     if (target == Target.HSTORE) {
-      return checkNul(ConnectValues.hstoreText(value, schema));
+      String hstore = ConnectValues.hstoreText(value, schema);
+      if (hstore != null) {
+        return checkNul(hstore);
+      }
     }
     String logical = schema == null ? null : schema.name();
     if (logical != null) {
