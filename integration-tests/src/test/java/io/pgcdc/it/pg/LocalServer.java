@@ -175,10 +175,35 @@ final class LocalServer implements PostgresServer.ServerProcess {
   @Override
   public synchronized void stop() {
     if (Files.exists(data().resolve("postmaster.pid"))) {
+      java.util.Optional<ProcessHandle> postmaster = postmaster();
       LocalBinaries.run(pgCtlStop());
+      // pg_ctl returns once postmaster.pid is gone; the postmaster logs "database system is shut
+      // down" right after removing it, so the log is complete only once the process has exited.
+      postmaster.ifPresent(LocalServer::awaitExit);
     }
     keepLog();
     LocalBinaries.deleteTree(dir);
+  }
+
+  /** The running postmaster, from the first line of postmaster.pid. */
+  private java.util.Optional<ProcessHandle> postmaster() {
+    try {
+      String pid = Files.readAllLines(data().resolve("postmaster.pid")).get(0).trim();
+      return ProcessHandle.of(Long.parseLong(pid));
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional
+          .empty(); // gone in the meantime, or not readable: nothing to wait for
+    }
+  }
+
+  private static void awaitExit(ProcessHandle process) {
+    try {
+      process.onExit().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      System.err.println("pgcdc: PostgreSQL (pid " + process.pid() + ") still runs: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
