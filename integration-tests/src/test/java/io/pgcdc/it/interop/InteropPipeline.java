@@ -4,6 +4,7 @@ import io.pgcdc.it.e2e.EveryTypeTable;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
+import io.pgcdc.it.kafka.TopicReader;
 import io.pgcdc.it.pg.PostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +22,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -151,17 +151,7 @@ final class InteropPipeline implements AutoCloseable {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = null;
-      while (partitions == null) {
-        List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
-        if (infos != null && !infos.isEmpty()) {
-          partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        } else if (deadline.expired()) {
-          throw new AssertionError("topic " + topic + " does not exist; " + states());
-        } else {
-          deadline.pause();
-        }
-      }
+      List<TopicPartition> partitions = TopicReader.awaitPartitions(consumer, topic, deadline);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       while (!done.test(records)) {

@@ -85,8 +85,9 @@ public final class TopicReader {
     }
   }
 
-  private static List<TopicPartition> awaitPartitions(
-      KafkaConsumer<String, String> consumer, String topic, Deadline deadline) {
+  /** The partitions of {@code topic}, once it exists; fails when {@code deadline} passes first. */
+  public static List<TopicPartition> awaitPartitions(
+      KafkaConsumer<?, ?> consumer, String topic, Deadline deadline) {
     while (true) {
       List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
       if (infos != null && !infos.isEmpty()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
+import io.pgcdc.it.kafka.TopicReader;
 import io.pgcdc.it.pg.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -161,17 +161,7 @@ final class SourceFixture {
     List<T> changes = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = null;
-      while (partitions == null) {
-        List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
-        if (infos != null && !infos.isEmpty()) {
-          partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        } else if (deadline.expired()) {
-          throw new AssertionError("topic " + topic + " does not exist after " + timeout);
-        } else {
-          deadline.pause();
-        }
-      }
+      List<TopicPartition> partitions = TopicReader.awaitPartitions(consumer, topic, deadline);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       while (!done.test(changes)) {
