@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.connector.sink.change.BadRecordException;
 import io.pgcdc.decoder.DecodeException;
+import io.pgcdc.decoder.types.PgArray;
 import io.pgcdc.decoder.types.PgInterval;
 import io.pgcdc.decoder.types.PgSpecial;
 import io.pgcdc.decoder.types.PgTypes;
@@ -19,7 +20,9 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -49,6 +52,7 @@ final class ConnectValues {
   private static final int INTERVAL = 1186;
   private static final int TIMETZ = 1266;
   private static final int NUMERIC = 1700;
+  private static final int TEXT_ARRAY = 1009;
 
   /** hstore has no fixed OID: the sink registers its codec under a key of its own. */
   private static final int HSTORE = Integer.MAX_VALUE;
@@ -99,6 +103,18 @@ final class ConnectValues {
       }
     }
     return null;
+  }
+
+  /**
+   * The array literal of element texts (nulls for NULL) in row-major order, with these dimensions:
+   * PostgreSQL's text[] form, which every array type reads with its own element type.
+   */
+  static String textArray(List<Integer> dimensions, List<Object> elements) {
+    if (dimensions.contains(0)) {
+      return "{}";
+    }
+    return TYPES.encodeText(
+        TEXT_ARRAY, new PgArray(dimensions, Collections.nCopies(dimensions.size(), 1), elements));
   }
 
   private static String brief(String s) {

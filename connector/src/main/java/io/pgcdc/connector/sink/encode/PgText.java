@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -99,39 +101,52 @@ public final class PgText {
     return s;
   }
 
-  /** A PostgreSQL array literal; every element double-quoted, nested lists nested. */
+  /**
+   * A PostgreSQL array literal of a list (nested lists are the inner dimensions, which must be
+   * rectangular), each element rendered by its schema and the literal written by the decoder's
+   * array codec.
+   */
   static String arrayLiteral(Collection<?> list, Schema elementSchema) {
-    StringBuilder sb = new StringBuilder();
-    appendArray(sb, list, elementSchema);
-    return sb.toString();
+    List<Integer> dimensions = new ArrayList<>();
+    List<Object> elements = new ArrayList<>();
+    flatten(list, elementSchema, 0, dimensions, elements);
+    return ConnectValues.textArray(dimensions, elements);
   }
 
-  private static void appendArray(StringBuilder sb, Collection<?> list, Schema elementSchema) {
-    sb.append('{');
-    boolean first = true;
+  /** Adds the rendered elements of {@code list}, at nesting {@code depth}, in row-major order. */
+  private static void flatten(
+      Collection<?> list,
+      Schema elementSchema,
+      int depth,
+      List<Integer> dimensions,
+      List<Object> elements) {
+    if (dimensions.size() == depth) {
+      dimensions.add(list.size());
+    } else if (dimensions.get(depth) != list.size()) {
+      throw new BadRecordException(
+          "an array's sub-arrays differ in length ("
+              + dimensions.get(depth)
+              + " and "
+              + list.size()
+              + " elements at depth "
+              + (depth + 1)
+              + "): PostgreSQL arrays are rectangular");
+    }
     for (Object element : list) {
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      if (element == null) {
-        sb.append("NULL");
-      } else if (element instanceof Collection<?> inner) {
-        appendArray(sb, inner, elementSchema == null ? null : elementSchema.valueSchema());
+      if (element instanceof Collection<?> inner) {
+        flatten(
+            inner,
+            elementSchema == null ? null : elementSchema.valueSchema(),
+            depth + 1,
+            dimensions,
+            elements);
+      } else if (depth + 1 < dimensions.size()) {
+        throw new BadRecordException(
+            "an array mixes elements and sub-arrays at depth " + (depth + 1));
       } else {
-        String text = render(element, elementSchema, Target.OTHER);
-        sb.append('"');
-        for (int i = 0; i < text.length(); i++) {
-          char c = text.charAt(i);
-          if (c == '"' || c == '\\') {
-            sb.append('\\');
-          }
-          sb.append(c);
-        }
-        sb.append('"');
+        elements.add(element == null ? null : render(element, elementSchema, Target.OTHER));
       }
     }
-    sb.append('}');
   }
 
   /**

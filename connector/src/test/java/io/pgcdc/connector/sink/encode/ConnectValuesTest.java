@@ -241,9 +241,9 @@ class ConnectValuesTest {
                 List.of(new BigDecimal("1.50"), new BigDecimal("-0.10")),
                 decimals,
                 PgText.Target.ARRAY))
-        .isEqualTo("{\"1.50\",\"-0.10\"}");
+        .isEqualTo("{1.50,-0.10}");
     assertThat(PgText.render(List.of("happy", "very \"sad\""), enums, PgText.Target.ARRAY))
-        .isEqualTo("{\"happy\",\"very \\\"sad\\\"\"}");
+        .isEqualTo("{happy,\"very \\\"sad\\\"\"}");
     assertThat(PgText.render(List.of((int) epochDay(-43, 3, 15)), dates, PgText.Target.ARRAY))
         .isEqualTo("{\"0044-03-15 BC\"}");
     assertThat(PgText.render(List.of(), zoned, PgText.Target.ARRAY)).isEqualTo("{}");

@@ -72,7 +72,14 @@ class PgTextTest {
     assertThat(PgText.render(list, schema, PgText.Target.JSON))
         .isEqualTo("[\"a\\\"b\",null,\"c\\\\d\"]");
     assertThat(PgText.render(List.of(List.of(1, 2), List.of(3, 4)), null, PgText.Target.ARRAY))
-        .isEqualTo("{{\"1\",\"2\"},{\"3\",\"4\"}}");
+        .isEqualTo("{{1,2},{3,4}}");
+    assertThat(PgText.render(List.of("NULL", "", " x"), schema, PgText.Target.ARRAY))
+        .as("texts that would read as NULL, nothing or trimmed are quoted")
+        .isEqualTo("{\"NULL\",\"\",\" x\"}");
+    assertThatThrownBy(
+            () -> PgText.render(List.of(List.of(1, 2), List.of(3)), null, PgText.Target.ARRAY))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("rectangular");
   }
 
   @Test
