@@ -1,5 +1,21 @@
 package io.pgcdc.connector.types;
 
+import static io.pgcdc.connector.types.SemanticNames.DATE;
+import static io.pgcdc.connector.types.SemanticNames.ENUM;
+import static io.pgcdc.connector.types.SemanticNames.ENUM_ALLOWED;
+import static io.pgcdc.connector.types.SemanticNames.INTERVAL;
+import static io.pgcdc.connector.types.SemanticNames.JSON;
+import static io.pgcdc.connector.types.SemanticNames.MICRO_DURATION;
+import static io.pgcdc.connector.types.SemanticNames.MICRO_TIME;
+import static io.pgcdc.connector.types.SemanticNames.MICRO_TIMESTAMP;
+import static io.pgcdc.connector.types.SemanticNames.TIME;
+import static io.pgcdc.connector.types.SemanticNames.TIMESTAMP;
+import static io.pgcdc.connector.types.SemanticNames.UUID;
+import static io.pgcdc.connector.types.SemanticNames.VARIABLE_SCALE_DECIMAL;
+import static io.pgcdc.connector.types.SemanticNames.XML;
+import static io.pgcdc.connector.types.SemanticNames.ZONED_TIME;
+import static io.pgcdc.connector.types.SemanticNames.ZONED_TIMESTAMP;
+
 import io.pgcdc.connector.types.ColumnType.Form;
 import io.pgcdc.connector.types.ValueOptions.BinaryMode;
 import io.pgcdc.connector.types.ValueOptions.DecimalMode;
@@ -36,21 +52,6 @@ import org.apache.kafka.connect.data.Timestamp;
  * conversion returns {@link ColumnType#UNHOLDABLE} for a value its form cannot hold exactly.
  */
 final class TypedForms {
-  static final String VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
-  static final String DATE = "io.debezium.time.Date";
-  static final String TIME = "io.debezium.time.Time";
-  static final String MICRO_TIME = "io.debezium.time.MicroTime";
-  static final String TIMESTAMP = "io.debezium.time.Timestamp";
-  static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
-  static final String ZONED_TIME = "io.debezium.time.ZonedTime";
-  static final String ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
-  static final String INTERVAL = "io.debezium.time.Interval";
-  static final String MICRO_DURATION = "io.debezium.time.MicroDuration";
-  static final String JSON = "io.debezium.data.Json";
-  static final String UUID = "io.debezium.data.Uuid";
-  static final String XML = "io.debezium.data.Xml";
-  static final String ENUM = "io.debezium.data.Enum";
-  static final String ENUM_ALLOWED = "allowed";
   static final String PRECISION_PARAMETER = "connect.decimal.precision";
 
   private static final com.fasterxml.jackson.core.JsonFactory JSON_FACTORY =

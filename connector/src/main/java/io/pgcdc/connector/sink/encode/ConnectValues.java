@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.types.SemanticNames;
 import io.pgcdc.decoder.DecodeException;
 import io.pgcdc.decoder.types.PgArray;
 import io.pgcdc.decoder.types.PgInterval;
@@ -61,11 +62,6 @@ final class ConnectValues {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long NANOS_PER_DAY = 86_400_000_000_000L;
 
-  static final String VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
-  static final String ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
-  static final String ZONED_TIME = "io.debezium.time.ZonedTime";
-  static final String INTERVAL_NAME = "io.debezium.time.Interval";
-
   private ConnectValues() {}
 
   /**
@@ -77,9 +73,7 @@ final class ConnectValues {
     if (value instanceof Map<?, ?> map) {
       return TYPES.encodeText(HSTORE, map);
     }
-    if (value instanceof String s
-        && schema != null
-        && "io.debezium.data.Json".equals(schema.name())) {
+    if (value instanceof String s && schema != null && SemanticNames.JSON.equals(schema.name())) {
       try {
         Map<String, String> pairs = new LinkedHashMap<>();
         JsonNode object = JSON.readTree(s);
@@ -128,26 +122,25 @@ final class ConnectValues {
   static String logicalText(String logical, Object value) {
     return switch (logical) {
       case Decimal.LOGICAL_NAME -> TYPES.encodeText(NUMERIC, value);
-      case VARIABLE_SCALE_DECIMAL -> TYPES.encodeText(NUMERIC, variableScale((Struct) value));
+      case SemanticNames.VARIABLE_SCALE_DECIMAL ->
+          TYPES.encodeText(NUMERIC, variableScale((Struct) value));
       case Date.LOGICAL_NAME -> TYPES.encodeText(DATE, connectDate((java.util.Date) value));
       case Time.LOGICAL_NAME -> TYPES.encodeText(TIME, connectTime((java.util.Date) value));
       case Timestamp.LOGICAL_NAME -> TYPES.encodeText(TIMESTAMPTZ, instant((java.util.Date) value));
-      case "io.debezium.time.Date" ->
+      case SemanticNames.DATE ->
           TYPES.encodeText(DATE, LocalDate.ofEpochDay(((Number) value).longValue()));
-      case "io.debezium.time.Time" -> TYPES.encodeText(TIME, timeOfDay(logical, value, 1_000_000L));
-      case "io.debezium.time.MicroTime" ->
-          TYPES.encodeText(TIME, timeOfDay(logical, value, 1_000L));
-      case "io.debezium.time.NanoTime" -> TYPES.encodeText(TIME, timeOfDay(logical, value, 1L));
-      case "io.debezium.time.Timestamp" ->
-          TYPES.encodeText(TIMESTAMP, localDateTime(value, 1_000_000L));
-      case "io.debezium.time.MicroTimestamp" ->
+      case SemanticNames.TIME -> TYPES.encodeText(TIME, timeOfDay(logical, value, 1_000_000L));
+      case SemanticNames.MICRO_TIME -> TYPES.encodeText(TIME, timeOfDay(logical, value, 1_000L));
+      case SemanticNames.NANO_TIME -> TYPES.encodeText(TIME, timeOfDay(logical, value, 1L));
+      case SemanticNames.TIMESTAMP -> TYPES.encodeText(TIMESTAMP, localDateTime(value, 1_000_000L));
+      case SemanticNames.MICRO_TIMESTAMP ->
           TYPES.encodeText(TIMESTAMP, localDateTime(value, 1_000L));
-      case "io.debezium.time.NanoTimestamp" ->
-          TYPES.encodeText(TIMESTAMP, localDateTime(value, 1L));
-      case ZONED_TIMESTAMP -> TYPES.encodeText(TIMESTAMPTZ, zonedTimestamp((String) value));
-      case ZONED_TIME -> TYPES.encodeText(TIMETZ, zonedTime((String) value));
-      case INTERVAL_NAME -> TYPES.encodeText(INTERVAL, isoInterval((String) value));
-      case "io.debezium.time.MicroDuration" ->
+      case SemanticNames.NANO_TIMESTAMP -> TYPES.encodeText(TIMESTAMP, localDateTime(value, 1L));
+      case SemanticNames.ZONED_TIMESTAMP ->
+          TYPES.encodeText(TIMESTAMPTZ, zonedTimestamp((String) value));
+      case SemanticNames.ZONED_TIME -> TYPES.encodeText(TIMETZ, zonedTime((String) value));
+      case SemanticNames.INTERVAL -> TYPES.encodeText(INTERVAL, isoInterval((String) value));
+      case SemanticNames.MICRO_DURATION ->
           TYPES.encodeText(INTERVAL, new PgInterval(0, 0, ((Number) value).longValue()));
       default -> null;
     };
@@ -256,7 +249,7 @@ final class ConnectValues {
     try {
       return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     } catch (DateTimeParseException e) {
-      throw notA(ZONED_TIMESTAMP, text, "an ISO 8601 date and time with offset", e);
+      throw notA(SemanticNames.ZONED_TIMESTAMP, text, "an ISO 8601 date and time with offset", e);
     }
   }
 
@@ -277,9 +270,9 @@ final class ConnectValues {
       if (t.toLocalTime().equals(LocalTime.MIDNIGHT)) {
         return OffsetTime.of(LocalTime.MAX, t.getOffset());
       }
-      throw notA(ZONED_TIME, text, "a time of day with offset", null);
+      throw notA(SemanticNames.ZONED_TIME, text, "a time of day with offset", null);
     } catch (DateTimeParseException e) {
-      throw notA(ZONED_TIME, text, "an ISO 8601 time with offset", e);
+      throw notA(SemanticNames.ZONED_TIME, text, "an ISO 8601 time with offset", e);
     }
   }
 
@@ -290,12 +283,12 @@ final class ConnectValues {
    */
   private static PgInterval isoInterval(String text) {
     if (!text.startsWith("P")) {
-      throw notA(INTERVAL_NAME, text, "an ISO 8601 interval", null);
+      throw notA(SemanticNames.INTERVAL, text, "an ISO 8601 interval", null);
     }
     try {
       return (PgInterval) TYPES.decodeText(INTERVAL, text);
     } catch (DecodeException e) {
-      throw notA(INTERVAL_NAME, text, "an ISO 8601 interval", e);
+      throw notA(SemanticNames.INTERVAL, text, "an ISO 8601 interval", e);
     }
   }
 
@@ -317,8 +310,8 @@ final class ConnectValues {
 
   private static String example(String logical) {
     return switch (logical) {
-      case ZONED_TIMESTAMP -> "2024-02-29T21:59:59.999999Z";
-      case ZONED_TIME -> "21:59:59.999999+05:30";
+      case SemanticNames.ZONED_TIMESTAMP -> "2024-02-29T21:59:59.999999Z";
+      case SemanticNames.ZONED_TIME -> "21:59:59.999999+05:30";
       default -> "P1Y2M3DT4H5M6.789012S";
     };
   }

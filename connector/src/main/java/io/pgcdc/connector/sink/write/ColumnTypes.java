@@ -1,6 +1,7 @@
 package io.pgcdc.connector.sink.write;
 
 import io.pgcdc.connector.sink.change.ColumnSpec;
+import io.pgcdc.connector.types.SemanticNames;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -38,7 +39,7 @@ final class ColumnTypes {
       Pattern.compile("^([a-z ]+?)(?:\\((\\d+)(?:, ?(\\d+))?\\))?(.*)$");
 
   private static final Set<String> NUMERIC_NAMES =
-      Set.of(Decimal.LOGICAL_NAME, "io.debezium.data.VariableScaleDecimal");
+      Set.of(Decimal.LOGICAL_NAME, SemanticNames.VARIABLE_SCALE_DECIMAL);
 
   private ColumnTypes() {}
 
@@ -65,32 +66,30 @@ final class ColumnTypes {
     String logical = schema.name();
     if (logical != null) {
       switch (logical) {
-        case Decimal.LOGICAL_NAME, "io.debezium.data.VariableScaleDecimal":
+        case Decimal.LOGICAL_NAME, SemanticNames.VARIABLE_SCALE_DECIMAL:
           return "numeric";
-        case Date.LOGICAL_NAME, "io.debezium.time.Date":
+        case Date.LOGICAL_NAME, SemanticNames.DATE:
           return "date";
         case Time.LOGICAL_NAME,
-        "io.debezium.time.Time",
-        "io.debezium.time.MicroTime",
-        "io.debezium.time.NanoTime":
+        SemanticNames.TIME,
+        SemanticNames.MICRO_TIME,
+        SemanticNames.NANO_TIME:
           return "time without time zone";
-        case Timestamp.LOGICAL_NAME, "io.debezium.time.ZonedTimestamp":
+        case Timestamp.LOGICAL_NAME, SemanticNames.ZONED_TIMESTAMP:
           return "timestamp with time zone";
-        case "io.debezium.time.Timestamp",
-        "io.debezium.time.MicroTimestamp",
-        "io.debezium.time.NanoTimestamp":
+        case SemanticNames.TIMESTAMP, SemanticNames.MICRO_TIMESTAMP, SemanticNames.NANO_TIMESTAMP:
           return "timestamp without time zone";
-        case "io.debezium.time.ZonedTime":
+        case SemanticNames.ZONED_TIME:
           return "time with time zone";
-        case "io.debezium.data.Json":
+        case SemanticNames.JSON:
           return "jsonb";
-        case "io.debezium.data.Xml":
+        case SemanticNames.XML:
           return "xml";
-        case "io.debezium.data.Uuid":
+        case SemanticNames.UUID:
           return "uuid";
-        case "io.debezium.data.Enum":
+        case SemanticNames.ENUM:
           return "text"; // the enum type is not known here: its labels as text
-        case "io.debezium.time.Interval", "io.debezium.time.MicroDuration":
+        case SemanticNames.INTERVAL, SemanticNames.MICRO_DURATION:
           return "interval";
         default:
           break;
