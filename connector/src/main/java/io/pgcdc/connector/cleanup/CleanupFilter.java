@@ -121,9 +121,19 @@ final class CleanupFilter implements ContainerRequestFilter, ContainerResponseFi
       }
       return;
     }
-    request.setProperty(
-        PROPERTY,
-        new Pending(match.get(), target.get(), otherReaders(cluster, name, OTHERS_READ_LIMIT)));
+    OtherReaders others = otherReaders(cluster, name, OTHERS_READ_LIMIT);
+    if (!others.known()) {
+      // Said now, while the request may still be waiting for the herder: the outcome comes later.
+      log.info(
+          "Cannot tell whether another connector reads slot {} or publication {} of connector {}"
+              + " ({}): if it is {}, they are kept",
+          target.get().slot(),
+          target.get().publication(),
+          name,
+          others.unknownBecause(),
+          match.get().kind().done());
+    }
+    request.setProperty(PROPERTY, new Pending(match.get(), target.get(), others));
   }
 
   @Override

@@ -1,5 +1,16 @@
 package io.pgcdc.it.cleanup;
 
+import static io.pgcdc.it.cleanup.CleanupFixtures.TIMEOUT;
+import static io.pgcdc.it.cleanup.CleanupFixtures.awaitSlotActive;
+import static io.pgcdc.it.cleanup.CleanupFixtures.awaitSlotInactive;
+import static io.pgcdc.it.cleanup.CleanupFixtures.awaitState;
+import static io.pgcdc.it.cleanup.CleanupFixtures.backendExists;
+import static io.pgcdc.it.cleanup.CleanupFixtures.createTable;
+import static io.pgcdc.it.cleanup.CleanupFixtures.ok;
+import static io.pgcdc.it.cleanup.CleanupFixtures.publicationExists;
+import static io.pgcdc.it.cleanup.CleanupFixtures.slot;
+import static io.pgcdc.it.cleanup.CleanupFixtures.slotExists;
+import static io.pgcdc.it.cleanup.CleanupFixtures.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.ConnectWorker;
-import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.ItEnvironment;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
@@ -20,8 +30,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +54,6 @@ import org.postgresql.replication.PGReplicationStream;
 // meanwhile by the next tests are not started (seen in CI: delay=300000, no status for a minute).
 @OwnConnectCluster(workerProperties = {"scheduled.rebalance.max.delay.ms=0"})
 class CleanupOnDeleteIT {
-  private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
@@ -369,43 +376,6 @@ class CleanupOnDeleteIT {
 
   // ---- helpers
 
-  private static ConnectorDefinition source(PostgresServer pg, String name) {
-    return ConnectorDefinition.fromConfigDir("pgcdc-source.json")
-        .withName(name)
-        .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
-        .with("table.include.list", "public." + name)
-        .with("topic.prefix", name);
-  }
-
-  private static void createTable(PostgresServer pg, String table) {
-    pg.execute(
-        "CREATE TABLE " + table + " (id int PRIMARY KEY, note text)",
-        "INSERT INTO " + table + " VALUES (1, 'before the connector')");
-  }
-
-  /** The default slot and publication name of a connector. */
-  private static String slot(String connector) {
-    return "pgcdc_" + connector;
-  }
-
-  private static void ok(ConnectRestClient.Response response) {
-    assertThat(response.ok()).as("answer %s: %s", response.status(), response.body()).isTrue();
-  }
-
-  /** Waits for the connector's state; a status the worker has not written yet (404) is none. */
-  private static void awaitState(ConnectRestClient rest, String name, String state) {
-    String path = "connectors/" + name + "/status";
-    Deadline.in(TIMEOUT)
-        .await(
-            "connector " + name + " to be " + state,
-            () -> {
-              ConnectRestClient.Response status = rest.send("GET", path, null);
-              return status.ok()
-                  && state.equals(status.json().path("connector").path("state").asText());
-            },
-            () -> rest.send("GET", path, null).body());
-  }
-
   /** DELETE /connectors/NAME/offsets, retried while the worker has not seen the stop yet. */
   private static void resetOffsets(ConnectRestClient rest, String name) {
     Deadline deadline = Deadline.in(TIMEOUT);
@@ -447,51 +417,5 @@ class CleanupOnDeleteIT {
     }
     assertThat(url).as("leaderUrl in %s", log).isNotNull();
     return url;
-  }
-
-  private static void awaitSlotActive(PostgresServer pg, String slot) {
-    Deadline.in(TIMEOUT)
-        .await(
-            "slot " + slot + " to be read",
-            () -> Boolean.TRUE.equals(slotActive(pg, slot)),
-            () -> "active: " + slotActive(pg, slot));
-  }
-
-  private static void awaitSlotInactive(PostgresServer pg, String slot) {
-    Deadline.in(TIMEOUT)
-        .await(
-            "slot " + slot + " to be let go",
-            () -> Boolean.FALSE.equals(slotActive(pg, slot)),
-            () -> "active: " + slotActive(pg, slot));
-  }
-
-  private static boolean slotExists(PostgresServer pg, String slot) {
-    return slotActive(pg, slot) != null;
-  }
-
-  /** Whether the slot is being read; null if there is no such slot. */
-  private static Boolean slotActive(PostgresServer pg, String slot) {
-    return queryBoolean(pg, "SELECT active FROM pg_replication_slots WHERE slot_name = ?", slot);
-  }
-
-  private static boolean publicationExists(PostgresServer pg, String publication) {
-    return queryBoolean(pg, "SELECT true FROM pg_publication WHERE pubname = ?", publication)
-        != null;
-  }
-
-  private static boolean backendExists(PostgresServer pg, int pid) {
-    return queryBoolean(pg, "SELECT true FROM pg_stat_activity WHERE pid = ?::int", pid) != null;
-  }
-
-  private static Boolean queryBoolean(PostgresServer pg, String sql, Object parameter) {
-    try (Connection c = pg.connect();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, parameter);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getBoolean(1) : null;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.pgcdc.it.kafka;
 
+import java.util.List;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -73,10 +74,14 @@ public final class KafkaConnectExtension
         .cluster();
   }
 
-  /** Settings of a class's own cluster: logs in a folder of its own, its worker properties. */
+  /**
+   * Settings of a class's own cluster: logs in a folder of its own, its worker properties, its test
+   * plugins.
+   */
   private static KafkaSettings ownSettings(Class<?> testClass) {
+    OwnConnectCluster own = testClass.getAnnotation(OwnConnectCluster.class);
     java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
-    for (String property : testClass.getAnnotation(OwnConnectCluster.class).workerProperties()) {
+    for (String property : own.workerProperties()) {
       int eq = property.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException(
@@ -84,8 +89,13 @@ public final class KafkaConnectExtension
       }
       overrides.put(property.substring(0, eq), property.substring(eq + 1));
     }
-    return KafkaSettings.fromEnvironment(ItEnvironment.logDir().resolve(testClass.getSimpleName()))
-        .withWorkerOverrides(overrides);
+    java.nio.file.Path logDir = ItEnvironment.logDir().resolve(testClass.getSimpleName());
+    KafkaSettings settings = KafkaSettings.fromEnvironment(logDir).withWorkerOverrides(overrides);
+    if (own.testPlugins().length == 0) {
+      return settings;
+    }
+    return settings.withExtraPluginDir(
+        TestPlugins.write(logDir, testClass.getSimpleName(), List.of(own.testPlugins())));
   }
 
   /**

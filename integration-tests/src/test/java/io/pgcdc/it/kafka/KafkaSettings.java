@@ -43,6 +43,14 @@ public record KafkaSettings(
     workerEnvironment = Map.copyOf(workerEnvironment);
   }
 
+  /** These settings with one more folder at the end of the worker's {@code plugin.path}. */
+  public KafkaSettings withExtraPluginDir(Path dir) {
+    List<Path> dirs = new ArrayList<>(extraPluginDirs);
+    dirs.add(dir);
+    return new KafkaSettings(
+        classpath, pluginDir, dirs, workerProperties, logDir, workerOverrides, workerEnvironment);
+  }
+
   /**
    * These settings with worker properties that replace the shipped ones, e.g. a shorter {@code
    * session.timeout.ms} for a test that kills the worker often.

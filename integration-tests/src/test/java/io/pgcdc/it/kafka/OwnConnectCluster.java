@@ -19,4 +19,11 @@ public @interface OwnConnectCluster {
    * e.g. {@code session.timeout.ms=6000} so that a restarted worker rejoins sooner after a kill.
    */
   String[] workerProperties() default {};
+
+  /**
+   * Test classes the worker loads as one plugin from a folder of its {@code plugin.path}
+   * (connectors and config providers; see {@link TestPlugins}), e.g. a connector that holds the
+   * worker's herder thread on cue.
+   */
+  Class<?>[] testPlugins() default {};
 }

@@ -31,7 +31,9 @@
  *   <li>{@link io.pgcdc.it.kafka.KafkaConnectExtension}: resolves {@code ConnectCluster} and {@code
  *       ConnectRestClient} parameters, prints the worker's log of a failed test; with {@link
  *       io.pgcdc.it.kafka.OwnConnectCluster} the class gets its own cluster (tests that kill or
- *       restart the worker must use it, or they break the classes running beside them).
+ *       restart the worker must use it, or they break the classes running beside them); its {@code
+ *       testPlugins} are test classes the worker loads as a plugin ({@link
+ *       io.pgcdc.it.kafka.TestPlugins}).
  *   <li>{@link io.pgcdc.it.kafka.ConnectRestClient}: plugins, create, putConfig, delete, restart,
  *       validate, status, awaitRunning, awaitFailed, and {@code send} for raw requests.
  *   <li>{@link io.pgcdc.it.kafka.ConnectorDefinition}: a config/*.json file with overrides.
