@@ -11,7 +11,10 @@ import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 final class ConfigurationReference {
   private ConfigurationReference() {}
 
-  static String render(ConfigDef source, ConfigDef sink) {
+  /** One connector's part of the reference. */
+  record Section(String title, String connectorClass, ConfigDef def) {}
+
+  static String render(List<Section> sections) {
     StringBuilder out = new StringBuilder();
     out.append("# Configuration reference\n\n")
         .append("Generated from the connectors' `ConfigDef`s by `ConfigurationReferenceTest`;")
@@ -24,8 +27,9 @@ final class ConfigurationReference {
         .append(" `.../tasks`): give secrets as config provider references, e.g.")
         .append(" `${env:PGCDC_POSTGRES_PASSWORD}`, which stay references there")
         .append(" ([operations.md](operations.md#secrets)).\n\n");
-    section(out, "Source connector", "io.pgcdc.connector.source.PostgresSourceConnector", source);
-    section(out, "Sink connector", "io.pgcdc.connector.sink.PostgresSinkConnector", sink);
+    for (Section s : sections) {
+      section(out, s.title(), s.connectorClass(), s.def());
+    }
     return out.toString();
   }
 

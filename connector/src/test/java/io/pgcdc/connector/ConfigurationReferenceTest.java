@@ -2,12 +2,15 @@ package io.pgcdc.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgcdc.connector.query.PostgresQuerySourceConnector;
 import io.pgcdc.connector.sink.PostgresSinkConnector;
 import io.pgcdc.connector.source.PostgresSourceConnector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.connect.connector.Connector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,11 +21,19 @@ import org.junit.jupiter.api.Test;
 class ConfigurationReferenceTest {
   private static final Path DOC = Path.of("..", "docs", "configuration.md");
 
+  private static ConfigurationReference.Section section(String title, Connector connector) {
+    return new ConfigurationReference.Section(
+        title, connector.getClass().getName(), connector.config());
+  }
+
   @Test
   void committedReferenceMatchesTheConfigDefs() throws IOException {
     String expected =
         ConfigurationReference.render(
-            new PostgresSourceConnector().config(), new PostgresSinkConnector().config());
+            List.of(
+                section("Source connector", new PostgresSourceConnector()),
+                section("Sink connector", new PostgresSinkConnector()),
+                section("Query source connector", new PostgresQuerySourceConnector())));
     if (Boolean.getBoolean("pgcdc.docs.update")) {
       Files.writeString(DOC, expected, StandardCharsets.UTF_8);
     }

@@ -22,15 +22,6 @@ public final class Catalog {
 
   private Catalog() {}
 
-  /** The session settings that fix how values print, the same for COPY and for pgoutput. */
-  public static void setOutputSettings(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(
-          "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres';"
-              + " SET extra_float_digits = 1; SET bytea_output = 'hex'");
-    }
-  }
-
   public static int serverVersion(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {

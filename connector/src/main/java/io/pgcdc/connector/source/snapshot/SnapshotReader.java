@@ -12,6 +12,7 @@ import io.pgcdc.connector.source.record.Envelope;
 import io.pgcdc.connector.source.record.RecordBuilder;
 import io.pgcdc.connector.source.record.SchemaCache;
 import io.pgcdc.connector.source.record.TableSchema;
+import io.pgcdc.connector.types.OutputSettings;
 import io.pgcdc.decoder.Lsn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -116,7 +117,7 @@ public final class SnapshotReader implements AutoCloseable {
       throws SQLException {
     startNanos = System.nanoTime();
     connection = settings.open();
-    Catalog.setOutputSettings(connection);
+    OutputSettings.apply(connection);
     connection.setAutoCommit(false);
     connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
     connection.setReadOnly(true);

@@ -1,11 +1,11 @@
 package io.pgcdc.connector.source.snapshot;
 
 import io.pgcdc.connector.common.ConnectionSettings;
-import io.pgcdc.connector.source.catalog.Catalog;
 import io.pgcdc.connector.source.offset.SourceOffset;
 import io.pgcdc.connector.source.record.Envelope;
 import io.pgcdc.connector.source.record.RecordBuilder;
 import io.pgcdc.connector.source.record.TableSchema;
+import io.pgcdc.connector.types.OutputSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -110,7 +110,7 @@ final class SnapshotWorker implements Runnable {
   private Connection open() throws SQLException {
     Connection c = settings.open();
     try {
-      Catalog.setOutputSettings(c);
+      OutputSettings.apply(c);
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);

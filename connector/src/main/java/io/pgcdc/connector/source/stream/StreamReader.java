@@ -3,11 +3,11 @@ package io.pgcdc.connector.source.stream;
 import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.source.PostgresSourceConfig;
-import io.pgcdc.connector.source.catalog.Catalog;
 import io.pgcdc.connector.source.offset.OffsetTracker;
 import io.pgcdc.connector.source.offset.SourceOffset;
 import io.pgcdc.connector.source.record.RecordBuilder;
 import io.pgcdc.connector.source.record.RelationSchemas;
+import io.pgcdc.connector.types.OutputSettings;
 import io.pgcdc.decoder.Lsn;
 import io.pgcdc.decoder.PgOutputDecoder;
 import java.nio.ByteBuffer;
@@ -88,7 +88,7 @@ public final class StreamReader implements AutoCloseable {
   /** Starts replication at the resume position, or at the slot's position if that is later. */
   public void open() throws SQLException {
     connection = settings.openReplication();
-    Catalog.setOutputSettings(connection);
+    OutputSettings.apply(connection);
     var builder =
         connection
             .unwrap(PGConnection.class)
