@@ -17,6 +17,12 @@ import org.apache.kafka.connect.source.SourceRecord;
  * columns, or is null when it names none. Made for one result shape; a changed shape makes anew.
  */
 final class RowRecords {
+  /** The header with the text of values that their typed fields cannot hold. */
+  static final String TEXT_VALUES_HEADER = "pgcdc.text_values";
+
+  private static final Schema TEXT_VALUES_SCHEMA =
+      SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build();
+
   private final QuerySpec spec;
   private final List<ResultColumns.Column> columns;
   private final Schema valueSchema;
@@ -76,56 +82,65 @@ final class RowRecords {
       throw new DataException(
           "Query " + spec.name() + ", column " + c.name() + ": " + e.getMessage(), e);
     }
-    if (v instanceof ExactText) {
-      String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-      throw new DataException(
-          "Query "
-              + spec.name()
-              + ", column "
-              + c.name()
-              + ": the value '"
-              + shown
-              + "' cannot be held by the typed field ("
-              + c.type().pgType()
-              + "); set decimal.handling.mode=string (numeric NaN or infinity) or value.mode=text"
-              + " for this connector");
-    }
     return v;
   }
 
+  /**
+   * The record of a row. A value its typed field cannot hold (an {@link ExactText}: numeric NaN, a
+   * 2-D array, an infinite date...) leaves the field null and goes, as PostgreSQL's text, into the
+   * header {@value #TEXT_VALUES_HEADER} (column name to text), as the CDC source puts it into its
+   * {@code source.text_values}.
+   */
   SourceRecord record(Object[] values, Map<String, ?> offset, long timestamp) {
     Struct row = new Struct(valueSchema);
     List<Field> fields = valueSchema.fields();
+    Map<String, String> texts = null;
     for (int i = 0; i < values.length; i++) {
-      row.put(fields.get(i), values[i]);
+      Object v = values[i];
+      if (v instanceof ExactText exact) {
+        if (texts == null) {
+          texts = new java.util.LinkedHashMap<>();
+        }
+        texts.put(columns.get(i).name(), exact.text());
+        v = null;
+      }
+      row.put(fields.get(i), v);
     }
     Struct key = null;
     if (keySchema != null) {
       key = new Struct(keySchema);
       for (int k = 0; k < keyIndexes.length; k++) {
         Object v = values[keyIndexes[k]];
-        if (v == null) {
+        if (v == null || v instanceof ExactText) {
           throw new DataException(
               "Query "
                   + spec.name()
                   + ": key column "
                   + spec.keyColumns().get(k)
-                  + " is null in a row; a key column must never be null (see "
+                  + (v == null
+                      ? " is null in a row; a key column must never be null (see "
+                      : " holds a value its typed field cannot hold; set decimal.handling.mode="
+                          + "string or value.mode=text, or choose other key columns (see ")
                   + spec.setting(QuerySpec.KEY_COLUMNS)
                   + ")");
         }
         key.put(keySchema.fields().get(k), columns.get(keyIndexes[k]).type().forKey(v));
       }
     }
-    return new SourceRecord(
-        QueryOffset.partition(spec.name()),
-        offset,
-        spec.topic(),
-        null,
-        keySchema,
-        key,
-        valueSchema,
-        row,
-        timestamp);
+    SourceRecord r =
+        new SourceRecord(
+            QueryOffset.partition(spec.name()),
+            offset,
+            spec.topic(),
+            null,
+            keySchema,
+            key,
+            valueSchema,
+            row,
+            timestamp);
+    if (texts != null) {
+      r.headers().add(TEXT_VALUES_HEADER, texts, TEXT_VALUES_SCHEMA);
+    }
+    return r;
   }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,6 +49,23 @@ public final class TopicReader {
    */
   public static List<ConsumerRecord<String, String>> read(
       String bootstrapServers, String topic, int count, Duration timeout) {
+    List<ConsumerRecord<String, String>> records =
+        readUntil(
+            bootstrapServers, topic, "" + count + " records", r -> r.size() >= count, timeout);
+    return List.copyOf(records.subList(0, count));
+  }
+
+  /**
+   * Reads records of {@code topic} from the beginning until those read so far satisfy {@code done},
+   * and returns them; fails when {@code timeout} passes first, with what did arrive. Waits for the
+   * topic to exist; never creates it.
+   */
+  public static List<ConsumerRecord<String, String>> readUntil(
+      String bootstrapServers,
+      String topic,
+      String what,
+      Predicate<List<ConsumerRecord<String, String>>> done,
+      Duration timeout) {
     Deadline deadline = Deadline.in(timeout);
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -62,18 +80,18 @@ public final class TopicReader {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       List<ConsumerRecord<String, String>> records = new ArrayList<>();
-      while (records.size() < count) {
+      while (!done.test(records)) {
         if (deadline.expired()) {
           throw new AssertionError(
               "topic "
                   + topic
-                  + ": "
-                  + records.size()
-                  + " of "
-                  + count
-                  + " records after "
+                  + ": not "
+                  + what
+                  + " after "
                   + timeout
-                  + ": "
+                  + " with "
+                  + records.size()
+                  + " records: "
                   + records.stream().map(r -> r.key() + " -> " + r.value()).toList());
         }
         Duration wait = deadline.remaining();
@@ -81,7 +99,7 @@ public final class TopicReader {
             .poll(wait.compareTo(Duration.ofMillis(500)) < 0 ? wait : Duration.ofMillis(500))
             .forEach(records::add);
       }
-      return List.copyOf(records.subList(0, count));
+      return records;
     }
   }
 

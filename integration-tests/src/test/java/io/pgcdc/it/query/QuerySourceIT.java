@@ -1,0 +1,288 @@
+package io.pgcdc.it.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgcdc.it.e2e.EveryTypeTable;
+import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectRestClient;
+import io.pgcdc.it.kafka.ConnectorDefinition;
+import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.kafka.TopicReader;
+import io.pgcdc.it.pg.PostgresExtension;
+import io.pgcdc.it.pg.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The query source through a real worker that loads the packaged plugin. */
+@ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
+class QuerySourceIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aColumnComesOutAsTheCdcSourceEmitsIt(PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_types");
+    String mood = table + "_mood";
+    String posint = table + "_posint";
+    pg.execute(
+        "CREATE TYPE " + mood + " AS ENUM ('sad', 'ok', 'happy', 'with space')",
+        "CREATE DOMAIN " + posint + " AS integer CHECK (VALUE > 0)",
+        EveryTypeTable.createTable(table, EveryTypeTable.columns(pg, mood, posint)),
+        EveryTypeTable.insert(table, 1, EveryTypeTable.ordinary(pg, mood)));
+    ConnectRestClient rest = cluster.rest();
+    String cdc = table + "_cdc";
+    String query = table + "_query";
+    try {
+      rest.create(
+          ConnectorDefinition.fromConfigDir("pgcdc-source.json")
+              .withName(cdc)
+              .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
+              .with("table.include.list", "public." + table)
+              .with("topic.prefix", cdc));
+      rest.create(
+          query(pg, query)
+              .with("queries", "all")
+              .with("query.all.sql", "SELECT * FROM public." + table + " ORDER BY id")
+              .with("query.all.key.columns", "id")
+              .with("query.all.interval.ms", "3600000"));
+      JsonNode fromCdc = value(cluster.read(cdc + ".public." + table, 1, TIMEOUT).get(0));
+      ConsumerRecord<String, String> queried = cluster.read(query + "all", 1, TIMEOUT).get(0);
+      JsonNode fromQuery = value(queried);
+
+      JsonNode after = fromCdc.path("payload").path("after");
+      assertThat(fromQuery.path("payload")).as("values").isEqualTo(after);
+      JsonNode afterSchema = field(fromCdc.path("schema"), "after").path("fields");
+      assertThat(fromQuery.path("schema").path("fields"))
+          .as("field schemas, with their pgcdc.type")
+          .isEqualTo(afterSchema);
+      // A value no typed field holds (the 2-D array): null, with its text beside the row.
+      Map<String, String> cdcTexts = new TreeMap<>();
+      fromCdc
+          .path("payload")
+          .path("source")
+          .path("text_values")
+          .fields()
+          .forEachRemaining(
+              e -> cdcTexts.put(e.getKey().substring("after.".length()), e.getValue().asText()));
+      assertThat(cdcTexts).as("the CDC source's text_values").isNotEmpty();
+      Map<String, String> queryTexts = new TreeMap<>();
+      header(queried, "pgcdc.text_values")
+          .fields()
+          .forEachRemaining(e -> queryTexts.put(e.getKey(), e.getValue().asText()));
+      assertThat(queryTexts).isEqualTo(cdcTexts);
+    } finally {
+      rest.delete(cdc);
+      rest.delete(query);
+      pg.execute("DROP TABLE " + table, "DROP DOMAIN " + posint, "DROP TYPE " + mood);
+    }
+  }
+
+  /**
+   * A transaction that started first commits last, while the connector polls: its row has the
+   * earliest timestamp, and timestamp modes that read up to the clock skip it for good. Here it
+   * comes out, once, in timestamp order, and so does every other row.
+   */
+  @Test
+  void aLateCommitIsNotSkippedAndNoRowComesTwice(PostgresServer pg, ConnectCluster cluster)
+      throws SQLException {
+    String table = pg.uniqueName("q_late");
+    String name = table + "_src";
+    pg.execute(
+        "CREATE TABLE "
+            + table
+            + " (id bigserial PRIMARY KEY, note text NOT NULL,"
+            + " updated_at timestamptz NOT NULL DEFAULT now())",
+        "INSERT INTO " + table + " (note) VALUES ('early')");
+    ConnectRestClient rest = cluster.rest();
+    try (Connection slow = pg.connect()) {
+      rest.create(
+          query(pg, name)
+              .with("queries", "events,probe")
+              .with("query.events.sql", "SELECT id, note, updated_at FROM " + table)
+              .with("query.events.mode", "timestamp+incrementing")
+              .with("query.events.timestamp.column", "updated_at")
+              .with("query.events.incrementing.column", "id")
+              .with("query.events.interval.ms", "200")
+              .with("query.probe.sql", "DO $$ BEGIN END $$")
+              .with("query.probe.interval.ms", "200"));
+      awaitNotes(cluster, name + "events", List.of("early"));
+
+      slow.setAutoCommit(false);
+      try (Statement s = slow.createStatement()) {
+        s.execute("INSERT INTO " + table + " (note) VALUES ('slow')");
+      }
+      pg.execute("INSERT INTO " + table + " (note) VALUES ('fast')");
+      long fastCommitted = serverMillis(pg);
+      // Runs of the probe, which shares the task and the interval, after 'fast' was committed:
+      // the events query has run meanwhile too, with 'slow' still open.
+      awaitProbeRunsAfter(cluster, name + "probe", fastCommitted + 500);
+      slow.commit();
+      pg.execute("INSERT INTO " + table + " (note) VALUES ('end')");
+
+      awaitNotes(cluster, name + "events", List.of("early", "slow", "fast", "end"));
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
+  @Test
+  void aStatementRunsOnScheduleWithItsParametersAndReportsHowItWent(
+      PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_jobs");
+    String name = table + "_src";
+    pg.execute(
+        "CREATE TABLE " + table + " (id int PRIMARY KEY, expires timestamptz NOT NULL)",
+        "INSERT INTO "
+            + table
+            + " SELECT g, now() - interval '2 days' FROM generate_series(1, 3) g",
+        "INSERT INTO " + table + " VALUES (4, now() + interval '1 day')");
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .with("queries", "purge,broken")
+              .with(
+                  "query.purge.sql",
+                  "DELETE FROM " + table + " WHERE expires < now() - :age::interval")
+              .with("query.purge.parameters.age", "1 day")
+              .with("query.purge.interval.ms", "3600000")
+              .with("query.broken.sql", "UPDATE " + table + " SET id = id / 0")
+              .with("query.broken.interval.ms", "3600000"));
+      JsonNode purge = value(cluster.read(name + "purge", 1, TIMEOUT).get(0)).path("payload");
+      assertThat(purge.path("status").asText()).isEqualTo("ok");
+      assertThat(purge.path("rows").asLong()).isEqualTo(3);
+      assertThat(count(pg, table)).isEqualTo(1);
+
+      JsonNode broken = value(cluster.read(name + "broken", 1, TIMEOUT).get(0)).path("payload");
+      assertThat(broken.path("status").asText()).isEqualTo("error");
+      assertThat(broken.path("sqlstate").asText()).isEqualTo("22012");
+      assertThat(broken.path("message").asText()).contains("division by zero");
+      assertThat(count(pg, table)).as("the failed statement was rolled back").isEqualTo(1);
+      assertThat(rest.status(name).running()).as("the task goes on").isTrue();
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
+  @Test
+  void validationNamesAParameterNoSettingGives(PostgresServer pg, ConnectCluster cluster) {
+    Map<String, String> config =
+        query(pg, "q_validate")
+            .with("queries", "q")
+            .with("query.q.sql", "SELECT * FROM t WHERE a = :a AND b = ':not_a_parameter'")
+            .config();
+    Map<String, String> errors =
+        ConnectRestClient.validationErrors(
+            cluster
+                .rest()
+                .validate("io.pgcdc.connector.query.PostgresQuerySourceConnector", config));
+    assertThat(errors.get("queries"))
+        .contains(":a")
+        .contains("query.q.parameters.a")
+        .doesNotContain("not_a_parameter");
+  }
+
+  // ---- helpers
+
+  private static ConnectorDefinition query(PostgresServer pg, String name) {
+    return ConnectorDefinition.fromConfigDir("pgcdc-query.json")
+        .withName(name)
+        .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
+        .with("topic.prefix", name)
+        .without("queries")
+        .without("query.orders.sql")
+        .without("query.orders.parameters.min_quantity")
+        .without("query.orders.mode")
+        .without("query.orders.timestamp.column")
+        .without("query.orders.incrementing.column")
+        .without("query.orders.key.columns")
+        .without("query.orders.interval.ms");
+  }
+
+  /** Waits for the first rows of the topic and checks that they are {@code notes}, in order. */
+  private static void awaitNotes(ConnectCluster cluster, String topic, List<String> notes) {
+    List<ConsumerRecord<String, String>> records = cluster.read(topic, notes.size(), TIMEOUT);
+    List<String> got = new ArrayList<>();
+    for (ConsumerRecord<String, String> r : records) {
+      got.add(value(r).path("payload").path("note").asText());
+    }
+    assertThat(got).as("rows of %s in order", topic).containsExactlyElementsOf(notes);
+  }
+
+  private static void awaitProbeRunsAfter(ConnectCluster cluster, String topic, long millis) {
+    TopicReader.readUntil(
+        cluster.bootstrapServers(),
+        topic,
+        "two probe runs after " + millis,
+        runs ->
+            runs.stream()
+                    .filter(r -> value(r).path("payload").path("fire_time").asLong() > millis)
+                    .count()
+                >= 2,
+        TIMEOUT);
+  }
+
+  private static long serverMillis(PostgresServer pg) throws SQLException {
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long count(PostgresServer pg, String table) {
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode value(ConsumerRecord<String, String> r) {
+    try {
+      return JSON.readTree(r.value());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode header(ConsumerRecord<String, String> r, String name) {
+    org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
+    assertThat(h).as("header %s", name).isNotNull();
+    try {
+      return JSON.readTree(h.value());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode field(JsonNode structSchema, String name) {
+    for (JsonNode f : structSchema.path("fields")) {
+      if (f.path("field").asText().equals(name)) {
+        return f;
+      }
+    }
+    throw new AssertionError("no field " + name + " in " + structSchema);
+  }
+}
