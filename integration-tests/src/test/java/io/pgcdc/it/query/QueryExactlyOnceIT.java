@@ -1,0 +1,126 @@
+package io.pgcdc.it.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectorDefinition;
+import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.kafka.OwnConnectCluster;
+import io.pgcdc.it.kafka.TopicReader;
+import io.pgcdc.it.pg.PostgresExtension;
+import io.pgcdc.it.pg.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * On a worker with {@code exactly.once.source.support=enabled}, each batch of a run and its
+ * position are committed in one Kafka transaction: a worker killed (SIGKILL) in the middle of a
+ * long run, and restarted, goes on after the last committed row, and a read_committed consumer sees
+ * every row once.
+ */
+@ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
+@OwnConnectCluster(
+    workerProperties = {
+      "exactly.once.source.support=enabled",
+      "producer.transaction.timeout.ms=5000",
+      "session.timeout.ms=6000",
+      "heartbeat.interval.ms=2000"
+    })
+class QueryExactlyOnceIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int ROWS = 40_000;
+
+  @Test
+  void aRunCutByAWorkerKillGoesOnAfterItsLastCommittedRowAndNoRowComesTwice(
+      PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_eos");
+    String name = table + "_src";
+    String topic = name + "rows";
+    pg.execute(
+        "CREATE TABLE "
+            + table
+            + " (id bigint PRIMARY KEY, note text NOT NULL,"
+            + " updated_at timestamptz NOT NULL DEFAULT now())",
+        "INSERT INTO "
+            + table
+            + " (id, note) SELECT g, 'row ' || g FROM generate_series(1, "
+            + ROWS
+            + ") g");
+    try {
+      cluster
+          .rest()
+          .create(
+              ConnectorDefinition.fromConfigDir("pgcdc-query.json")
+                  .withName(name)
+                  .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
+                  .with("topic.prefix", name)
+                  .with("queries", "rows")
+                  .with("exactly.once.support", "required")
+                  .with("fetch.size", "200")
+                  .with("query.rows.sql", "SELECT id, note, updated_at FROM " + table)
+                  .with("query.rows.mode", "timestamp+incrementing")
+                  .with("query.rows.timestamp.column", "updated_at")
+                  .with("query.rows.incrementing.column", "id")
+                  .with("query.rows.key.columns", "id")
+                  .with("query.rows.interval.ms", "500")
+                  .without("query.orders.sql")
+                  .without("query.orders.parameters.min_quantity")
+                  .without("query.orders.mode")
+                  .without("query.orders.timestamp.column")
+                  .without("query.orders.incrementing.column")
+                  .without("query.orders.key.columns")
+                  .without("query.orders.interval.ms"));
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      List<ConsumerRecord<String, String>> before =
+          TopicReader.readUntil(
+              cluster.bootstrapServers(),
+              topic,
+              "a fifth of the rows",
+              l -> l.size() >= ROWS / 5,
+              TIMEOUT);
+      assertThat(before.size()).as("the kill comes in the middle of the run").isLessThan(ROWS);
+      cluster.worker().kill();
+      cluster.worker().restart(TIMEOUT);
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      pg.execute("INSERT INTO " + table + " (id, note) VALUES (" + (ROWS + 1) + ", 'end')");
+
+      List<ConsumerRecord<String, String>> all =
+          TopicReader.readUntil(
+              cluster.bootstrapServers(),
+              topic,
+              "every row",
+              l -> ids(l).size() >= ROWS + 1,
+              TIMEOUT);
+      assertThat(all).as("records, once each").hasSize(ROWS + 1);
+    } finally {
+      cluster.rest().delete(name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
+  private static Set<Long> ids(List<ConsumerRecord<String, String>> records) {
+    Set<Long> ids = new HashSet<>();
+    for (ConsumerRecord<String, String> r : records) {
+      ids.add(value(r).path("payload").path("id").asLong());
+    }
+    return ids;
+  }
+
+  private static JsonNode value(ConsumerRecord<String, String> r) {
+    try {
+      return JSON.readTree(r.value());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
