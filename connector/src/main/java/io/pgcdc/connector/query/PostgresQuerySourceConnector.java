@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -82,6 +83,67 @@ public final class PostgresQuerySourceConnector extends SourceConnector {
       }
     }
     return result;
+  }
+
+  /**
+   * Checks a position given through {@code PATCH /connectors/NAME/offsets} (KIP-875): the partition
+   * names one of the connector's queries, and the offset has the position its mode continues from
+   * ({@code id} for incrementing, {@code ts} for timestamp, both for timestamp+incrementing, none
+   * for bulk). A null offset resets the query: its next run starts over.
+   */
+  @Override
+  public boolean alterOffsets(
+      Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+    Map<String, QuerySpec> queries = new HashMap<>();
+    for (QuerySpec spec : new QuerySourceConfig(connectorConfig).queries()) {
+      queries.put(spec.name(), spec);
+    }
+    offsets.forEach((partition, offset) -> checkOffset(queries, partition, offset));
+    return true;
+  }
+
+  private static void checkOffset(
+      Map<String, QuerySpec> queries, Map<String, ?> partition, Map<String, ?> offset) {
+    Object name = partition == null ? null : partition.get(QueryOffset.PARTITION_KEY);
+    if (!(name instanceof String query) || partition.size() != 1 || !queries.containsKey(query)) {
+      throw new ConnectException(
+          "The partition "
+              + partition
+              + " is none of this connector's: a partition is {\"query\": NAME} with NAME one of "
+              + queries.keySet());
+    }
+    if (offset == null) {
+      return;
+    }
+    QuerySpec spec = queries.get(query);
+    QueryOffset position = QueryOffset.fromMap(query, offset);
+    if (position.fingerprint() != null && !position.fingerprint().equals(spec.fingerprint())) {
+      throw new ConnectException(
+          "The offset of query "
+              + query
+              + " has a fingerprint of another SQL, mode or columns: leave '"
+              + QueryOffset.FINGERPRINT
+              + "' out of a position you give");
+    }
+    QueryMode mode = spec.mode();
+    boolean needsTs = mode.usesTimestamp();
+    boolean needsId = mode.usesIncrementing();
+    if ((position.timestamp() != null) != needsTs || (position.incrementing() != null) != needsId) {
+      throw new ConnectException(
+          "The offset of query "
+              + query
+              + " (mode "
+              + mode.value()
+              + ") must give "
+              + (needsTs && needsId
+                  ? "both '" + QueryOffset.TIMESTAMP + "' and '" + QueryOffset.INCREMENTING + "'"
+                  : needsTs
+                      ? "'" + QueryOffset.TIMESTAMP + "' only"
+                      : needsId ? "'" + QueryOffset.INCREMENTING + "' only" : "no position")
+              + " (the last value emitted, as text, e.g. {\"ts\": \"2026-12-01 00:00:00+00\","
+              + " \"id\": \"41\"}); got "
+              + offset);
+    }
   }
 
   @Override

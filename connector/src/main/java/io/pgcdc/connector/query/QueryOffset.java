@@ -10,13 +10,15 @@ import org.apache.kafka.connect.errors.ConnectException;
  * prints them, bound back as text). The fingerprint of the query's SQL, mode and columns tells a
  * changed query from the one the position belongs to.
  *
- * @param fireMillis the fire time of the last run, epoch milliseconds
+ * @param fingerprint of the query the position belongs to; null in a position a user gave ({@code
+ *     PATCH /connectors/NAME/offsets}), which is taken for the current query
+ * @param fireMillis the fire time of the last run, epoch milliseconds; null when it never ran
  * @param done whether that run emitted all its rows
  * @param timestamp the last timestamp emitted; null when none yet
  * @param incrementing the last incrementing value emitted; null when none yet
  */
 record QueryOffset(
-    String fingerprint, long fireMillis, boolean done, String timestamp, String incrementing) {
+    String fingerprint, Long fireMillis, boolean done, String timestamp, String incrementing) {
   static final String PARTITION_KEY = "query";
   static final String FINGERPRINT = "fingerprint";
   static final String FIRE = "fire";
@@ -31,8 +33,12 @@ record QueryOffset(
 
   Map<String, Object> toMap() {
     Map<String, Object> map = new HashMap<>();
-    map.put(FINGERPRINT, fingerprint);
-    map.put(FIRE, fireMillis);
+    if (fingerprint != null) {
+      map.put(FINGERPRINT, fingerprint);
+    }
+    if (fireMillis != null) {
+      map.put(FIRE, fireMillis);
+    }
     map.put(DONE, done);
     if (timestamp != null) {
       map.put(TIMESTAMP, timestamp);
@@ -52,10 +58,12 @@ record QueryOffset(
     if (map == null) {
       return null;
     }
+    Number fire = get(query, map, FIRE, Number.class, false);
+    Boolean done = get(query, map, DONE, Boolean.class, false);
     return new QueryOffset(
-        get(query, map, FINGERPRINT, String.class, true),
-        get(query, map, FIRE, Number.class, true).longValue(),
-        get(query, map, DONE, Boolean.class, true),
+        get(query, map, FINGERPRINT, String.class, false),
+        fire == null ? null : fire.longValue(),
+        done == null || done,
         get(query, map, TIMESTAMP, String.class, false),
         get(query, map, INCREMENTING, String.class, false));
   }

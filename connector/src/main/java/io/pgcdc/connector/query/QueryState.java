@@ -31,7 +31,7 @@ final class QueryState {
     if (offset == null) {
       return new QueryState(spec, spec.schedule().first(now), null);
     }
-    if (!offset.fingerprint().equals(spec.fingerprint())) {
+    if (offset.fingerprint() != null && !offset.fingerprint().equals(spec.fingerprint())) {
       throw new ConnectException(
           "Query "
               + spec.name()
@@ -39,6 +39,9 @@ final class QueryState {
               + " it stopped means nothing for it now. To start it over, stop the connector and"
               + " reset its offsets (PUT /connectors/NAME/stop, then DELETE"
               + " /connectors/NAME/offsets), or give the changed query a new name");
+    }
+    if (offset.fireMillis() == null) {
+      return new QueryState(spec, spec.schedule().first(now), offset); // a position a user gave
     }
     Instant fire = Instant.ofEpochMilli(offset.fireMillis());
     return new QueryState(spec, offset.done() ? spec.schedule().next(fire) : fire, offset);

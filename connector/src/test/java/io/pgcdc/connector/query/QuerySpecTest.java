@@ -91,7 +91,7 @@ class QuerySpecTest {
   @Test
   void aChangedQueryRefusesTheOldOffset() {
     QuerySpec s = spec("query.q.sql", "SELECT 1");
-    QueryOffset old = new QueryOffset("0000", 1000, true, null, null);
+    QueryOffset old = new QueryOffset("0000", 1000L, true, null, null);
     assertThatThrownBy(() -> QueryState.resume(s, old, Instant.EPOCH))
         .isInstanceOf(ConnectException.class)
         .hasMessageContaining("has changed")
@@ -101,7 +101,7 @@ class QuerySpecTest {
   @Test
   void missedFireTimesAreSkippedToTheLastOrCaughtUpOneByOne() {
     QuerySpec skip = spec("query.q.sql", "SELECT 1", "query.q.interval.ms", "1000");
-    QueryOffset ranAt1s = new QueryOffset(skip.fingerprint(), 1000, true, null, null);
+    QueryOffset ranAt1s = new QueryOffset(skip.fingerprint(), 1000L, true, null, null);
     QueryState s = QueryState.resume(skip, ranAt1s, Instant.ofEpochMilli(10_500));
     assertThat(s.due()).isEqualTo(Instant.ofEpochMilli(2000));
     assertThat(s.take(Instant.ofEpochMilli(10_500))).isEqualTo(Instant.ofEpochMilli(10_000));
@@ -118,7 +118,7 @@ class QuerySpecTest {
     QueryState c =
         QueryState.resume(
             catchUp,
-            new QueryOffset(catchUp.fingerprint(), 1000, true, null, null),
+            new QueryOffset(catchUp.fingerprint(), 1000L, true, null, null),
             Instant.ofEpochMilli(10_500));
     assertThat(c.take(Instant.ofEpochMilli(10_500))).isEqualTo(Instant.ofEpochMilli(2000));
     assertThat(c.take(Instant.ofEpochMilli(10_500))).isEqualTo(Instant.ofEpochMilli(3000));
@@ -130,7 +130,7 @@ class QuerySpecTest {
     QueryState s =
         QueryState.resume(
             q,
-            new QueryOffset(q.fingerprint(), 5000, false, null, null),
+            new QueryOffset(q.fingerprint(), 5000L, false, null, null),
             Instant.ofEpochMilli(9000));
     assertThat(s.take(Instant.ofEpochMilli(5000))).isEqualTo(Instant.ofEpochMilli(5000));
     s.failed(Instant.ofEpochMilli(5000), Instant.ofEpochMilli(5500));

@@ -59,8 +59,9 @@ class RowQueryTest {
             "timestamp+incrementing",
             Map.of("query.q.timestamp.column", "t", "query.q.incrementing.column", "id"));
     assertThat(RowQuery.continued(both, null)).isFalse();
-    assertThat(RowQuery.continued(both, new QueryOffset("f", 1, true, "2026-01-01", null)))
+    assertThat(RowQuery.continued(both, new QueryOffset("f", 1L, true, "2026-01-01", null)))
         .isFalse();
-    assertThat(RowQuery.continued(both, new QueryOffset("f", 1, true, "2026-01-01", "7"))).isTrue();
+    assertThat(RowQuery.continued(both, new QueryOffset("f", 1L, true, "2026-01-01", "7")))
+        .isTrue();
   }
 }
