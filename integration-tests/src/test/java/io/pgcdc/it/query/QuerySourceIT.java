@@ -180,6 +180,57 @@ class QuerySourceIT {
     }
   }
 
+  /** KIP-875: a position given through the REST API is checked and used; a reset starts over. */
+  @Test
+  void anAlteredPositionIsWhereTheNextRunGoesOnAndAResetStartsOver(
+      PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_offsets");
+    String name = table + "_src";
+    String topic = name + "events";
+    pg.execute(
+        "CREATE TABLE "
+            + table
+            + " (id bigint PRIMARY KEY, note text NOT NULL,"
+            + " updated_at timestamptz NOT NULL DEFAULT now())",
+        "INSERT INTO " + table + " (id, note) SELECT g, 'n' || g FROM generate_series(1, 5) g");
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .with("queries", "events")
+              .with("query.events.sql", "SELECT id, note, updated_at FROM " + table)
+              .with("query.events.mode", "timestamp+incrementing")
+              .with("query.events.timestamp.column", "updated_at")
+              .with("query.events.incrementing.column", "id")
+              .with("query.events.interval.ms", "200"));
+      List<ConsumerRecord<String, String>> first = cluster.read(topic, 5, TIMEOUT);
+      String ts = value(first.get(2)).path("payload").path("updated_at").asText();
+      ok(rest.send("PUT", "connectors/" + name + "/stop", null));
+      awaitStopped(rest, name);
+
+      ConnectRestClient.Response wrong =
+          rest.send("PATCH", "connectors/" + name + "/offsets", offsets(Map.of("id", "3")));
+      // Connect answers 500 for whatever a connector's alterOffsets refuses, with its message.
+      assertThat(wrong.ok()).isFalse();
+      assertThat(wrong.body()).contains("must give both 'ts' and 'id'");
+      ok(
+          rest.send(
+              "PATCH", "connectors/" + name + "/offsets", offsets(Map.of("ts", ts, "id", "3"))));
+      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+      assertThat(ids(cluster.read(topic, 7, TIMEOUT).subList(5, 7))).containsExactly(4L, 5L);
+
+      ok(rest.send("PUT", "connectors/" + name + "/stop", null));
+      awaitStopped(rest, name);
+      ok(rest.send("DELETE", "connectors/" + name + "/offsets", null));
+      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+      assertThat(ids(cluster.read(topic, 12, TIMEOUT).subList(7, 12)))
+          .containsExactly(1L, 2L, 3L, 4L, 5L);
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
   @Test
   void validationNamesAParameterNoSettingGives(PostgresServer pg, ConnectCluster cluster) {
     Map<String, String> config =
@@ -199,6 +250,33 @@ class QuerySourceIT {
   }
 
   // ---- helpers
+
+  private static Map<String, Object> offsets(Map<String, String> offset) {
+    return Map.of(
+        "offsets", List.of(Map.of("partition", Map.of("query", "events"), "offset", offset)));
+  }
+
+  private static List<Long> ids(List<ConsumerRecord<String, String>> records) {
+    return records.stream().map(r -> value(r).path("payload").path("id").asLong()).toList();
+  }
+
+  private static void ok(ConnectRestClient.Response response) {
+    assertThat(response.ok()).as("answer %s: %s", response.status(), response.body()).isTrue();
+  }
+
+  private static void awaitStopped(ConnectRestClient rest, String name) {
+    io.pgcdc.it.kafka.Deadline.in(TIMEOUT)
+        .await(
+            name + " stopped",
+            () -> {
+              ConnectRestClient.Response s =
+                  rest.send("GET", "connectors/" + name + "/status", null);
+              return s.ok()
+                  && "STOPPED".equals(s.json().path("connector").path("state").asText())
+                  && s.json().path("tasks").isEmpty();
+            },
+            () -> rest.send("GET", "connectors/" + name + "/status", null).body());
+  }
 
   private static ConnectorDefinition query(PostgresServer pg, String name) {
     return ConnectorDefinition.fromConfigDir("pgcdc-query.json")
