@@ -90,11 +90,7 @@ public final class QuerySourceConfig extends AbstractConfig {
             QUERIES_CONFIG,
             Type.LIST,
             ConfigDef.NO_DEFAULT_VALUE,
-            (name, value) -> {
-              if (value instanceof List<?> list && list.isEmpty()) {
-                throw new ConfigException(name, value, "name at least one query");
-              }
-            },
+            new NonEmptyList(),
             Importance.HIGH,
             QUERIES_DOC,
             GROUP,
@@ -177,6 +173,21 @@ public final class QuerySourceConfig extends AbstractConfig {
             ++order,
             Width.SHORT,
             "Timestamp delay");
+  }
+
+  /** At least one name. */
+  private static final class NonEmptyList implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value instanceof List<?> list && list.isEmpty()) {
+        throw new ConfigException(name, value, "name at least one query");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "one or more names";
+    }
   }
 
   private List<QuerySpec> readQueries(Map<String, String> props) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.e2e.EveryTypeTable;
+import io.pgcdc.it.e2e.TableComparison;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.ConnectorDefinition;
+import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.kafka.TopicReader;
 import io.pgcdc.it.pg.PostgresExtension;
@@ -46,6 +48,7 @@ class QuerySourceIT {
     ConnectRestClient rest = cluster.rest();
     String cdc = table + "_cdc";
     String query = table + "_query";
+    String sink = table + "_sink";
     try {
       rest.create(
           ConnectorDefinition.fromConfigDir("pgcdc-source.json")
@@ -84,10 +87,28 @@ class QuerySourceIT {
           .fields()
           .forEachRemaining(e -> queryTexts.put(e.getKey(), e.getValue().asText()));
       assertThat(queryTexts).isEqualTo(cdcTexts);
+
+      // The pgcdc sink writes the query's records back exactly, those values included.
+      rest.create(
+          ConnectorDefinition.fromConfigDir("pgcdc-sink.json")
+              .withName(sink)
+              .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
+              .with("topics", query + "all")
+              .with("table.name.format", "public." + table + "_copy"));
+      Deadline.in(TIMEOUT)
+          .await(
+              "the copy to equal the table",
+              () -> differences(pg, table).isEmpty(),
+              () -> differences(pg, table).toString());
     } finally {
       rest.delete(cdc);
       rest.delete(query);
-      pg.execute("DROP TABLE " + table, "DROP DOMAIN " + posint, "DROP TYPE " + mood);
+      rest.delete(sink);
+      pg.execute(
+          "DROP TABLE IF EXISTS " + table + "_copy",
+          "DROP TABLE " + table,
+          "DROP DOMAIN " + posint,
+          "DROP TYPE " + mood);
     }
   }
 
@@ -265,7 +286,7 @@ class QuerySourceIT {
   }
 
   private static void awaitStopped(ConnectRestClient rest, String name) {
-    io.pgcdc.it.kafka.Deadline.in(TIMEOUT)
+    Deadline.in(TIMEOUT)
         .await(
             name + " stopped",
             () -> {
@@ -345,11 +366,21 @@ class QuerySourceIT {
     }
   }
 
+  /** What the table and its copy disagree on; a copy not there yet differs. */
+  private static List<String> differences(PostgresServer pg, String table) {
+    try {
+      return TableComparison.differences(pg, table, table + "_copy", 5);
+    } catch (SQLException e) {
+      return List.of(e.getMessage());
+    }
+  }
+
   private static JsonNode header(ConsumerRecord<String, String> r, String name) {
     org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
     assertThat(h).as("header %s", name).isNotNull();
     try {
-      return JSON.readTree(h.value());
+      // Bytes: Kafka's default header converter writes them as base64 text.
+      return JSON.readTree(java.util.Base64.getDecoder().decode(h.value()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
