@@ -126,9 +126,15 @@ public final class PostgresQuerySourceConnector extends SourceConnector {
               + "' out of a position you give");
     }
     QueryMode mode = spec.mode();
+    if (mode == QueryMode.XMIN) {
+      checkHorizon(query, position, offset);
+      return;
+    }
     boolean needsTs = mode.usesTimestamp();
     boolean needsId = mode.usesIncrementing();
-    if ((position.timestamp() != null) != needsTs || (position.incrementing() != null) != needsId) {
+    if (position.horizon() != null
+        || (position.timestamp() != null) != needsTs
+        || (position.incrementing() != null) != needsId) {
       throw new ConnectException(
           "The offset of query "
               + query
@@ -142,6 +148,25 @@ public final class PostgresQuerySourceConnector extends SourceConnector {
                       : needsId ? "'" + QueryOffset.INCREMENTING + "' only" : "no position")
               + " (the last value emitted, as text, e.g. {\"ts\": \"2026-12-01 00:00:00+00\","
               + " \"id\": \"41\"}); got "
+              + offset);
+    }
+  }
+
+  private static void checkHorizon(String query, QueryOffset position, Map<String, ?> offset) {
+    boolean ok = position.timestamp() == null && position.incrementing() == null;
+    try {
+      ok &= position.horizon() == null || Long.parseLong(position.horizon()) >= 0;
+    } catch (NumberFormatException e) {
+      ok = false;
+    }
+    if (!ok) {
+      throw new ConnectException(
+          "The offset of query "
+              + query
+              + " (mode xmin) may give '"
+              + QueryOffset.HORIZON
+              + "' only: a transaction horizon as txid_snapshot_xmin() prints it, e.g. {\"xmin\":"
+              + " \"751\"}; got "
               + offset);
     }
   }

@@ -100,9 +100,17 @@ public final class QueryTask extends SourceTask {
       RowQuery.Bound b = RowQuery.bound(connection.get(), config.timestampDelay());
       bound = b.text();
     }
+    String horizon = spec.mode() == QueryMode.XMIN ? RowQuery.horizon(connection.get()) : null;
     active =
         RowRun.open(
-            connection.get(), spec, fire.toEpochMilli(), state.position(), bound, limits, types);
+            connection.get(),
+            spec,
+            fire.toEpochMilli(),
+            state.position(),
+            bound,
+            horizon,
+            limits,
+            types);
     activeState = state;
     activeFire = fire;
     return continueRun();

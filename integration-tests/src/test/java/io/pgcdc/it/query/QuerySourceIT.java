@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -199,6 +200,53 @@ class QuerySourceIT {
       rest.delete(name);
       pg.execute("DROP TABLE " + table);
     }
+  }
+
+  /** A table without a usable column: each run reads the rows of newer transactions. */
+  @Test
+  void xminModeReadsNewAndChangedRowsOfATableWithoutAUsableColumn(
+      PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_xmin");
+    String name = table + "_src";
+    String topic = name + "rows";
+    pg.execute(
+        "CREATE TABLE " + table + " (item text NOT NULL, qty int NOT NULL)",
+        "INSERT INTO " + table + " VALUES ('a', 1), ('b', 1)");
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .with("queries", "rows")
+              .with("query.rows.sql", "SELECT xmin, item, qty FROM " + table)
+              .with("query.rows.mode", "xmin")
+              .with("query.rows.interval.ms", "200"));
+      awaitItems(cluster, topic, Set.of("a=1", "b=1"));
+      pg.execute("UPDATE " + table + " SET qty = 2 WHERE item = 'a'");
+      pg.execute("INSERT INTO " + table + " VALUES ('c', 1)");
+      List<String> items = awaitItems(cluster, topic, Set.of("a=1", "b=1", "a=2", "c=1"));
+      assertThat(items.subList(0, 2)).containsExactlyInAnyOrder("a=1", "b=1");
+      assertThat(items).as("b, unchanged, is not read again").containsOnlyOnce("b=1");
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
+  private static List<String> awaitItems(ConnectCluster cluster, String topic, Set<String> items) {
+    return TopicReader.readUntil(
+            cluster.bootstrapServers(),
+            topic,
+            "rows " + items,
+            l -> l.stream().map(QuerySourceIT::item).toList().containsAll(items),
+            TIMEOUT)
+        .stream()
+        .map(QuerySourceIT::item)
+        .toList();
+  }
+
+  private static String item(ConsumerRecord<String, String> r) {
+    JsonNode row = value(r).path("payload");
+    return row.path("item").asText() + "=" + row.path("qty").asInt();
   }
 
   /** KIP-875: a position given through the REST API is checked and used; a reset starts over. */
