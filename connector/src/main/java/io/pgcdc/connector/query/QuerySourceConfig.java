@@ -72,6 +72,17 @@ public final class QuerySourceConfig extends AbstractConfig {
           + " Set it above your longest writing transaction.";
   private static final long TIMESTAMP_DELAY_DEFAULT = 0;
 
+  public static final String LEDGER_CONFIG = "statement.ledger.table";
+  private static final String LEDGER_DOC =
+      "Table (created if missing) in which each run of a statement query records its fire time in"
+          + " the statement's own transaction, so that a fire time runs at most once, also when a"
+          + " crash comes between the commit and the result record; with exactly-once delivery"
+          + " (exactly.once.support=required) exactly once. Empty: no ledger, unless"
+          + " exactly.once.support=required, which uses "
+          + "pgcdc_query_ledger"
+          + ". Schema-qualify it to keep it out of the search_path's first schema.";
+  static final String DEFAULT_LEDGER = "pgcdc_query_ledger";
+
   public static final String PARAMETERS_PREFIX = "query.parameters.";
 
   private final ValueOptions valueOptions;
@@ -172,7 +183,17 @@ public final class QuerySourceConfig extends AbstractConfig {
             GROUP,
             ++order,
             Width.SHORT,
-            "Timestamp delay");
+            "Timestamp delay")
+        .define(
+            LEDGER_CONFIG,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            LEDGER_DOC,
+            GROUP,
+            ++order,
+            Width.MEDIUM,
+            "Statement ledger");
   }
 
   /** At least one name. */
@@ -245,6 +266,18 @@ public final class QuerySourceConfig extends AbstractConfig {
 
   long maxBytesPerRun() {
     return getLong(MAX_BYTES_CONFIG);
+  }
+
+  /** The ledger table of statement runs, as [schema, table] or [table]; null for none. */
+  List<String> ledgerTable() {
+    String name = getString(LEDGER_CONFIG).strip();
+    if (name.isEmpty()) {
+      if (!"required".equalsIgnoreCase(originalsStrings().get("exactly.once.support"))) {
+        return null;
+      }
+      name = DEFAULT_LEDGER;
+    }
+    return List.of(name.split("\\.", 2));
   }
 
   Duration timestampDelay() {

@@ -44,6 +44,7 @@ public final class QueryTask extends SourceTask {
   private QueryState activeState;
   private Instant activeFire;
   private int failures;
+  private StatementRun.Ledger ledger;
 
   @Override
   public String version() {
@@ -90,7 +91,7 @@ public final class QueryTask extends SourceTask {
     QuerySpec spec = state.spec;
     log.debug("Query {}: run for fire time {}", spec.name(), fire);
     if (spec.statement()) {
-      SourceRecord result = StatementRun.run(connection.get(), spec, fire.toEpochMilli());
+      SourceRecord result = StatementRun.run(connection.get(), spec, fire.toEpochMilli(), ledger());
       failures = 0;
       commitTransaction(result);
       return List.of(result);
@@ -114,6 +115,14 @@ public final class QueryTask extends SourceTask {
     activeState = state;
     activeFire = fire;
     return continueRun();
+  }
+
+  /** The ledger of statement runs, created on first use; null when there is none. */
+  private StatementRun.Ledger ledger() throws SQLException {
+    if (ledger == null && config.ledgerTable() != null) {
+      ledger = StatementRun.Ledger.create(connection.get(), config.ledgerTable());
+    }
+    return ledger;
   }
 
   private List<SourceRecord> continueRun() {

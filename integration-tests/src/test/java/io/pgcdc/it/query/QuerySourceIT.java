@@ -300,6 +300,67 @@ class QuerySourceIT {
     }
   }
 
+  /**
+   * With a ledger, a fire time runs at most once: the offsets are set back so that the task runs
+   * the same fire time again (as after a crash between the commit and the result record), and the
+   * statement is skipped.
+   */
+  @Test
+  void aStatementWithALedgerRunsAFireTimeOnlyOnce(PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_ledger");
+    String name = table + "_src";
+    String topic = name + "bump";
+    pg.execute(
+        "CREATE TABLE " + table + " (n int NOT NULL)", "INSERT INTO " + table + " VALUES (0)");
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .with("queries", "bump")
+              .with("query.bump.sql", "UPDATE " + table + " SET n = n + 1")
+              .with("query.bump.interval.ms", "3600000")
+              .with("statement.ledger.table", "public." + table + "_ledger"));
+      JsonNode first = value(cluster.read(topic, 1, TIMEOUT).get(0)).path("payload");
+      assertThat(first.path("status").asText()).isEqualTo("ok");
+      assertThat(counter(pg, table)).isEqualTo(1);
+
+      ok(rest.send("PUT", "connectors/" + name + "/stop", null));
+      awaitStopped(rest, name);
+      long fire = first.path("fire_time").asLong();
+      ok(
+          rest.send(
+              "PATCH",
+              "connectors/" + name + "/offsets",
+              Map.of(
+                  "offsets",
+                  List.of(
+                      Map.of(
+                          "partition", Map.of("query", "bump"),
+                          "offset", Map.of("fire", fire, "done", false))))));
+      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+
+      JsonNode again = value(cluster.read(topic, 2, TIMEOUT).get(1)).path("payload");
+      assertThat(again.path("fire_time").asLong()).isEqualTo(fire);
+      assertThat(again.path("status").asText()).isEqualTo("skipped");
+      assertThat(again.path("message").asText()).contains(table + "_ledger");
+      assertThat(counter(pg, table)).as("the statement did not run twice").isEqualTo(1);
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + table, "DROP TABLE IF EXISTS " + table + "_ledger");
+    }
+  }
+
+  private static long counter(PostgresServer pg, String table) {
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT n FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void validationNamesAParameterNoSettingGives(PostgresServer pg, ConnectCluster cluster) {
     Map<String, String> config =
