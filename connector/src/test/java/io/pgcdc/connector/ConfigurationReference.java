@@ -11,7 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 final class ConfigurationReference {
   private ConfigurationReference() {}
 
-  static String render(ConfigDef source, ConfigDef sink) {
+  static String render(ConfigDef source, ConfigDef sink, ConfigDef notify) {
     StringBuilder out = new StringBuilder();
     out.append("# Configuration reference\n\n")
         .append("Generated from the connectors' `ConfigDef`s by `ConfigurationReferenceTest`;")
@@ -26,6 +26,11 @@ final class ConfigurationReference {
         .append(" ([operations.md](operations.md#secrets)).\n\n");
     section(out, "Source connector", "io.pgcdc.connector.source.PostgresSourceConnector", source);
     section(out, "Sink connector", "io.pgcdc.connector.sink.PostgresSinkConnector", sink);
+    section(
+        out,
+        "Notify source connector",
+        "io.pgcdc.connector.notify.PostgresNotifySourceConnector",
+        notify);
     return out.toString();
   }
 

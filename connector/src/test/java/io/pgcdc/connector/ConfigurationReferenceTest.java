@@ -2,6 +2,7 @@ package io.pgcdc.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgcdc.connector.notify.PostgresNotifySourceConnector;
 import io.pgcdc.connector.sink.PostgresSinkConnector;
 import io.pgcdc.connector.source.PostgresSourceConnector;
 import java.io.IOException;
@@ -22,7 +23,9 @@ class ConfigurationReferenceTest {
   void committedReferenceMatchesTheConfigDefs() throws IOException {
     String expected =
         ConfigurationReference.render(
-            new PostgresSourceConnector().config(), new PostgresSinkConnector().config());
+            new PostgresSourceConnector().config(),
+            new PostgresSinkConnector().config(),
+            new PostgresNotifySourceConnector().config());
     if (Boolean.getBoolean("pgcdc.docs.update")) {
       Files.writeString(DOC, expected, StandardCharsets.UTF_8);
     }

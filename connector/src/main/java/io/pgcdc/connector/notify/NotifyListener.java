@@ -1,0 +1,136 @@
+package io.pgcdc.connector.notify;
+
+import io.pgcdc.connector.common.Closeables;
+import io.pgcdc.connector.common.ConnectionSettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.postgresql.PGProperty;
+
+/**
+ * The dedicated listening connection: autocommit, TCP keepalive, a socket timeout so that no read
+ * blocks forever, LISTEN on every channel. It hands out what arrives, except what its own backend
+ * sent, and checks now and then that the server still answers.
+ */
+final class NotifyListener implements AutoCloseable {
+  private final ConnectionSettings settings;
+  private final Duration socketTimeout;
+  private final Deque<Notification> received = new ArrayDeque<>();
+  private Connection connection;
+  private PGConnection pg;
+  private int backendPid;
+  private long lastAliveMillis;
+
+  NotifyListener(ConnectionSettings settings, Duration socketTimeout) {
+    this.settings = settings;
+    this.socketTimeout = socketTimeout;
+  }
+
+  /** Connects and listens on {@code channels}; returns when LISTEN is in effect on all of them. */
+  void open(Channels channels) throws SQLException {
+    Properties props = settings.properties();
+    PGProperty.SOCKET_TIMEOUT.set(props, (int) Math.max(1, socketTimeout.toSeconds()));
+    connection = DriverManager.getConnection(settings.jdbcUrl(), props);
+    try {
+      connection.setAutoCommit(true);
+      pg = connection.unwrap(PGConnection.class);
+      backendPid = pg.getBackendPID();
+      try (Statement s = connection.createStatement()) {
+        for (String channel : channels.names()) {
+          s.execute(Channels.listen(channel));
+        }
+      }
+      lastAliveMillis = System.currentTimeMillis();
+    } catch (SQLException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The server process of this connection. */
+  int backendPid() {
+    return backendPid;
+  }
+
+  /**
+   * The last moment the connection was known to deliver: every notification committed before it has
+   * been received. Set when LISTEN took effect, at each notification and at each check.
+   */
+  long lastAliveMillis() {
+    return lastAliveMillis;
+  }
+
+  /**
+   * Up to {@code max} notifications, waiting at most {@code timeout} for the first when none is
+   * pending. Notifications sent by this connection's own backend are dropped: they are not news.
+   */
+  void receive(List<Notification> out, int max, Duration timeout) throws SQLException {
+    if (received.isEmpty()) {
+      fetch(timeout);
+    }
+    while (out.size() < max && !received.isEmpty()) {
+      out.add(received.poll());
+    }
+  }
+
+  private void fetch(Duration timeout) throws SQLException {
+    keep(pg.getNotifications((int) Math.max(1, timeout.toMillis())));
+  }
+
+  /** Keeps {@code batch} (if any) for {@link #receive}, and notes the connection alive. */
+  private void keep(PGNotification[] batch) {
+    if (batch != null && batch.length > 0) {
+      long now = System.currentTimeMillis();
+      received.addAll(fromOthers(batch, backendPid, now));
+      lastAliveMillis = now;
+    }
+  }
+
+  /** The notifications of {@code batch} not sent by {@code ownPid}, received at {@code now}. */
+  static List<Notification> fromOthers(PGNotification[] batch, int ownPid, long now) {
+    List<Notification> others = new ArrayList<>(batch.length);
+    for (PGNotification n : batch) {
+      if (n.getPID() != ownPid) {
+        others.add(new Notification(n.getName(), n.getParameter(), n.getPID(), now));
+      }
+    }
+    return others;
+  }
+
+  /**
+   * Asks the server for {@code pg_notification_queue_usage()}: an answer within the socket timeout
+   * proves the connection alive. The server sends the notifications committed before the query
+   * ahead of its answer; the driver holds them, and they are taken over at once, so that they
+   * survive a connection lost right after.
+   */
+  double check() throws SQLException {
+    long started = System.currentTimeMillis();
+    double usage;
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_notification_queue_usage()")) {
+      rs.next();
+      usage = rs.getDouble(1);
+    }
+    keep(pg.getNotifications());
+    lastAliveMillis = Math.max(lastAliveMillis, started);
+    return usage;
+  }
+
+  /** Closes the connection; notifications received and not handed out yet are kept. */
+  @Override
+  public void close() {
+    Closeables.closeQuietly(connection);
+    connection = null;
+    pg = null;
+  }
+}
