@@ -5,6 +5,7 @@ import static io.pgcdc.it.notify.NotifyFixture.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgcdc.it.e2e.TcpProxy;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
@@ -68,6 +69,47 @@ class NotifyReconnectIT {
       assertThat(cluster.rest().status(name).running()).isTrue();
     } finally {
       cluster.rest().delete(name);
+    }
+  }
+
+  @Test
+  void aConnectionThatWentSilentIsFoundByTheCheckAndReplaced(
+      PostgresServer pg, ConnectCluster cluster) throws SQLException {
+    String name = pg.uniqueName("notify_silent");
+    String channel = name + "_c";
+    try (TcpProxy proxy = new TcpProxy(pg.host(), pg.port())) {
+      cluster
+          .rest()
+          .create(
+              NotifyFixture.notifySource(pg, name, channel)
+                  .withConnection(
+                      proxy.host(), proxy.port(), pg.database(), pg.user(), pg.password())
+                  .with("connection.check.interval.ms", "500")
+                  .with("connection.socket.timeout.ms", "2000")
+                  .with("retry.backoff.ms", "100"));
+      try {
+        cluster.rest().awaitRunning(name, TIMEOUT);
+        int first = NotifyFixture.awaitListening(pg, name, 0);
+        try (Connection c = pg.connect()) {
+          NotifyFixture.send(c, channel, "before");
+        }
+        NotifyFixture.read(cluster, name + "." + channel, 1);
+
+        assertThat(proxy.silenceAll()).isEqualTo(1); // no reset, no end of stream: silence
+        NotifyFixture.awaitListening(pg, name, first);
+        try (Connection c = pg.connect()) {
+          NotifyFixture.send(c, channel, "after");
+        }
+
+        List<ConsumerRecord<String, String>> records =
+            NotifyFixture.read(cluster, name + "." + channel, 3);
+        JsonNode gap = payload(records.get(1).value());
+        assertThat(gap.path("kind").asText()).isEqualTo("gap");
+        assertThat(gap.path("gap_reason").asText()).contains("connection lost");
+        assertThat(payload(records.get(2).value()).path("payload").asText()).isEqualTo("after");
+      } finally {
+        cluster.rest().delete(name);
+      }
     }
   }
 
