@@ -59,6 +59,13 @@ import org.postgresql.PGNotification;
 class NotifyBenchmarkIT {
   private static final int TOTAL = Integer.getInteger("benchmark.notifications", 200_000);
   private static final int SENDERS = 4;
+
+  /**
+   * The paced round: one sender at this many notifications per second for 10 seconds ({@code
+   * -Dbenchmark.paced.rate}, 0 leaves it out): the latency of a pipeline that is not saturated.
+   */
+  private static final int PACED_RATE = Integer.getInteger("benchmark.paced.rate", 1_000);
+
   private static final Duration TIMEOUT = Duration.ofMinutes(15);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,7 +74,16 @@ class NotifyBenchmarkIT {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /** One measured round: when sending started, and when each sender's NOTIFYs committed. */
-  private record Round(String tag, long startMillis, long[][] committed) {}
+  private record Round(String tag, long startMillis, long[][] committed) {
+    int total() {
+      return committed.length * committed[0].length;
+    }
+  }
+
+  /**
+   * A round to run: its tag, senders, notifications, and rate per second (0: as fast as can be).
+   */
+  private record Plan(String tag, int senders, int total, int rate) {}
 
   @Test
   void connectorKeepsUpWithACountingClient(PostgresServer pg, ConnectCluster cluster)
@@ -81,19 +97,27 @@ class NotifyBenchmarkIT {
       cluster.rest().awaitRunning(name, TIMEOUT);
       NotifyFixture.awaitListening(pg, name, 0);
       long consumed = 0;
-      for (String tag : List.of("warmup", "measured")) {
+      List<Plan> plans = new ArrayList<>();
+      plans.add(new Plan("warmup", SENDERS, TOTAL, 0));
+      plans.add(new Plan("measured", SENDERS, TOTAL, 0));
+      if (PACED_RATE > 0) {
+        plans.add(new Plan("paced", 1, PACED_RATE * 10, PACED_RATE));
+      }
+      for (Plan plan : plans) {
         try (Connection counter = pg.connect()) {
           counter.createStatement().execute("LISTEN \"" + channel + "\"");
-          ExecutorService pool = Executors.newFixedThreadPool(SENDERS + 1);
+          ExecutorService pool = Executors.newFixedThreadPool(plan.senders() + 1);
           try {
             Future<long[]> counted =
-                pool.submit(() -> count(counter.unwrap(PGConnection.class), tag));
-            Round round = send(pg, pool, channel, tag);
+                pool.submit(
+                    () -> count(counter.unwrap(PGConnection.class), plan.tag(), plan.total()));
+            Round round = send(pg, pool, channel, plan);
             long[] clientArrivals = counted.get();
-            List<ConsumerRecord<String, String>> records = read(cluster, topic, consumed, TOTAL);
-            consumed += TOTAL;
-            if (tag.equals("measured")) {
-              report(round, clientArrivals, records);
+            List<ConsumerRecord<String, String>> records =
+                read(cluster, topic, consumed, plan.total());
+            consumed += plan.total();
+            if (!plan.tag().equals("warmup")) {
+              report(plan, round, clientArrivals, records);
             }
           } finally {
             pool.shutdownNow();
@@ -119,13 +143,18 @@ class NotifyBenchmarkIT {
     }
   }
 
-  /** Sends TOTAL notifications from SENDERS connections at once: "tag:sender:seq". */
-  private static Round send(PostgresServer pg, ExecutorService pool, String channel, String tag)
+  /**
+   * Sends the plan's notifications from its senders at once, "tag:sender:seq"; a paced sender sends
+   * each at its scheduled time (load generation, not a wait for work).
+   */
+  private static Round send(PostgresServer pg, ExecutorService pool, String channel, Plan plan)
       throws Exception {
-    long[][] committed = new long[SENDERS][TOTAL / SENDERS];
+    String tag = plan.tag();
+    long[][] committed = new long[plan.senders()][plan.total() / plan.senders()];
     long start = System.currentTimeMillis();
+    long startNanos = System.nanoTime();
     List<Future<?>> senders = new ArrayList<>();
-    for (int s = 0; s < SENDERS; s++) {
+    for (int s = 0; s < plan.senders(); s++) {
       int sender = s;
       senders.add(
           pool.submit(
@@ -134,6 +163,10 @@ class NotifyBenchmarkIT {
                     PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
                   ps.setString(1, channel);
                   for (int i = 0; i < committed[sender].length; i++) {
+                    if (plan.rate() > 0) {
+                      long due = startNanos + i * 1_000_000_000L / plan.rate();
+                      java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                    }
                     ps.setString(2, tag + ":" + sender + ":" + i);
                     ps.executeQuery().close();
                     committed[sender][i] = System.currentTimeMillis();
@@ -149,21 +182,21 @@ class NotifyBenchmarkIT {
   }
 
   /** The counting client: the arrival time of every notification of {@code tag}, by order. */
-  private static long[] count(PGConnection pg, String tag) throws SQLException {
-    long[] arrivals = new long[TOTAL];
+  private static long[] count(PGConnection pg, String tag, int total) throws SQLException {
+    long[] arrivals = new long[total];
     int n = 0;
     Deadline deadline = Deadline.in(TIMEOUT);
-    while (n < TOTAL && !deadline.expired()) {
+    while (n < total && !deadline.expired()) {
       PGNotification[] batch = pg.getNotifications(500);
       long now = System.currentTimeMillis();
       for (PGNotification x : batch == null ? new PGNotification[0] : batch) {
-        if (x.getParameter().startsWith(tag + ":") && n < TOTAL) {
+        if (x.getParameter().startsWith(tag + ":") && n < total) {
           arrivals[n++] = now;
           CLIENT_ARRIVALS.put(x.getParameter(), now);
         }
       }
     }
-    assertThat(n).as("notifications the counting client received").isEqualTo(TOTAL);
+    assertThat(n).as("notifications the counting client received").isEqualTo(total);
     return arrivals;
   }
 
@@ -191,7 +224,7 @@ class NotifyBenchmarkIT {
   }
 
   private static void report(
-      Round round, long[] clientArrivals, List<ConsumerRecord<String, String>> records)
+      Plan plan, Round round, long[] clientArrivals, List<ConsumerRecord<String, String>> records)
       throws IOException {
     long[] kafkaLatency = new long[records.size()];
     long[] clientLatency = new long[records.size()];
@@ -214,15 +247,25 @@ class NotifyBenchmarkIT {
     long lastSent =
         Arrays.stream(round.committed()).mapToLong(a -> a[a.length - 1]).max().orElse(0);
     long clientLast = clientArrivals[clientArrivals.length - 1];
-    double sendRate = TOTAL * 1000.0 / (lastSent - round.startMillis());
-    double clientRate = TOTAL * 1000.0 / (clientLast - round.startMillis());
-    double connectorRate = TOTAL * 1000.0 / (lastAppend - round.startMillis());
+    int total = round.total();
+    double sendRate = total * 1000.0 / (lastSent - round.startMillis());
+    double clientRate = total * 1000.0 / (clientLast - round.startMillis());
+    double connectorRate = total * 1000.0 / (lastAppend - round.startMillis());
     System.out.println(
-        "==== notify benchmark, " + TOTAL + " notifications, " + SENDERS + " senders ====");
+        "==== notify benchmark, "
+            + plan.tag()
+            + ": "
+            + total
+            + " notifications, "
+            + plan.senders()
+            + " senders, "
+            + (plan.rate() == 0 ? "unpaced" : plan.rate() + "/s each")
+            + " ====");
     System.out.printf(
         "senders committed: %.0f/s; counting client: %.0f/s; connector into Kafka: %.0f/s"
             + " (%.0f%% of the client); gap records: %d%n",
         sendRate, clientRate, connectorRate, 100 * connectorRate / clientRate, gaps);
+    printLoaded(round, clientArrivals, records);
     System.out.printf(
         "latency commit -> Kafka append: median %d ms, p99 %d ms, max %d ms%n",
         percentile(kafkaLatency, 50), percentile(kafkaLatency, 99), percentile(kafkaLatency, 100));
@@ -231,6 +274,22 @@ class NotifyBenchmarkIT {
         percentile(clientLatency, 50),
         percentile(clientLatency, 99),
         percentile(clientLatency, 100));
+  }
+
+  /**
+   * The rates while every sender was still sending (until the first finished): records the client
+   * and the connector had by then, over that time. The overall rates hide a backlog that the
+   * connector works off once the senders slow down.
+   */
+  private static void printLoaded(
+      Round round, long[] clientArrivals, List<ConsumerRecord<String, String>> records) {
+    long until = Arrays.stream(round.committed()).mapToLong(a -> a[a.length - 1]).min().orElse(0);
+    long client = Arrays.stream(clientArrivals).filter(a -> a <= until).count();
+    long connector = records.stream().filter(r -> r.timestamp() <= until).count();
+    double seconds = (until - round.startMillis()) / 1000.0;
+    System.out.printf(
+        "while all senders ran (%.1f s): counting client %.0f/s, connector %.0f/s (%.0f%%)%n",
+        seconds, client / seconds, connector / seconds, 100.0 * connector / client);
   }
 
   private static long percentile(long[] values, int p) {
