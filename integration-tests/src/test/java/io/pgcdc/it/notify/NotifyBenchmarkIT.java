@@ -94,8 +94,7 @@ class NotifyBenchmarkIT {
     createTopic(cluster, topic);
     cluster.rest().create(NotifyFixture.notifySource(pg, name, channel));
     try {
-      cluster.rest().awaitRunning(name, TIMEOUT);
-      NotifyFixture.awaitListening(pg, name, 0);
+      NotifyFixture.awaitRunningAndListening(cluster, pg, name);
       long consumed = 0;
       List<Plan> plans = new ArrayList<>();
       plans.add(new Plan("warmup", SENDERS, TOTAL, 0));

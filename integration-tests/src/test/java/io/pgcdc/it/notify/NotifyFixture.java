@@ -39,6 +39,24 @@ final class NotifyFixture {
         .with("topic.template", name + ".${channel}");
   }
 
+  /**
+   * Waits until connector {@code name} runs and its task listens (see {@link #awaitListening});
+   * returns the pid of its connection.
+   */
+  static int awaitRunningAndListening(ConnectCluster cluster, PostgresServer pg, String name) {
+    cluster.rest().awaitRunning(name, TIMEOUT);
+    return awaitListening(pg, name, 0);
+  }
+
+  /** Sends each payload on {@code channel} from a new connection, in order, each committed. */
+  static void send(PostgresServer pg, String channel, String... payloads) throws SQLException {
+    try (Connection c = pg.connect()) {
+      for (String payload : payloads) {
+        send(c, channel, payload);
+      }
+    }
+  }
+
   /** {@code pg_notify(channel, payload)} on {@code c}, committed; the payload as a parameter. */
   static void send(Connection c, String channel, String payload) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {

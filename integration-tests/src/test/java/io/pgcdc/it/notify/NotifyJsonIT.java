@@ -40,13 +40,13 @@ class NotifyJsonIT {
                 .with("errors.tolerance", "all")
                 .with("errors.deadletterqueue.topic.name", dlq));
     try {
-      cluster.rest().awaitRunning(name, TIMEOUT);
-      NotifyFixture.awaitListening(pg, name, 0);
-      try (Connection c = pg.connect()) {
-        NotifyFixture.send(c, channel, "{\"id\": 7, \"note\": \"a\\nb\", \"tags\": [1, 2.5]}");
-        NotifyFixture.send(c, channel, "not json {");
-        NotifyFixture.send(c, channel, "{\"id\": \"k2\"}");
-      }
+      NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      NotifyFixture.send(
+          pg,
+          channel,
+          "{\"id\": 7, \"note\": \"a\\nb\", \"tags\": [1, 2.5]}",
+          "not json {",
+          "{\"id\": \"k2\"}");
 
       List<ConsumerRecord<String, String>> records =
           NotifyFixture.read(cluster, name + "." + channel, 2);
@@ -76,8 +76,7 @@ class NotifyJsonIT {
         .rest()
         .create(NotifyFixture.notifySource(pg, name, channel).with("payload.format", "json"));
     try {
-      cluster.rest().awaitRunning(name, TIMEOUT);
-      NotifyFixture.awaitListening(pg, name, 0);
+      NotifyFixture.awaitRunningAndListening(cluster, pg, name);
       int sender;
       try (Connection c = pg.connect()) {
         sender = NotifyFixture.backendPid(c);

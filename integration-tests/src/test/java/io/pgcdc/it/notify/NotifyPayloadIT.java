@@ -1,6 +1,5 @@
 package io.pgcdc.it.notify;
 
-import static io.pgcdc.it.notify.NotifyFixture.TIMEOUT;
 import static io.pgcdc.it.notify.NotifyFixture.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,8 +49,7 @@ class NotifyPayloadIT {
           .create(
               NotifyFixture.notifySource(pg, name, "\"Mixed Case, \"\"Quoted\"\" ü\", " + plain)
                   .withConnection(pg.host(), pg.port(), pg.database(), role, "ordinary-pw"));
-      cluster.rest().awaitRunning(name, TIMEOUT);
-      int listener = NotifyFixture.awaitListening(pg, name, 0);
+      int listener = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
 
       int sender;
       long before = System.currentTimeMillis();
@@ -92,8 +90,7 @@ class NotifyPayloadIT {
     String name = pg.uniqueName("notify_case");
     cluster.rest().create(NotifyFixture.notifySource(pg, name, "\"Upper\", upper"));
     try {
-      cluster.rest().awaitRunning(name, TIMEOUT);
-      NotifyFixture.awaitListening(pg, name, 0);
+      NotifyFixture.awaitRunningAndListening(cluster, pg, name);
       try (Connection c = pg.connect()) {
         c.createStatement().execute("NOTIFY Upper, 'folded'"); // goes to channel upper
         c.createStatement().execute("NOTIFY \"Upper\", 'exact'");

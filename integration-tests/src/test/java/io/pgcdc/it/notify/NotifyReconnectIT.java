@@ -1,6 +1,5 @@
 package io.pgcdc.it.notify;
 
-import static io.pgcdc.it.notify.NotifyFixture.TIMEOUT;
 import static io.pgcdc.it.notify.NotifyFixture.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +9,6 @@ import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,19 +33,14 @@ class NotifyReconnectIT {
         .create(
             NotifyFixture.notifySource(pg, name, one + "," + two).with("retry.backoff.ms", "100"));
     try {
-      cluster.rest().awaitRunning(name, TIMEOUT);
-      int first = NotifyFixture.awaitListening(pg, name, 0);
-      try (Connection c = pg.connect()) {
-        NotifyFixture.send(c, one, "before");
-      }
+      int first = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      NotifyFixture.send(pg, one, "before");
       NotifyFixture.read(cluster, name + "." + one, 1);
 
       pg.execute("SELECT pg_terminate_backend(" + first + ")");
       int second = NotifyFixture.awaitListening(pg, name, first);
-      try (Connection c = pg.connect()) {
-        NotifyFixture.send(c, one, "after");
-        NotifyFixture.send(c, two, "after two");
-      }
+      NotifyFixture.send(pg, one, "after");
+      NotifyFixture.send(pg, two, "after two");
 
       List<ConsumerRecord<String, String>> ones = NotifyFixture.read(cluster, name + "." + one, 3);
       List<ConsumerRecord<String, String>> twos = NotifyFixture.read(cluster, name + "." + two, 2);
@@ -88,18 +81,13 @@ class NotifyReconnectIT {
                   .with("connection.socket.timeout.ms", "2000")
                   .with("retry.backoff.ms", "100"));
       try {
-        cluster.rest().awaitRunning(name, TIMEOUT);
-        int first = NotifyFixture.awaitListening(pg, name, 0);
-        try (Connection c = pg.connect()) {
-          NotifyFixture.send(c, channel, "before");
-        }
+        int first = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+        NotifyFixture.send(pg, channel, "before");
         NotifyFixture.read(cluster, name + "." + channel, 1);
 
         assertThat(proxy.silenceAll()).isEqualTo(1); // no reset, no end of stream: silence
         NotifyFixture.awaitListening(pg, name, first);
-        try (Connection c = pg.connect()) {
-          NotifyFixture.send(c, channel, "after");
-        }
+        NotifyFixture.send(pg, channel, "after");
 
         List<ConsumerRecord<String, String>> records =
             NotifyFixture.read(cluster, name + "." + channel, 3);
@@ -120,11 +108,8 @@ class NotifyReconnectIT {
     String channel = name + "_c";
     cluster.rest().create(NotifyFixture.notifySource(pg, name, channel));
     try {
-      cluster.rest().awaitRunning(name, TIMEOUT);
-      int first = NotifyFixture.awaitListening(pg, name, 0);
-      try (Connection c = pg.connect()) {
-        NotifyFixture.send(c, channel, "before");
-      }
+      int first = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      NotifyFixture.send(pg, channel, "before");
       NotifyFixture.read(cluster, name + "." + channel, 1);
       // Stopping the task for the restart commits the record's offset, which the new task reads.
       cluster.rest().restart(name);
