@@ -237,8 +237,13 @@ public final class PostgresNotifySourceConfig extends AbstractConfig {
             LISTENING_GROUP,
             ++order,
             Width.SHORT,
-            "Max batch size")
-        .define(
+            "Max batch size");
+    defineHealth(def, order);
+  }
+
+  /** The check, the socket timeout, the reconnect backoff and the queue warning. */
+  private static void defineHealth(ConfigDef def, int order) {
+    def.define(
             CHECK_INTERVAL_CONFIG,
             Type.LONG,
             CHECK_INTERVAL_DEFAULT,
