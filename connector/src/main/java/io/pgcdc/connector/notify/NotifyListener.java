@@ -111,13 +111,14 @@ final class NotifyListener implements AutoCloseable {
    * Asks the server for {@code pg_notification_queue_usage()}: an answer within the socket timeout
    * proves the connection alive. The server sends the notifications committed before the query
    * ahead of its answer; the driver holds them, and they are taken over at once, so that they
-   * survive a connection lost right after.
+   * survive a connection lost right after. The function is named with its schema, so that no
+   * function of the same name on the role's search_path runs on this connection.
    */
   double check() throws SQLException {
     long started = System.currentTimeMillis();
     double usage;
     try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT pg_notification_queue_usage()")) {
+        ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_notification_queue_usage()")) {
       rs.next();
       usage = rs.getDouble(1);
     }

@@ -47,7 +47,7 @@ final class NotifyValidation {
         ResultSet rs =
             s.executeQuery(
                 "SELECT pg_is_in_recovery(), current_user, has_function_privilege("
-                    + "'pg_notification_queue_usage()', 'EXECUTE')")) {
+                    + "'pg_catalog.pg_notification_queue_usage()', 'EXECUTE')")) {
       rs.next();
       if (rs.getBoolean(1)) {
         ConnectionChecks.error(

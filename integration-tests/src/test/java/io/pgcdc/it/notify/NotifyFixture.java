@@ -97,7 +97,7 @@ final class NotifyFixture {
             c.prepareStatement(
                 "SELECT pid FROM pg_stat_activity WHERE application_name = ? AND pid <> ?"
                     + " AND state = 'idle' AND (query LIKE 'LISTEN %'"
-                    + " OR query LIKE 'SELECT pg_notification_queue_usage()%')")) {
+                    + " OR query LIKE 'SELECT pg_catalog.pg_notification_queue_usage()%')")) {
       ps.setString(1, application);
       ps.setInt(2, notPid);
       try (ResultSet rs = ps.executeQuery()) {
