@@ -73,11 +73,13 @@ final class NotifyMetrics implements NotifyTaskMetricsMXBean, AutoCloseable {
     if (warnRatio > 0 && usage > warnRatio) {
       if (!above || now - warnedNanos >= WARN_REPEAT_NANOS) {
         log.warn(
-            "The notification queue of the server of database {} is {}% full, more than"
-                + " queue.usage.warn.ratio ({}%): a session that LISTENs and does not read, or sits"
-                + " in a long transaction, holds it back (see pg_stat_activity); at 100% every"
-                + " NOTIFY fails",
-            database, String.format("%.1f", usage * 100), String.format("%.1f", warnRatio * 100));
+            "The notification queue of the server of database {} is filling up:"
+                + " pg_notification_queue_usage() is {}, above queue.usage.warn.ratio ({}). A"
+                + " session that LISTENs and does not read, or sits in a long transaction, holds it"
+                + " back (see pg_stat_activity); at 1 every NOTIFY fails",
+            database,
+            usage,
+            warnRatio);
         warnedNanos = now;
       }
       above = true;
