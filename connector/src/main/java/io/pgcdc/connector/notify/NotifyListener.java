@@ -13,9 +13,15 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.postgresql.PGProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dedicated listening connection: autocommit, TCP keepalive, a socket timeout so that no read
@@ -23,8 +29,11 @@ import org.postgresql.PGProperty;
  * sent, and checks now and then that the server still answers.
  */
 final class NotifyListener implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NotifyListener.class);
+
   private final ConnectionSettings settings;
   private final Duration socketTimeout;
+  private final ScheduledExecutorService watchdog;
   private final Deque<Notification> received = new ArrayDeque<>();
   private Connection connection;
   private PGConnection pg;
@@ -34,6 +43,13 @@ final class NotifyListener implements AutoCloseable {
   NotifyListener(ConnectionSettings settings, Duration socketTimeout) {
     this.settings = settings;
     this.socketTimeout = socketTimeout;
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pgcdc-notify-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Connects and listens on {@code channels}; returns when LISTEN is in effect on all of them. */
@@ -83,8 +99,34 @@ final class NotifyListener implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits for notifications. The driver bounds the wait for a message's first byte only, and reads
+   * the rest without a timeout: should the connection die in the middle of a message, the watchdog
+   * aborts it once the wait and the socket timeout have passed, and the read fails.
+   */
   private void fetch(Duration timeout) throws SQLException {
-    keep(pg.getNotifications((int) Math.max(1, timeout.toMillis())));
+    int millis = (int) Math.max(1, timeout.toMillis());
+    Connection watched = connection;
+    ScheduledFuture<?> guard =
+        watchdog.schedule(
+            () -> abort(watched), millis + socketTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      keep(pg.getNotifications(millis));
+    } finally {
+      guard.cancel(false);
+    }
+  }
+
+  private void abort(Connection stuck) {
+    log.warn(
+        "Reading notifications took longer than the wait plus connection.socket.timeout.ms ({}):"
+            + " closing the connection",
+        socketTimeout);
+    try {
+      stuck.abort(Runnable::run);
+    } catch (SQLException e) {
+      log.debug("Abort failed: {}", e.toString());
+    }
   }
 
   /** Keeps {@code batch} (if any) for {@link #receive}, and notes the connection alive. */
@@ -133,5 +175,11 @@ final class NotifyListener implements AutoCloseable {
     Closeables.closeQuietly(connection);
     connection = null;
     pg = null;
+  }
+
+  /** Closes the connection for good, and the watchdog. */
+  void shutdown() {
+    close();
+    watchdog.shutdownNow();
   }
 }

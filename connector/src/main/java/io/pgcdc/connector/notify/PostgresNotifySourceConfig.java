@@ -90,8 +90,8 @@ public final class PostgresNotifySourceConfig extends AbstractConfig {
   public static final String SOCKET_TIMEOUT_CONFIG = "connection.socket.timeout.ms";
   private static final String SOCKET_TIMEOUT_DOC =
       "Longest wait for the server's answer to a statement on the listening connection (LISTEN,"
-          + " the check); past it the connection counts as lost and is replaced. TCP keepalive is"
-          + " on as well.";
+          + " the check), and for the rest of a notification once poll.timeout.ms has passed;"
+          + " past it the connection counts as lost and is replaced. TCP keepalive is on as well.";
   public static final long SOCKET_TIMEOUT_DEFAULT = 30_000L;
 
   public static final String RETRY_BACKOFF_CONFIG = "retry.backoff.ms";

@@ -202,7 +202,7 @@ public class PostgresNotifySourceTask extends SourceTask {
     stopping = true;
     synchronized (lock) {
       if (listener != null) {
-        listener.close();
+        listener.shutdown();
       }
     }
     if (metrics != null) {

@@ -24,6 +24,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> oneMoreByte = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private final Thread acceptor;
   private volatile boolean closed;
@@ -82,6 +83,15 @@ public final class TcpProxy implements AutoCloseable {
     return silenced.size() / 2;
   }
 
+  /**
+   * The connections open now relay one more byte in each direction, then nothing: a connection that
+   * dies in the middle of a message. Returns how many there were.
+   */
+  public int silenceAfterOneByte() {
+    oneMoreByte.addAll(sockets);
+    return oneMoreByte.size() / 2;
+  }
+
   private void acceptLoop() {
     while (!closed) {
       Socket client;
@@ -114,7 +124,10 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                  if (!silenced.contains(from)) {
+                  if (oneMoreByte.remove(from)) {
+                    out.write(buffer, 0, 1);
+                    silenced.add(from);
+                  } else if (!silenced.contains(from)) {
                     out.write(buffer, 0, n);
                   }
                 }
@@ -133,6 +146,7 @@ public final class TcpProxy implements AutoCloseable {
   private void closeQuietly(Socket s) {
     sockets.remove(s);
     silenced.remove(s);
+    oneMoreByte.remove(s);
     try {
       s.close();
     } catch (IOException e) {

@@ -101,6 +101,46 @@ class NotifyReconnectIT {
     }
   }
 
+  /**
+   * The driver reads a notification's first byte with a timeout and the rest without: the task's
+   * watchdog must end a read that a connection dead in the middle of a message keeps waiting.
+   */
+  @Test
+  void aConnectionThatDiesInTheMiddleOfANotificationIsAbortedAndReplaced(
+      PostgresServer pg, ConnectCluster cluster) throws SQLException {
+    String name = pg.uniqueName("notify_midway");
+    String channel = name + "_c";
+    try (TcpProxy proxy = new TcpProxy(pg.host(), pg.port())) {
+      cluster
+          .rest()
+          .create(
+              NotifyFixture.notifySource(pg, name, channel)
+                  .withConnection(
+                      proxy.host(), proxy.port(), pg.database(), pg.user(), pg.password())
+                  .with("connection.check.interval.ms", "600000") // no check: the read is the test
+                  .with("connection.socket.timeout.ms", "2000")
+                  .with("retry.backoff.ms", "100"));
+      try {
+        int first = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+        long beforeStuck = System.currentTimeMillis();
+
+        assertThat(proxy.silenceAfterOneByte()).isEqualTo(1);
+        NotifyFixture.send(pg, channel, "stuck halfway");
+        NotifyFixture.awaitListening(pg, name, first);
+        NotifyFixture.send(pg, channel, "after");
+
+        List<ConsumerRecord<String, String>> records =
+            NotifyFixture.read(cluster, name + "." + channel, 2);
+        JsonNode gap = payload(records.get(0).value());
+        assertThat(gap.path("kind").asText()).isEqualTo("gap");
+        assertThat(gap.path("gap_from_ms").asLong()).isLessThanOrEqualTo(beforeStuck);
+        assertThat(payload(records.get(1).value()).path("payload").asText()).isEqualTo("after");
+      } finally {
+        cluster.rest().delete(name);
+      }
+    }
+  }
+
   @Test
   void aRestartedTaskWritesAGapSinceItsLastRecord(PostgresServer pg, ConnectCluster cluster)
       throws SQLException {
