@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
@@ -65,22 +63,16 @@ public final class PostgresQuerySourceConnector extends SourceConnector {
     return QuerySourceConfig.configDef();
   }
 
-  /** Adds what the per-query settings get wrong, which the ConfigDef does not define. */
+  /**
+   * Adds what the per-query settings get wrong, which the ConfigDef does not define, and what the
+   * server says of the connection and of each query ({@link QueryValidation}).
+   */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Config result = super.validate(connectorConfigs);
     boolean clean = result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
     if (clean) {
-      try {
-        new QuerySourceConfig(connectorConfigs);
-      } catch (ConfigException e) {
-        ConfigValue queries =
-            result.configValues().stream()
-                .filter(v -> v.name().equals(QuerySourceConfig.QUERIES_CONFIG))
-                .findFirst()
-                .orElseThrow();
-        queries.addErrorMessage(e.getMessage());
-      }
+      QueryValidation.check(connectorConfigs, result);
     }
     return result;
   }

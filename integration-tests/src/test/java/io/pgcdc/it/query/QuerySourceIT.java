@@ -379,6 +379,68 @@ class QuerySourceIT {
         .doesNotContain("not_a_parameter");
   }
 
+  /** Live checks: what the server says of the connection and of each query, on its setting. */
+  @Test
+  void validationAsksTheServerAndSaysWhatToDo(PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_valid");
+    String role = table + "_reader";
+    pg.execute(
+        "CREATE TABLE " + table + " (id int PRIMARY KEY, updated_at timestamptz)",
+        "CREATE ROLE " + role + " LOGIN PASSWORD 'secret-pw'");
+    String plugin = "io.pgcdc.connector.query.PostgresQuerySourceConnector";
+    ConnectRestClient rest = cluster.rest();
+    try {
+      ConnectorDefinition base = query(pg, "q_validate").with("queries", "q");
+      assertThat(errors(rest, plugin, base.with("query.q.sql", "SELECT * FROM " + table)))
+          .as("a good query")
+          .isEmpty();
+      assertThat(errors(rest, plugin, base.with("query.q.sql", "SELEC * FROM " + table)))
+          .containsKey("queries")
+          .extractingByKey("queries")
+          .asString()
+          .contains("syntax error")
+          .contains("correct the SQL in query.q.sql");
+      assertThat(errors(rest, plugin, base.with("query.q.sql", "SELECT * FROM no_such_table_q")))
+          .extractingByKey("queries")
+          .asString()
+          .contains("no_such_table_q")
+          .contains("check the table names");
+      assertThat(
+              errors(
+                  rest,
+                  plugin,
+                  base.with("query.q.sql", "SELECT * FROM " + table)
+                      .with("query.q.mode", "timestamp")
+                      .with("query.q.timestamp.column", "changed_at")))
+          .extractingByKey("queries")
+          .asString()
+          .contains("changed_at")
+          .contains("query.q.timestamp.column");
+      ConnectorDefinition asReader =
+          base.with("query.q.sql", "SELECT * FROM " + table)
+              .withConnection(pg.host(), pg.port(), pg.database(), role, "secret-pw");
+      assertThat(errors(rest, plugin, asReader))
+          .extractingByKey("queries")
+          .asString()
+          .contains("permission denied")
+          .contains("GRANT SELECT ON the_table TO " + role);
+      assertThat(
+              errors(
+                  rest,
+                  plugin,
+                  asReader.withConnection(pg.host(), pg.port(), pg.database(), role, "wrong")))
+          .containsKey("connection.password");
+    } finally {
+      pg.execute("DROP TABLE " + table, "DROP ROLE " + role);
+    }
+  }
+
+  private static Map<String, String> errors(
+      ConnectRestClient rest, String plugin, ConnectorDefinition connector) {
+    return ConnectRestClient.validationErrors(
+        rest.validate(plugin, connector.with("name", connector.name()).config()));
+  }
+
   // ---- helpers
 
   private static Map<String, Object> offsets(Map<String, String> offset) {
