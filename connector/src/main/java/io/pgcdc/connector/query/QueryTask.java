@@ -179,7 +179,7 @@ public final class QueryTask extends SourceTask {
   private void failed(QueryState state, Instant fire, SQLException e) {
     connection.reset();
     if (!PgErrors.isTransient(e)) {
-      throw QueryErrors.describe(state.spec, user, e);
+      throw QueryErrors.describe(state.spec, user, e, RowQuery.userOffset(state.spec));
     }
     Duration wait = BACKOFF.after(failures++);
     log.warn(

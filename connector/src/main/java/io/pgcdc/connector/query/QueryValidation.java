@@ -89,7 +89,8 @@ final class QueryValidation {
       if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
         throw e;
       }
-      return QueryErrors.describe(spec, user, e).getMessage();
+      int prefix = (explain ? "EXPLAIN ".length() : 0) + RowQuery.userOffset(spec);
+      return QueryErrors.describe(spec, user, e, prefix).getMessage();
     } finally {
       c.rollback();
     }

@@ -32,6 +32,13 @@ final class RowQuery {
 
   private RowQuery() {}
 
+  /** Where the user's SQL starts in the text a run of {@code spec} executes. */
+  static int userOffset(QuerySpec spec) {
+    return spec.statement() || spec.mode() == QueryMode.BULK ? 0 : WRAPPER.length();
+  }
+
+  private static final String WRAPPER = "SELECT * FROM (\n";
+
   /** The text of this run's statement; {@code limit} 0 for none. */
   static String sql(QuerySpec spec, boolean continued, long limit) {
     String user = stripSemicolons(spec.sql().sql());
@@ -40,7 +47,7 @@ final class RowQuery {
       return user;
     }
     if (mode == QueryMode.XMIN) {
-      return "SELECT * FROM (\n"
+      return WRAPPER
           + user
           + "\n) AS pgcdc_query"
           + (continued ? " WHERE age(pgcdc_query.\"xmin\") <= age(?::xid)" : "");

@@ -399,7 +399,21 @@ class QuerySourceIT {
           .extractingByKey("queries")
           .asString()
           .contains("syntax error")
+          .contains("at line 1, column 1 of query.q.sql")
           .contains("correct the SQL in query.q.sql");
+      assertThat(
+              errors(
+                  rest,
+                  plugin,
+                  base.with(
+                          "query.q.sql",
+                          "SELECT * FROM " + table + "\n WHERE id = :id AND AND id > 0")
+                      .with("query.q.parameters.id", "1")
+                      .with("query.q.mode", "incrementing")
+                      .with("query.q.incrementing.column", "id")))
+          .extractingByKey("queries")
+          .asString()
+          .contains("at line 2, column 21 of query.q.sql");
       assertThat(errors(rest, plugin, base.with("query.q.sql", "SELECT * FROM no_such_table_q")))
           .extractingByKey("queries")
           .asString()
