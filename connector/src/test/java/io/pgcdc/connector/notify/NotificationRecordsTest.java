@@ -60,6 +60,23 @@ class NotificationRecordsTest {
   }
 
   @Test
+  void keyModeNoneLeavesTheKeyNullForNotificationsAndGaps() throws Exception {
+    NotificationRecords none = records(PayloadFormat.TEXT, KeyMode.NONE, null);
+
+    assertThat(none.notification(new Notification("c", "p", 5, 2L)).key()).isNull();
+    assertThat(none.gap("c", 1L, 2L, "why", 3L).key()).isNull();
+  }
+
+  @Test
+  void aFieldKeyIsNullWhenThePayloadHasNoSuchField() throws Exception {
+    SourceRecord r =
+        records(PayloadFormat.JSON, KeyMode.FIELD, "id")
+            .notification(new Notification("c", "{\"other\": 1}", 5, 2L));
+
+    assertThat(r.key()).isNull();
+  }
+
+  @Test
   void notJsonIsARecordError() {
     NotificationRecords json = records(PayloadFormat.JSON, KeyMode.NONE, null);
 

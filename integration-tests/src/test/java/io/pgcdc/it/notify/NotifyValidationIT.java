@@ -79,4 +79,27 @@ class NotifyValidationIT {
     assertThat(keyField).containsOnlyKeys("key.field", "key.mode");
     assertThat(keyField.get("key.mode")).contains("payload.format=json");
   }
+
+  @Test
+  void aUserWhoMayNotReadTheQueueUsageIsToldWhatToGrant(ConnectCluster cluster) {
+    PostgresServer own = PostgresServer.startOwn();
+    try {
+      own.execute(
+          "CREATE ROLE plain_listener LOGIN PASSWORD 'plain-pw'",
+          "REVOKE EXECUTE ON FUNCTION pg_catalog.pg_notification_queue_usage() FROM PUBLIC");
+      ConnectorDefinition def =
+          NotifyFixture.notifySource(own, own.uniqueName("val_grant"), "a")
+              .withConnection(own.host(), own.port(), own.database(), "plain_listener", "plain-pw");
+
+      Map<String, String> errors = validate(cluster, def);
+
+      assertThat(errors).containsOnlyKeys("connection.user");
+      assertThat(errors.get("connection.user"))
+          .contains(
+              "\"plain_listener\" may not call pg_notification_queue_usage()",
+              "GRANT EXECUTE ON FUNCTION pg_notification_queue_usage() TO \"plain_listener\"");
+    } finally {
+      own.stop();
+    }
+  }
 }
