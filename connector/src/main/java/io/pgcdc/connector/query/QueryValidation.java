@@ -59,8 +59,42 @@ final class QueryValidation {
           ConnectionChecks.error(result, QuerySourceConfig.QUERIES_CONFIG, problem);
         }
       }
+      checkBound(c, config, settings.user(), result);
     } catch (SQLException e) {
       ConnectionChecks.connectFailed(config, settings, e, result);
+    }
+  }
+
+  /**
+   * In the timestamp modes the bound comes from the other sessions' open transactions, which only a
+   * superuser or a member of pg_read_all_stats sees; without that, the configured delay is all that
+   * keeps a run from reading past a transaction still writing, and a delay of 0 is refused.
+   */
+  private static void checkBound(Connection c, QuerySourceConfig config, String user, Config result)
+      throws SQLException {
+    boolean timestamps = config.queries().stream().anyMatch(q -> q.mode().usesTimestamp());
+    if (!timestamps || !config.timestampDelay().isZero()) {
+      return;
+    }
+    boolean sees;
+    try {
+      sees = RowQuery.bound(c, config.timestampDelay()).fromTransactions();
+    } finally {
+      c.rollback();
+    }
+    if (!sees) {
+      ConnectionChecks.error(
+          result,
+          QuerySourceConfig.TIMESTAMP_DELAY_CONFIG,
+          "User "
+              + user
+              + " cannot see when other sessions' transactions started (it is neither a superuser"
+              + " nor a member of pg_read_all_stats), so a timestamp-mode run could read past a"
+              + " transaction that is still writing and miss its rows: GRANT pg_read_all_stats TO "
+              + user
+              + ", or set "
+              + QuerySourceConfig.TIMESTAMP_DELAY_CONFIG
+              + " above your longest writing transaction");
     }
   }
 

@@ -444,6 +444,16 @@ class QuerySourceIT {
                   plugin,
                   asReader.withConnection(pg.host(), pg.port(), pg.database(), role, "wrong")))
           .containsKey("connection.password");
+      pg.execute("GRANT SELECT ON " + table + " TO " + role);
+      ConnectorDefinition timestamps =
+          asReader.with("query.q.mode", "timestamp").with("query.q.timestamp.column", "updated_at");
+      assertThat(errors(rest, plugin, timestamps))
+          .as("a reader that cannot see other sessions' transactions, and no delay")
+          .containsOnlyKeys("timestamp.delay.ms")
+          .extractingByKey("timestamp.delay.ms")
+          .asString()
+          .contains("GRANT pg_read_all_stats TO " + role);
+      assertThat(errors(rest, plugin, timestamps.with("timestamp.delay.ms", "30000"))).isEmpty();
     } finally {
       pg.execute("DROP TABLE " + table, "DROP ROLE " + role);
     }
