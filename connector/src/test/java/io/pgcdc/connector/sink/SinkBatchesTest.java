@@ -1,0 +1,129 @@
+package io.pgcdc.connector.sink;
+
+import static io.pgcdc.connector.sink.TestRecords.change;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgcdc.connector.sink.change.BadRecordException;
+import io.pgcdc.connector.sink.change.RowChange;
+import io.pgcdc.connector.sink.read.ChangeReader;
+import io.pgcdc.connector.sink.write.ChangeWriter;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SinkBatchesTest {
+  private static final PostgresSinkConfig CONFIG =
+      TestRecords.config("table.name.format", "${source.table}", "max.retries", "0");
+  private static final TopicPartition PARTITION = new TopicPartition("pg.public.orders", 0);
+
+  /** Keeps the offsets of each transaction; fails every write once {@code failing} is set. */
+  private static final class RecordingWriter implements ChangeWriter {
+    final List<List<Long>> transactions = Collections.synchronizedList(new ArrayList<>());
+    volatile boolean failing;
+
+    @Override
+    public List<RowChange> prepare(
+        List<RowChange> changes, BiConsumer<RowChange, BadRecordException> rejected) {
+      return changes;
+    }
+
+    @Override
+    public void write(List<RowChange> prepared) throws SQLException {
+      if (failing) {
+        throw new SQLException("syntax error", "42601");
+      }
+      transactions.add(prepared.stream().map(c -> c.record().kafkaOffset()).toList());
+    }
+
+    @Override
+    public void reset() {}
+
+    @Override
+    public void close() {}
+  }
+
+  private final RecordingWriter writer = new RecordingWriter();
+  private SinkBatches batches;
+
+  private SinkBatches batches(int batchSize, long lingerMs) {
+    SinkApplier applier = new SinkApplier(CONFIG, new ChangeReader(CONFIG), writer, false, null);
+    batches = new SinkBatches(applier, batchSize, lingerMs, "test");
+    return batches;
+  }
+
+  @AfterEach
+  void close() {
+    batches.close();
+  }
+
+  private static List<SinkRecord> records(int from, int to) {
+    List<SinkRecord> records = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      records.add(change("c", i, "n" + i, null, i));
+    }
+    return records;
+  }
+
+  @Test
+  void gathersRecordsAcrossPutsIntoTransactionsOfBatchSize() {
+    SinkBatches b = batches(3, 60_000);
+
+    b.add(records(0, 2));
+    b.add(records(2, 4));
+    b.add(records(4, 5));
+    Map<TopicPartition, OffsetAndMetadata> offsets = b.flush(Set.of(PARTITION));
+
+    assertThat(writer.transactions).containsExactly(List.of(0L, 1L, 2L), List.of(3L, 4L));
+    assertThat(offsets).containsExactly(Map.entry(PARTITION, new OffsetAndMetadata(5)));
+  }
+
+  @Test
+  void aBatchThatIsNotFullWaitsForItsLingerTime() {
+    SinkBatches b = batches(100, 60_000);
+
+    long wait = b.add(records(0, 2));
+
+    assertThat(wait).isBetween(59_000L, 60_000L);
+    assertThat(b.flush(Set.of())).isEmpty();
+    assertThat(writer.transactions).containsExactly(List.of(0L, 1L));
+  }
+
+  @Test
+  void withoutLingerWhatArrivedIsWrittenWhenTheWriterIsIdle() {
+    SinkBatches b = batches(100, 0);
+
+    assertThat(b.add(records(0, 2))).isEqualTo(-1);
+    b.flush(Set.of(PARTITION));
+
+    assertThat(writer.transactions).containsExactly(List.of(0L, 1L));
+  }
+
+  @Test
+  void offsetsAreHandedBackOnlyForCommittedRecords() {
+    SinkBatches b = batches(2, 60_000);
+    b.add(records(0, 2));
+    assertThat(b.flush(Set.of(PARTITION))).containsEntry(PARTITION, new OffsetAndMetadata(2));
+
+    writer.failing = true;
+    b.add(records(2, 3));
+
+    assertThatThrownBy(() -> b.flush(Set.of(PARTITION)))
+        .isInstanceOf(ConnectException.class)
+        .hasMessageContaining("syntax error");
+    writer.failing = false;
+    // the record that failed is forgotten (Connect delivers it again); nothing past offset 2
+    assertThat(b.flush(Set.of(PARTITION))).containsEntry(PARTITION, new OffsetAndMetadata(2));
+    assertThat(writer.transactions).containsExactly(List.of(0L, 1L));
+  }
+}
