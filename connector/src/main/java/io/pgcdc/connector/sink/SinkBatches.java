@@ -40,6 +40,9 @@ final class SinkBatches implements AutoCloseable {
   private PendingBatch writing;
   private Future<?> inFlight;
 
+  /** The failure of a write: every later call rethrows it, so the task fails. */
+  private ConnectException failed;
+
   SinkBatches(SinkApplier applier, int batchSize, long lingerMs, String name) {
     this.applier = applier;
     this.batchSize = batchSize;
@@ -59,6 +62,9 @@ final class SinkBatches implements AutoCloseable {
    * should call again (a batch lingers), or -1 when nothing waits.
    */
   long add(Collection<SinkRecord> records) {
+    if (failed != null || (inFlight != null && inFlight.isDone())) {
+      awaitInFlight(); // a failed write fails the task here, even when no record arrives
+    }
     for (SinkRecord record : records) {
       if (filling == null) {
         filling = new PendingBatch(System.nanoTime());
@@ -123,8 +129,11 @@ final class SinkBatches implements AutoCloseable {
     inFlight = writer.submit(() -> applier.write(batch));
   }
 
-  /** Waits for the batch being written; rethrows its failure. */
+  /** Waits for the batch being written; rethrows its failure (or an earlier one). */
   private void awaitInFlight() {
+    if (failed != null) {
+      throw failed;
+    }
     Future<?> pending = inFlight;
     if (pending == null) {
       return;
@@ -137,10 +146,11 @@ final class SinkBatches implements AutoCloseable {
       throw new ConnectException("Interrupted while waiting for a batch to be written", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof ConnectException ce) {
-        throw ce;
-      }
-      throw new ConnectException("Writing a batch failed: " + cause, cause);
+      failed =
+          cause instanceof ConnectException ce
+              ? ce
+              : new ConnectException("Writing a batch failed: " + cause, cause);
+      throw failed;
     } finally {
       if (pending.isDone()) {
         inFlight = null;

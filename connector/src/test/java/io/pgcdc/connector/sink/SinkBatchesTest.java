@@ -110,7 +110,7 @@ class SinkBatchesTest {
   }
 
   @Test
-  void offsetsAreHandedBackOnlyForCommittedRecords() {
+  void offsetsAreHandedBackOnlyForCommittedRecordsAndAFailedWriteFailsEveryLaterCall() {
     SinkBatches b = batches(2, 60_000);
     b.add(records(0, 2));
     assertThat(b.flush(Set.of(PARTITION))).containsEntry(PARTITION, new OffsetAndMetadata(2));
@@ -122,8 +122,19 @@ class SinkBatchesTest {
         .isInstanceOf(ConnectException.class)
         .hasMessageContaining("syntax error");
     writer.failing = false;
-    // the record that failed is forgotten (Connect delivers it again); nothing past offset 2
-    assertThat(b.flush(Set.of(PARTITION))).containsEntry(PARTITION, new OffsetAndMetadata(2));
+    // the task fails at its next put(), also when no record arrives
+    assertThatThrownBy(() -> b.add(List.of())).hasMessageContaining("syntax error");
+    assertThatThrownBy(() -> b.flush(Set.of(PARTITION))).hasMessageContaining("syntax error");
     assertThat(writer.transactions).containsExactly(List.of(0L, 1L));
+  }
+
+  @Test
+  void aWriteThatFailedInTheBackgroundFailsTheNextPut() {
+    SinkBatches b = batches(1, 60_000);
+    writer.failing = true;
+    b.add(records(0, 1)); // a full batch: handed to the writer, which fails
+
+    // the next full batch waits for that write, and fails the task with its failure
+    assertThatThrownBy(() -> b.add(records(1, 2))).hasMessageContaining("syntax error");
   }
 }
