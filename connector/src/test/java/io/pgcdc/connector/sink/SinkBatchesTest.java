@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -32,6 +33,9 @@ class SinkBatchesTest {
     final List<List<Long>> transactions = Collections.synchronizedList(new ArrayList<>());
     volatile boolean failing;
 
+    /** Writes wait until this opens. */
+    volatile CountDownLatch gate = new CountDownLatch(0);
+
     @Override
     public List<RowChange> prepare(
         List<RowChange> changes, BiConsumer<RowChange, BadRecordException> rejected) {
@@ -40,6 +44,12 @@ class SinkBatchesTest {
 
     @Override
     public void write(List<RowChange> prepared) throws SQLException {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted", "08006");
+      }
       if (failing) {
         throw new SQLException("syntax error", "42601");
       }
@@ -136,5 +146,31 @@ class SinkBatchesTest {
 
     // the next full batch waits for that write, and fails the task with its failure
     assertThatThrownBy(() -> b.add(records(1, 2))).hasMessageContaining("syntax error");
+  }
+
+  @Test
+  void aLingeredBatchKeepsFillingWhileTheWriterIsBusy() {
+    SinkBatches b = batches(100, 0);
+    writer.gate = new CountDownLatch(1);
+    assertThat(b.add(records(0, 2))).isEqualTo(-1); // handed to the writer, which waits
+
+    long wait = b.add(records(2, 4)); // the writer is busy: the batch keeps filling
+
+    assertThat(wait).isPositive();
+    assertThat(writer.transactions).isEmpty();
+    writer.gate.countDown();
+    assertThat(b.flush(Set.of(PARTITION))).containsEntry(PARTITION, new OffsetAndMetadata(4));
+    assertThat(writer.transactions).containsExactly(List.of(0L, 1L), List.of(2L, 3L));
+  }
+
+  @Test
+  void closingPartitionsWritesWhatWasReadAndForgetsTheirOffsets() {
+    SinkBatches b = batches(100, 60_000);
+    b.add(records(0, 3));
+
+    b.close(Set.of(PARTITION));
+
+    assertThat(writer.transactions).containsExactly(List.of(0L, 1L, 2L));
+    assertThat(b.flush(Set.of(PARTITION))).isEmpty();
   }
 }
