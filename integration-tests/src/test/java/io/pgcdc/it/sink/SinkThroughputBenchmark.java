@@ -58,8 +58,9 @@ import org.postgresql.copy.CopyIn;
  * measured, per format) runs a COPY and a sink first, so that the JIT has compiled both paths. It
  * prints wall-clock rates, each sink phase as a share of the COPY's rate, and CPU seconds (from
  * /proc, Linux only): the client thread and the server backend for COPY, the Connect worker and the
- * sink's backend for the sink (the broker is left out); the backends' CPU per row shows what each
- * costs PostgreSQL. Figures go to docs/performance.md.
+ * sink's backend for the sink (the broker is left out), and each phase's share of COPY per
+ * CPU-second (the COPY's CPU seconds over the phase's, same rows); the backends' CPU per row shows
+ * what each costs PostgreSQL. Figures go to docs/performance.md.
  */
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class SinkThroughputBenchmark {
@@ -103,6 +104,11 @@ class SinkThroughputBenchmark {
       Map<String, Double> workerThreads) {
     double rate() {
       return rows / seconds;
+    }
+
+    /** The client's (or worker's) CPU seconds plus the backend's. */
+    double cpuSeconds() {
+      return clientCpu + backendCpu;
     }
 
     double backendMicrosPerRow() {
@@ -206,7 +212,7 @@ class SinkThroughputBenchmark {
         String.format(
             "%nSink benchmark, %,d rows (bigint, text, numeric, timestamptz, jsonb), PostgreSQL %d,"
                 + " %d cores, load average %.1f:%n"
-                + "  %-34s %12s %8s %22s %14s%n",
+                + "  %-34s %12s %8s %22s %10s %14s%n",
             ROWS,
             pg.majorVersion(),
             Runtime.getRuntime().availableProcessors(),
@@ -215,6 +221,7 @@ class SinkThroughputBenchmark {
             "wall rows/s",
             "of COPY",
             "CPU s client + backend",
+            "per CPU-s",
             "backend µs/row"));
     for (Result r : results) {
       String format = r.schemas() ? "with schemas" : "without schemas";
@@ -241,13 +248,14 @@ class SinkThroughputBenchmark {
   private static void line(StringBuilder out, String what, Run run, Run copy) {
     out.append(
         String.format(
-            "  %-34s %,12.0f %7.0f%% %9.1f (%.1f + %.1f) %14.2f%n",
+            "  %-34s %,12.0f %7.0f%% %9.1f (%.1f + %.1f) %9.0f%% %14.2f%n",
             what,
             run.rate(),
             100 * run.rate() / copy.rate(),
-            run.clientCpu() + run.backendCpu(),
+            run.cpuSeconds(),
             run.clientCpu(),
             run.backendCpu(),
+            100 * copy.cpuSeconds() / run.cpuSeconds(),
             run.backendMicrosPerRow()));
   }
 
