@@ -251,6 +251,60 @@ class QuerySourceIT {
     return row.path("item").asText() + "=" + row.path("qty").asInt();
   }
 
+  /**
+   * A run stops at max.rows.per.run and the next goes on where it stopped; a connection the server
+   * ends is opened again; a privilege taken away stops the task with what to do.
+   */
+  @Test
+  void runsStopAtTheirLimitReconnectAndFailWithWhatToDo(PostgresServer pg, ConnectCluster cluster)
+      throws SQLException {
+    String table = pg.uniqueName("q_limits");
+    String name = table + "_src";
+    String role = table + "_reader";
+    String topic = name + "rows";
+    OwnDatabase db = OwnDatabase.create(pg, "q_limits_db");
+    db.execute(
+        "CREATE TABLE "
+            + table
+            + " (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now())",
+        "INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 5) g",
+        "CREATE ROLE " + role + " LOGIN PASSWORD 'pw-limits'",
+        "GRANT SELECT ON " + table + " TO " + role);
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .withConnection(pg.host(), pg.port(), db.name(), role, "pw-limits")
+              .with("timestamp.delay.ms", "1")
+              .with("max.rows.per.run", "2")
+              .with("queries", "rows")
+              .with("query.rows.sql", "SELECT id, updated_at FROM " + table)
+              .with("query.rows.mode", "timestamp+incrementing")
+              .with("query.rows.timestamp.column", "updated_at")
+              .with("query.rows.incrementing.column", "id")
+              .with("query.rows.interval.ms", "300"));
+      List<ConsumerRecord<String, String>> first = cluster.read(topic, 5, TIMEOUT);
+      assertThat(ids(first)).containsExactly(1L, 2L, 3L, 4L, 5L);
+      // The record timestamp is the run's fire time: three runs of at most two rows.
+      assertThat(first.stream().map(ConsumerRecord::timestamp).distinct().count()).isEqualTo(3);
+
+      pg.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+      db.execute("INSERT INTO " + table + " (id) VALUES (6)");
+      assertThat(ids(cluster.read(topic, 6, TIMEOUT).subList(5, 6))).containsExactly(6L);
+
+      db.execute("REVOKE SELECT ON " + table + " FROM " + role);
+      assertThat(rest.awaitFailed(name, TIMEOUT).traces())
+          .contains("Query rows failed")
+          .contains("permission denied")
+          .contains("GRANT SELECT ON the_table TO " + role);
+    } finally {
+      rest.delete(name);
+      db.close();
+      pg.execute("DROP ROLE " + role);
+    }
+  }
+
   /** KIP-875: a position given through the REST API is checked and used; a reset starts over. */
   @Test
   void anAlteredPositionIsWhereTheNextRunGoesOnAndAResetStartsOver(
