@@ -45,6 +45,7 @@ public final class QueryTask extends SourceTask {
   private Instant activeFire;
   private int failures;
   private StatementRun.Ledger ledger;
+  private boolean boundSaid;
 
   @Override
   public String version() {
@@ -100,6 +101,7 @@ public final class QueryTask extends SourceTask {
     if (spec.mode().usesTimestamp()) {
       RowQuery.Bound b = RowQuery.bound(connection.get(), config.timestampDelay());
       bound = b.text();
+      sayWhichBound(b);
     }
     String horizon = spec.mode() == QueryMode.XMIN ? RowQuery.horizon(connection.get()) : null;
     active =
@@ -115,6 +117,30 @@ public final class QueryTask extends SourceTask {
     activeState = state;
     activeFire = fire;
     return continueRun();
+  }
+
+  /** Says once which bound the timestamp modes run with: it decides what they can miss. */
+  private void sayWhichBound(RowQuery.Bound b) {
+    if (boundSaid) {
+      return;
+    }
+    boundSaid = true;
+    if (b.fromTransactions()) {
+      log.info(
+          "Timestamp-mode runs stop before the oldest open transaction of the database, which {}"
+              + " can see",
+          user);
+    } else {
+      log.warn(
+          "Timestamp-mode runs stop {} ms before the server's clock ({}): {} cannot see other"
+              + " sessions' transactions (GRANT pg_read_all_stats TO {} to stop just before the"
+              + " oldest open one instead); a transaction writing for longer than that can be"
+              + " missed",
+          config.timestampDelay().toMillis(),
+          QuerySourceConfig.TIMESTAMP_DELAY_CONFIG,
+          user,
+          user);
+    }
   }
 
   /** The ledger of statement runs, created on first use; null when there is none. */

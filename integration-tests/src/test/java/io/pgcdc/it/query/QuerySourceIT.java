@@ -11,6 +11,7 @@ import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.kafka.LogFiles;
 import io.pgcdc.it.kafka.TopicReader;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
@@ -293,6 +294,10 @@ class QuerySourceIT {
       db.execute("INSERT INTO " + table + " (id) VALUES (6)");
       assertThat(ids(cluster.read(topic, 6, TIMEOUT).subList(5, 6))).containsExactly(6L);
 
+      assertThat(LogFiles.since(cluster.worker().process().logFile(), 0))
+          .as("the worker log says which bound the timestamp modes run with")
+          .contains("Timestamp-mode runs stop 1 ms before the server's clock")
+          .contains("GRANT pg_read_all_stats TO " + role);
       db.execute("REVOKE SELECT ON " + table + " FROM " + role);
       assertThat(rest.awaitFailed(name, TIMEOUT).traces())
           .contains("Query rows failed")
@@ -302,6 +307,26 @@ class QuerySourceIT {
       rest.delete(name);
       db.close();
       pg.execute("DROP ROLE " + role);
+    }
+  }
+
+  @Test
+  void aRunOverTheStatementTimeoutFailsSayingWhichSetting(
+      PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("q_timeout");
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .with("statement.timeout.ms", "200")
+              .with("queries", "slow")
+              .with("query.slow.sql", "SELECT pg_sleep(5) AS slept"));
+      assertThat(rest.awaitFailed(name, TIMEOUT).traces())
+          .contains("Query slow failed")
+          .contains("57014")
+          .contains("statement.timeout.ms");
+    } finally {
+      rest.delete(name);
     }
   }
 
