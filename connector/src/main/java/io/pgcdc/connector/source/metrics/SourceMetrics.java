@@ -3,16 +3,15 @@ package io.pgcdc.connector.source.metrics;
 import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.common.TaskMBeans;
 import io.pgcdc.connector.source.offset.SourceOffset;
 import io.pgcdc.connector.source.record.Envelope;
 import io.pgcdc.decoder.Lsn;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,11 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.management.JMException;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import javax.management.StandardMBean;
-import org.apache.kafka.common.utils.Sanitizer;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -42,9 +37,6 @@ public final class SourceMetrics implements SourceTaskMetricsMXBean, AutoCloseab
   private static final Logger log = LoggerFactory.getLogger(SourceMetrics.class);
   private static final long RATE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long WARN_REPEAT_NANOS = TimeUnit.MINUTES.toNanos(10);
-
-  /** Registered MBeans by name: a restarted task replaces its predecessor's, never the reverse. */
-  private static final Map<ObjectName, SourceMetrics> REGISTERED = new HashMap<>();
 
   private final ObjectName name;
   private final ConnectionSettings settings;
@@ -90,37 +82,14 @@ public final class SourceMetrics implements SourceTaskMetricsMXBean, AutoCloseab
               t.setDaemon(true);
               return t;
             });
-    register();
+    TaskMBeans.register(name, this, SourceTaskMetricsMXBean.class);
     long every = sampleInterval.toMillis();
     sampler.scheduleWithFixedDelay(this::sample, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** Connect's own task MBeans are {@code kafka.connect:type=source-task-metrics,...}. */
   static ObjectName objectName(String connector) {
-    try {
-      // One task per connector: a slot has one reader.
-      return new ObjectName(
-          "io.pgcdc:type=source-task-metrics,connector="
-              + Sanitizer.jmxSanitize(connector)
-              + ",task=0");
-    } catch (JMException e) {
-      throw new IllegalArgumentException("connector name " + connector + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void register() {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    synchronized (REGISTERED) {
-      try {
-        if (server.isRegistered(name)) {
-          server.unregisterMBean(name);
-        }
-        server.registerMBean(new StandardMBean(this, SourceTaskMetricsMXBean.class, true), name);
-        REGISTERED.put(name, this);
-      } catch (JMException e) {
-        log.warn("Metrics of {} are not available over JMX: {}", name, e.toString());
-      }
-    }
+    return TaskMBeans.name("source-task-metrics", connector); // one task: a slot has one reader
   }
 
   /** The captured tables, once the task knows them: their row estimates are sampled. */
@@ -300,16 +269,7 @@ public final class SourceMetrics implements SourceTaskMetricsMXBean, AutoCloseab
       Thread.currentThread().interrupt();
     }
     closeConnection();
-    synchronized (REGISTERED) {
-      if (REGISTERED.get(name) == this) {
-        REGISTERED.remove(name);
-        try {
-          ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-        } catch (JMException e) {
-          log.debug("{} was unregistered already: {}", name, e.toString());
-        }
-      }
-    }
+    TaskMBeans.unregister(name, this);
   }
 
   @Override

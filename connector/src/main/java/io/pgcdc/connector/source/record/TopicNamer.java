@@ -1,6 +1,7 @@
 package io.pgcdc.connector.source.record;
 
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.common.TopicNames;
 
 /** Fills in the topic templates; characters Kafka does not take in a topic name become _. */
 public final class TopicNamer {
@@ -24,18 +25,6 @@ public final class TopicNamer {
             .replace("${database}", database)
             .replace("${schema}", schema == null ? "" : schema)
             .replace("${table}", table == null ? "" : table);
-    StringBuilder b = new StringBuilder(name.length());
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean legal =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == '-';
-      b.append(legal ? c : '_');
-    }
-    return b.length() > 249 ? b.substring(0, 249) : b.toString();
+    return TopicNames.legal(name);
   }
 }

@@ -1,8 +1,8 @@
-package io.pgcdc.connector.source.validate;
+package io.pgcdc.connector.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgcdc.connector.source.validate.SourceValidation.ConnectionProblem;
+import io.pgcdc.connector.common.ConnectionChecks.ConnectionProblem;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 
 /** Which setting a failed connection is reported on, and what it tells the user to do. */
-class SourceValidationMessagesTest {
+class ConnectionChecksTest {
 
   @Test
   void hostNameTheCertificateDoesNotNameIsTheHostsWithVerifyCaAsTheAlternative() {
@@ -25,7 +25,7 @@ class SourceValidationMessagesTest {
                 + " PgjdbcHostnameVerifier.",
             PSQLState.CONNECTION_FAILURE);
 
-    ConnectionProblem problem = SourceValidation.connectionProblem(e, true);
+    ConnectionProblem problem = ConnectionChecks.connectionProblem(e, true);
 
     assertThat(problem.setting()).isEqualTo("connection.host");
     assertThat(problem.advice())
@@ -44,8 +44,8 @@ class SourceValidationMessagesTest {
             PSQLState.CONNECTION_FAILURE,
             new SSLHandshakeException("PKIX path building failed"));
 
-    ConnectionProblem given = SourceValidation.connectionProblem(e, true);
-    ConnectionProblem notGiven = SourceValidation.connectionProblem(e, false);
+    ConnectionProblem given = ConnectionChecks.connectionProblem(e, true);
+    ConnectionProblem notGiven = ConnectionChecks.connectionProblem(e, false);
 
     assertThat(given.setting()).isEqualTo("connection.sslrootcert");
     assertThat(given.advice())
@@ -62,7 +62,7 @@ class SourceValidationMessagesTest {
             PSQLState.CONNECTION_FAILURE,
             new FileNotFoundException("/root/.postgresql/root.crt"));
 
-    ConnectionProblem problem = SourceValidation.connectionProblem(e, false);
+    ConnectionProblem problem = ConnectionChecks.connectionProblem(e, false);
 
     assertThat(problem.setting()).isEqualTo("connection.sslrootcert");
     assertThat(problem.advice()).contains("Set connection.sslrootcert to a readable PEM file");
@@ -73,7 +73,7 @@ class SourceValidationMessagesTest {
     PSQLException e =
         new PSQLException("The server does not support SSL.", PSQLState.CONNECTION_REJECTED);
 
-    ConnectionProblem problem = SourceValidation.connectionProblem(e, true);
+    ConnectionProblem problem = ConnectionChecks.connectionProblem(e, true);
 
     assertThat(problem.setting()).isEqualTo("connection.sslmode");
     assertThat(problem.advice()).contains("Turn on ssl", "connection.sslmode=disable");
@@ -85,7 +85,7 @@ class SourceValidationMessagesTest {
         new PSQLException(
             "Connection to 127.0.0.1:1 refused.", PSQLState.CONNECTION_UNABLE_TO_CONNECT);
 
-    ConnectionProblem problem = SourceValidation.connectionProblem(e, true);
+    ConnectionProblem problem = ConnectionChecks.connectionProblem(e, true);
 
     assertThat(problem.setting()).isEqualTo("connection.host");
     assertThat(problem.advice()).contains("connection.port", "listens");
@@ -96,14 +96,14 @@ class SourceValidationMessagesTest {
     Path present = Files.writeString(dir.resolve("ca.pem"), "x");
     String absent = dir.resolve("absent.pem").toString();
 
-    assertThat(SourceValidation.missingFile("connection.sslrootcert", absent))
+    assertThat(ConnectionChecks.missingFile("connection.sslrootcert", absent))
         .contains(
             "The file " + absent + " (connection.sslrootcert) does not exist",
             "PEM file of the CA that signed the server's certificate",
             "correct connection.sslrootcert");
-    assertThat(SourceValidation.missingFile("connection.sslcert", dir.toString()))
+    assertThat(ConnectionChecks.missingFile("connection.sslcert", dir.toString()))
         .contains("is a directory", "correct connection.sslcert");
-    assertThat(SourceValidation.missingFile("connection.sslrootcert", present.toString())).isNull();
-    assertThat(SourceValidation.missingFile("connection.sslrootcert", null)).isNull();
+    assertThat(ConnectionChecks.missingFile("connection.sslrootcert", present.toString())).isNull();
+    assertThat(ConnectionChecks.missingFile("connection.sslrootcert", null)).isNull();
   }
 }
