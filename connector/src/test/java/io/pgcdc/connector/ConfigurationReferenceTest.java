@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgcdc.connector.query.PostgresQuerySourceConnector;
 import io.pgcdc.connector.sink.PostgresSinkConnector;
 import io.pgcdc.connector.source.PostgresSourceConnector;
+import io.pgcdc.connector.statement.PostgresStatementSinkConnector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +34,8 @@ class ConfigurationReferenceTest {
             List.of(
                 section("Source connector", new PostgresSourceConnector()),
                 section("Sink connector", new PostgresSinkConnector()),
-                section("Query source connector", new PostgresQuerySourceConnector())));
+                section("Query source connector", new PostgresQuerySourceConnector()),
+                section("Statement sink connector", new PostgresStatementSinkConnector())));
     if (Boolean.getBoolean("pgcdc.docs.update")) {
       Files.writeString(DOC, expected, StandardCharsets.UTF_8);
     }

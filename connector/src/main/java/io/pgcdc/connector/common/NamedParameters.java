@@ -27,7 +27,15 @@ public record NamedParameters(String sql, List<String> names) {
    *     where it starts
    */
   public static NamedParameters parse(String text) {
-    return new Scanner(text).scan();
+    return new Scanner(text, i -> null).scan();
+  }
+
+  /**
+   * Parses {@code text} and writes {@code ?::TYPE} for placeholder {@code i} (from 0) when {@code
+   * castOf} gives a type for it; the caller checks that the type is a type name.
+   */
+  public static NamedParameters parse(String text, java.util.function.IntFunction<String> castOf) {
+    return new Scanner(text, castOf).scan();
   }
 
   /**
@@ -35,7 +43,7 @@ public record NamedParameters(String sql, List<String> names) {
    * nothing but comments and white space is no statement.
    */
   public static List<String> splitStatements(String text) {
-    Scanner scanner = new Scanner(text);
+    Scanner scanner = new Scanner(text, i -> null);
     scanner.scan();
     scanner.semicolons.add(text.length());
     List<String> statements = new ArrayList<>();
@@ -52,6 +60,7 @@ public record NamedParameters(String sql, List<String> names) {
 
   private static final class Scanner {
     private final String text;
+    private final java.util.function.IntFunction<String> castOf;
     private final StringBuilder out;
     private final List<String> names = new ArrayList<>();
     private final List<Integer> semicolons = new ArrayList<>();
@@ -62,8 +71,9 @@ public record NamedParameters(String sql, List<String> names) {
     private boolean code;
     private int pos;
 
-    Scanner(String text) {
+    Scanner(String text, java.util.function.IntFunction<String> castOf) {
       this.text = text;
+      this.castOf = castOf;
       this.out = new StringBuilder(text.length() + 16);
     }
 
@@ -202,8 +212,12 @@ public record NamedParameters(String sql, List<String> names) {
           && (identifierChar(i) || (text.charAt(i) == '.' && identifierStart(i + 1)))) {
         i++;
       }
+      String cast = castOf.apply(names.size());
       names.add(text.substring(pos + 1, i));
       out.append('?');
+      if (cast != null) {
+        out.append("::").append(cast);
+      }
       pos = i;
     }
 

@@ -91,4 +91,13 @@ class NamedParametersTest {
             "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql",
             "INSERT INTO t VALUES (';')");
   }
+
+  @Test
+  void writesTheCastAGivenPlaceholderNeeds() {
+    NamedParameters p =
+        NamedParameters.parse(
+            "SELECT :a, ':b', $$ :c $$, :d::text", i -> i == 0 ? "numeric(10,2)" : null);
+    assertThat(p.sql()).isEqualTo("SELECT ?::numeric(10,2), ':b', $$ :c $$, ?::text");
+    assertThat(p.names()).containsExactly("a", "d");
+  }
 }
