@@ -147,9 +147,9 @@ final class StatementApplier implements AutoCloseable {
   /** Sends the bad records to the dead letter queue (or fails), stores the offsets, commits. */
   private void finish(Connection c, List<Bad> bad, Map<TopicPartition, Long> last)
       throws SQLException {
+    bad.sort(java.util.Comparator.comparingLong(b -> b.record().kafkaOffset()));
     if (!bad.isEmpty() && !tolerateAll) {
       c.rollback();
-      bad.sort(java.util.Comparator.comparingLong(b -> b.record().kafkaOffset()));
       throw new ConnectException(
           bad.get(0).describe()
               + "; set errors.tolerance=all (and"
