@@ -7,10 +7,10 @@ import java.util.List;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * A record ready to run: the SQL of its template (with the casts its values need) and the argument
- * of each placeholder.
+ * A record ready to run: the SQL of each statement of its template (with the casts its values need)
+ * and the argument of each placeholder of all of them, in order.
  */
-record Item(SinkRecord record, Template template, String sql, Object[] args) {
+record Item(SinkRecord record, Template template, List<String> sql, Object[] args) {
   /**
    * The item of a record for {@code template}.
    *

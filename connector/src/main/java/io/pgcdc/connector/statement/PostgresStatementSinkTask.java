@@ -41,6 +41,7 @@ public class PostgresStatementSinkTask extends SinkTask {
             name,
             tolerateAll,
             new DeadLetters(errantRecordReporter()));
+    applier.runSqlFiles(); // before the first record
     LOG.info("Started statement sink task for {} on {}", name, config.connection("").describe());
   }
 

@@ -63,6 +63,22 @@ final class StatementApplier implements AutoCloseable {
     return templates;
   }
 
+  /** Runs the {@code sql.files} that are due, in a transaction of their own. */
+  void runSqlFiles() {
+    SqlFiles files = config.sqlFiles();
+    if (files.paths().isEmpty()) {
+      return;
+    }
+    try {
+      files.run(connection.get(null));
+    } catch (SQLException e) {
+      connection.reset();
+      throw failure("Running sql.files failed", e);
+    } catch (IllegalArgumentException e) {
+      throw new ConnectException(e.getMessage(), e);
+    }
+  }
+
   /**
    * Makes sure the ledger has a row for each partition and returns the offsets it holds (those of
    * partitions never applied are left out); empty without exactly.once.

@@ -80,16 +80,27 @@ final class StatementRunner implements AutoCloseable {
     }
   }
 
-  /** One batch; a single item runs on its own, so its error is the server's own. */
+  /**
+   * Items of one SQL: a one-statement template as one batch; a single item on its own, so that its
+   * error is the server's own. The statements of a template of several run one after the other for
+   * each record: pgjdbc cannot batch a multi-statement SQL (pgjdbc#4349), and batching each
+   * statement over the records would change their order.
+   */
   private void execute(List<Item> run) throws SQLException {
-    PreparedStatement ps = statement(run.get(0).sql());
-    if (run.size() == 1) {
-      bind(ps, run.get(0));
-      ps.execute();
+    List<String> sql = run.get(0).sql();
+    if (sql.size() > 1 || run.size() == 1) {
+      for (Item item : run) {
+        for (int s = 0; s < sql.size(); s++) {
+          PreparedStatement ps = statement(sql.get(s));
+          bind(ps, item, s);
+          ps.execute();
+        }
+      }
       return;
     }
+    PreparedStatement ps = statement(sql.get(0));
     for (Item item : run) {
-      bind(ps, item);
+      bind(ps, item, 0);
       ps.addBatch();
     }
     try {
@@ -99,10 +110,13 @@ final class StatementRunner implements AutoCloseable {
     }
   }
 
-  private static void bind(PreparedStatement ps, Item item) throws SQLException {
+  /** Binds the arguments of statement {@code s} of the item's template. */
+  private static void bind(PreparedStatement ps, Item item, int s) throws SQLException {
     Object[] args = item.args();
-    for (int i = 0; i < args.length; i++) {
-      Binding.bind(ps, i + 1, args[i]);
+    int first = item.template().firstParameter(s);
+    int end = item.template().firstParameter(s + 1);
+    for (int i = first; i < end; i++) {
+      Binding.bind(ps, i - first + 1, args[i]);
     }
   }
 
@@ -120,12 +134,16 @@ final class StatementRunner implements AutoCloseable {
     List<List<Item>> runs = new ArrayList<>();
     int start = 0;
     for (int i = 1; i <= items.size(); i++) {
-      if (i == items.size() || !items.get(i).sql().equals(items.get(start).sql())) {
+      if (i == items.size() || !sameSql(items.get(i), items.get(start))) {
         runs.add(items.subList(start, i));
         start = i;
       }
     }
     return runs;
+  }
+
+  private static boolean sameSql(Item a, Item b) {
+    return a.sql() == b.sql() || a.sql().equals(b.sql());
   }
 
   /** The server's error behind a batch's wrapper (which quotes the statement with its values). */

@@ -68,6 +68,25 @@ public final class StatementSinkConfig extends AbstractConfig {
           + " a row per connector, topic and partition).";
   private static final String OFFSETS_TABLE_DEFAULT = "public.pgcdc_statement_offsets";
 
+  public static final String SQL_FILES_CONFIG = "sql.files";
+  private static final String SQL_FILES_DOC =
+      "Paths, on the worker, of SQL scripts to run before the first record: in order, all in one"
+          + " transaction, each once (a table keeps each file's SHA-256; a restart skips what ran)."
+          + " A psql meta-command (\\i, \\copy, ...) or a BEGIN/COMMIT in a file is an error"
+          + " before anything runs.";
+
+  public static final String SQL_FILES_RERUN_CONFIG = "sql.files.rerun.changed";
+  private static final String SQL_FILES_RERUN_DOC =
+      "Run a file of sql.files again when it changed since it ran. By default a changed file is"
+          + " an error that stops the task, since a script that ran once is rarely right to run"
+          + " twice.";
+
+  public static final String SQL_FILES_TABLE_CONFIG = "sql.files.table";
+  private static final String SQL_FILES_TABLE_DOC =
+      "The table (schema.table, created if missing) that keeps the path and SHA-256 of each file"
+          + " of sql.files that ran.";
+  private static final String SQL_FILES_TABLE_DEFAULT = "public.pgcdc_statement_files";
+
   /** What a missing field is bound as. */
   public enum MissingField {
     FAIL,
@@ -150,7 +169,56 @@ public final class StatementSinkConfig extends AbstractConfig {
         ++order,
         Width.MEDIUM,
         "Offsets table");
+    defineSqlFiles(def, order);
     return def;
+  }
+
+  private static void defineSqlFiles(ConfigDef def, int order) {
+    def.define(
+        SQL_FILES_CONFIG,
+        Type.LIST,
+        "",
+        Importance.MEDIUM,
+        SQL_FILES_DOC,
+        GROUP,
+        order + 1,
+        Width.LONG,
+        "SQL files");
+    def.define(
+        SQL_FILES_RERUN_CONFIG,
+        Type.BOOLEAN,
+        false,
+        Importance.LOW,
+        SQL_FILES_RERUN_DOC,
+        GROUP,
+        order + 2,
+        Width.SHORT,
+        "Rerun changed SQL files");
+    def.define(
+        SQL_FILES_TABLE_CONFIG,
+        Type.STRING,
+        SQL_FILES_TABLE_DEFAULT,
+        (name, value) -> {
+          try {
+            TableId.parse(String.valueOf(value), "public");
+          } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+          }
+        },
+        Importance.LOW,
+        SQL_FILES_TABLE_DOC,
+        GROUP,
+        order + 3,
+        Width.MEDIUM,
+        "SQL files table");
+  }
+
+  /** The {@code sql.files} with their checksum table. */
+  SqlFiles sqlFiles() {
+    return new SqlFiles(
+        getList(SQL_FILES_CONFIG),
+        TableId.parse(getString(SQL_FILES_TABLE_CONFIG), "public"),
+        getBoolean(SQL_FILES_RERUN_CONFIG));
   }
 
   private static int template(ConfigDef def, String name, String doc, int order, String label) {

@@ -58,6 +58,7 @@ final class StatementValidation {
       if (config.exactlyOnce()) {
         checkLedger(c, config, result);
       }
+      checkSqlFiles(c, config.sqlFiles(), result);
     } catch (SQLException e) {
       ConnectionChecks.connectFailed(config, settings, e, result);
     }
@@ -96,7 +97,7 @@ final class StatementValidation {
   private static void checkPrepares(Connection c, Template t, Config result) {
     List<String> statements = t.statements();
     for (int i = 0; i < statements.size(); i++) {
-      String sql = NamedParameters.parse(statements.get(i)).sql();
+      String sql = NamedParameters.parse(statements.get(i)).sql(); // no casts: types unknown
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.getParameterMetaData();
       } catch (SQLException e) {
@@ -188,6 +189,31 @@ final class StatementValidation {
           + orElse;
     }
     return null;
+  }
+
+  /** Each file is readable SQL, and unchanged since it ran unless reruns are allowed. */
+  private static void checkSqlFiles(Connection c, SqlFiles files, Config result)
+      throws SQLException {
+    for (String path : files.paths()) {
+      SqlFiles.Script script;
+      try {
+        script = SqlFiles.read(path);
+      } catch (IllegalArgumentException e) {
+        error(result, StatementSinkConfig.SQL_FILES_CONFIG, e.getMessage());
+        continue;
+      }
+      String stored = files.storedIfAny(c, path);
+      if (stored != null && !stored.equals(script.sha256()) && !files.rerunChanged()) {
+        error(
+            result,
+            StatementSinkConfig.SQL_FILES_CONFIG,
+            "sql.files: "
+                + path
+                + " changed since it ran: restore it, or set "
+                + StatementSinkConfig.SQL_FILES_RERUN_CONFIG
+                + "=true to run it again");
+      }
+    }
   }
 
   static void error(Config result, String name, String message) {

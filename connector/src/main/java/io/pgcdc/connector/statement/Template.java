@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * A statement template: the user's SQL (one statement or several separated by {@code ;}) with its
- * named parameters, read by {@link NamedParameters}. The SQL sent for a record has a placeholder
- * per parameter, cast to the PostgreSQL type the record's field declares ({@code
- * ?::numeric(10,2)}); one SQL text per combination of types, made once.
+ * named parameters, read by {@link NamedParameters}, split into its statements. The SQL sent for a
+ * record has a placeholder per parameter, cast to the PostgreSQL type the record's field declares
+ * ({@code ?::numeric(10,2)}); one SQL text per combination of types, made once.
  */
 final class Template {
   /**
@@ -33,13 +33,25 @@ final class Template {
   private final String setting;
 
   private final String text;
+  private final List<String> statements;
   private final List<Parameter> parameters;
-  private final Map<List<String>, String> sqlByCasts = new HashMap<>();
 
-  private Template(String setting, String text, List<Parameter> parameters) {
+  /** The index in {@link #parameters} of statement i's first placeholder; one more at the end. */
+  private final int[] firstParameter;
+
+  private final Map<List<String>, List<String>> sqlByCasts = new HashMap<>();
+
+  private Template(
+      String setting,
+      String text,
+      List<String> statements,
+      List<Parameter> parameters,
+      int[] firstParameter) {
     this.setting = setting;
     this.text = text;
+    this.statements = List.copyOf(statements);
     this.parameters = List.copyOf(parameters);
+    this.firstParameter = firstParameter;
   }
 
   String setting() {
@@ -50,52 +62,69 @@ final class Template {
     return text;
   }
 
-  /** The parameter of each placeholder, in order. */
+  /** The parameter of each placeholder of all the statements, in order. */
   List<Parameter> parameters() {
     return parameters;
+  }
+
+  /** The index in {@link #parameters} of the first placeholder of statement {@code i}. */
+  int firstParameter(int i) {
+    return firstParameter[i];
   }
 
   /**
    * Reads the SQL of {@code setting}.
    *
-   * @throws IllegalArgumentException for an unterminated literal or comment, or an unknown
-   *     parameter, naming the setting
+   * @throws IllegalArgumentException for an unterminated literal or comment, an unknown parameter
+   *     or no statement at all, naming the setting
    */
   static Template parse(String setting, String text) {
-    NamedParameters parsed;
+    List<String> statements;
+    List<Parameter> parameters = new ArrayList<>();
     try {
-      parsed = NamedParameters.parse(text);
+      statements = NamedParameters.splitStatements(text);
+      if (statements.isEmpty()) {
+        throw new IllegalArgumentException("no SQL statement, only comments");
+      }
+      int[] first = new int[statements.size() + 1];
+      for (int i = 0; i < statements.size(); i++) {
+        first[i] = parameters.size();
+        for (String name : NamedParameters.parse(statements.get(i)).names()) {
+          parameters.add(Parameter.parse(name));
+        }
+      }
+      first[statements.size()] = parameters.size();
+      return new Template(setting, text, statements, parameters, first);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
     }
-    List<Parameter> parameters = new ArrayList<>();
-    for (String name : parsed.names()) {
-      try {
-        parameters.add(Parameter.parse(name));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
-      }
-    }
-    return new Template(setting, text, parameters);
   }
 
-  /** The SQL with a placeholder per parameter, cast to {@code casts[i]} where that is not null. */
-  String sql(String[] casts) {
+  /**
+   * The SQL of each statement with a placeholder per parameter, cast to {@code casts[i]} (indexed
+   * as {@link #parameters}) where that is not null.
+   */
+  List<String> sql(String[] casts) {
     List<String> key = new ArrayList<>(Arrays.asList(casts));
-    String sql = sqlByCasts.get(key);
+    List<String> sql = sqlByCasts.get(key);
     if (sql == null) {
       if (sqlByCasts.size() > 1_000) {
         sqlByCasts.clear(); // records that bring ever new types
       }
-      sql = NamedParameters.parse(text, i -> key.get(i)).sql();
+      List<String> made = new ArrayList<>();
+      for (int s = 0; s < statements.size(); s++) {
+        int first = firstParameter[s];
+        made.add(NamedParameters.parse(statements.get(s), i -> key.get(first + i)).sql());
+      }
+      sql = List.copyOf(made);
       sqlByCasts.put(key, sql);
     }
     return sql;
   }
 
-  /** The statements of the template, each on its own, for validation. */
+  /** The statements of the template, each on its own, as written. */
   List<String> statements() {
-    return NamedParameters.splitStatements(text);
+    return statements;
   }
 
   /** True when {@code type} may follow {@code ::} in the SQL. */

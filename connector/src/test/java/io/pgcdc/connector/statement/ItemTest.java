@@ -33,7 +33,7 @@ class ItemTest {
         .hasMessageContaining("missing.field.mode=null");
     Item item = Item.of(f, t, MissingField.NULL);
     assertThat(item.args()).containsExactly(1, Binding.NULL);
-    assertThat(item.sql()).isEqualTo("INSERT INTO x VALUES (?, ?)");
+    assertThat(item.sql()).containsExactly("INSERT INTO x VALUES (?, ?)");
   }
 
   @Test
@@ -51,7 +51,7 @@ class ItemTest {
             .put("tags", java.util.List.of("a,b", "c\"d"));
     Template t = Template.parse("statement", "SELECT f(:value.n, :value.tags)");
     Item item = Item.of(fields(schema, value), t, MissingField.FAIL);
-    assertThat(item.sql()).isEqualTo("SELECT f(?::numeric(10,2), ?::text[])");
+    assertThat(item.sql()).containsExactly("SELECT f(?::numeric(10,2), ?::text[])");
     assertThat(item.args()).containsExactly("12.30", "{\"a,b\",\"c\\\"d\"}");
   }
 
@@ -73,7 +73,7 @@ class ItemTest {
     Template t =
         Template.parse("statement", "SELECT :value.d, :value.ts, :value.amount, :value.nested");
     Item item = Item.of(fields(schema, value), t, MissingField.FAIL);
-    assertThat(item.sql()).isEqualTo("SELECT ?, ?, ?, ?");
+    assertThat(item.sql()).containsExactly("SELECT ?, ?, ?, ?");
     assertThat(item.args())
         .containsExactly(
             LocalDate.of(1970, 1, 2),

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class StatementRunnerTest {
   private static Item item(String sql, long offset) {
     return new Item(
-        new SinkRecord("t", 0, null, null, null, null, offset), null, sql, new Object[0]);
+        new SinkRecord("t", 0, null, null, null, null, offset), null, List.of(sql), new Object[0]);
   }
 
   @Test

@@ -19,16 +19,16 @@ class TemplateTest {
         .containsExactly(Root.VALUE, Root.VALUE, Root.TIMESTAMP, Root.HEADER);
     assertThat(t.parameters().get(1).path()).containsExactly("address", "city");
     assertThat(t.sql(new String[4]))
-        .isEqualTo("INSERT INTO audit (id, city, at, h) VALUES (?, ?, ?, ?)");
+        .containsExactly("INSERT INTO audit (id, city, at, h) VALUES (?, ?, ?, ?)");
   }
 
   @Test
   void castsFollowThePlaceholdersOfTypedValues() {
     Template t = Template.parse("statement", "UPDATE t SET a = :value.a, b = :value.b::text");
     assertThat(t.sql(new String[] {"numeric(10,2)", null}))
-        .isEqualTo("UPDATE t SET a = ?::numeric(10,2), b = ?::text");
+        .containsExactly("UPDATE t SET a = ?::numeric(10,2), b = ?::text");
     assertThat(t.sql(new String[] {null, "integer"}))
-        .isEqualTo("UPDATE t SET a = ?, b = ?::integer::text");
+        .containsExactly("UPDATE t SET a = ?, b = ?::integer::text");
   }
 
   @Test
@@ -38,8 +38,20 @@ class TemplateTest {
             + "INSERT INTO t VALUES (E'\\' :value.z', ':op', :value.id)";
     Template t = Template.parse("statement", body);
     assertThat(t.parameters()).extracting(Parameter::name).containsExactly("value.id");
-    assertThat(t.statements()).hasSize(2);
-    assertThat(t.sql(new String[1])).contains("PERFORM :value.x").endsWith("':op', ?)");
+    assertThat(t.sql(new String[1]))
+        .containsExactly(
+            "DO $fn$ BEGIN PERFORM :value.x; END $fn$",
+            "-- :value.y\nINSERT INTO t VALUES (E'\\' :value.z', ':op', ?)");
+  }
+
+  @Test
+  void eachStatementHasItsOwnPlaceholdersAndCasts() {
+    Template t = Template.parse("statement", "SELECT :value.a; SELECT :value.b, :value.a;");
+    assertThat(t.firstParameter(0)).isZero();
+    assertThat(t.firstParameter(1)).isEqualTo(1);
+    assertThat(t.firstParameter(2)).isEqualTo(3);
+    assertThat(t.sql(new String[] {"int", null, "text"}))
+        .containsExactly("SELECT ?::int", "SELECT ?, ?::text");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.pgcdc.it.statement;
 import static io.pgcdc.it.statement.StatementFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectorStatus;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The statement sink on a real worker: binding, templates per operation, bad records. */
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
 class StatementSinkIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Test
   void valuesAreBoundNeverSplicedAndDollarQuotedBodiesAreLeftAlone(
       ConnectCluster cluster, PostgresServer pg) {
@@ -127,7 +130,7 @@ class StatementSinkIT {
 
   @Test
   void onlyTheBadRecordsOfABatchGoToTheDeadLetterQueueAndTheRestIsApplied(
-      ConnectCluster cluster, PostgresServer pg) {
+      ConnectCluster cluster, PostgresServer pg) throws Exception {
     try (StatementFixture f = new StatementFixture(cluster, pg, "stmt_dlq")) {
       String table = f.name + "_t";
       f.create(
@@ -170,7 +173,9 @@ class StatementSinkIT {
           .contains("offset 5", "check constraint");
       assertThat(header(dead.get(1), "__connect.errors.exception.message"))
           .contains("offset 12", "no field for parameter :value.qty");
-      assertThat(dead.get(2).value()).isEqualTo("{\"id\":3,\"qty\":1}");
+      // Written again by the connector's converter (to carry the headers): same JSON.
+      assertThat(JSON.readTree(dead.get(2).value()))
+          .isEqualTo(JSON.readTree("{\"id\":3,\"qty\":1}"));
       assertThat(cluster.rest().status(f.name).running()).isTrue();
     }
   }
