@@ -93,6 +93,24 @@ public final class StatementSinkConfig extends AbstractConfig {
     NULL
   }
 
+  /** A table name, {@code table} or {@code schema.table} (quoted parts allowed). */
+  private static final ConfigDef.Validator TABLE_NAME =
+      new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+          try {
+            TableId.parse(String.valueOf(value), "public");
+          } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+          }
+        }
+
+        @Override
+        public String toString() {
+          return "[schema.]table";
+        }
+      };
+
   static final ConfigDef CONFIG_DEF = configDef();
 
   public StatementSinkConfig(Map<String, String> props) {
@@ -156,13 +174,7 @@ public final class StatementSinkConfig extends AbstractConfig {
         OFFSETS_TABLE_CONFIG,
         Type.STRING,
         OFFSETS_TABLE_DEFAULT,
-        (name, value) -> {
-          try {
-            TableId.parse(String.valueOf(value), "public");
-          } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
-          }
-        },
+        TABLE_NAME,
         Importance.MEDIUM,
         OFFSETS_TABLE_DOC,
         GROUP,
@@ -198,13 +210,7 @@ public final class StatementSinkConfig extends AbstractConfig {
         SQL_FILES_TABLE_CONFIG,
         Type.STRING,
         SQL_FILES_TABLE_DEFAULT,
-        (name, value) -> {
-          try {
-            TableId.parse(String.valueOf(value), "public");
-          } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
-          }
-        },
+        TABLE_NAME,
         Importance.LOW,
         SQL_FILES_TABLE_DOC,
         GROUP,
