@@ -26,6 +26,10 @@ final class StatementValidation {
   /** SQLSTATE indeterminate_datatype: a parameter whose type only a record's cast gives. */
   private static final String INDETERMINATE_DATATYPE = "42P18";
 
+  /** Undefined table, column, function, object, schema: what a pending sql.files may create. */
+  private static final java.util.Set<String> UNDEFINED_OBJECTS =
+      java.util.Set.of("42P01", "42703", "42883", "42704", "3F000");
+
   private StatementValidation() {}
 
   static void check(StatementSinkConfig config, Config result) {
@@ -52,13 +56,15 @@ final class StatementValidation {
     }
     try (Connection c = StatementConnection.open(settings)) {
       c.setAutoCommit(true);
-      for (Template t : new java.util.LinkedHashSet<>(templates.values())) {
-        checkPrepares(c, t, result);
+      boolean filesPending = checkSqlFiles(c, config.sqlFiles(), result);
+      Map<String, Template> bySetting = new java.util.TreeMap<>();
+      templates.values().forEach(t -> bySetting.put(t.setting(), t));
+      for (Template t : bySetting.values()) {
+        checkPrepares(c, t, filesPending, result);
       }
       if (config.exactlyOnce()) {
         checkLedger(c, config, result);
       }
-      checkSqlFiles(c, config.sqlFiles(), result);
     } catch (SQLException e) {
       ConnectionChecks.connectFailed(config, settings, e, result);
     }
@@ -94,7 +100,7 @@ final class StatementValidation {
   }
 
   /** Each statement of the template is parsed and planned by the server (Parse and Describe). */
-  private static void checkPrepares(Connection c, Template t, Config result) {
+  private static void checkPrepares(Connection c, Template t, boolean filesPending, Config result) {
     List<String> statements = t.statements();
     for (int i = 0; i < statements.size(); i++) {
       String sql = NamedParameters.parse(statements.get(i)).sql(); // no casts: types unknown
@@ -103,6 +109,9 @@ final class StatementValidation {
       } catch (SQLException e) {
         if (INDETERMINATE_DATATYPE.equals(e.getSQLState())) {
           continue; // the casts of a record's typed values will say
+        }
+        if (filesPending && UNDEFINED_OBJECTS.contains(e.getSQLState())) {
+          continue; // a file of sql.files that has not run yet may create it
         }
         error(
             result,
@@ -191,9 +200,13 @@ final class StatementValidation {
     return null;
   }
 
-  /** Each file is readable SQL, and unchanged since it ran unless reruns are allowed. */
-  private static void checkSqlFiles(Connection c, SqlFiles files, Config result)
+  /**
+   * Each file is readable SQL, and unchanged since it ran unless reruns are allowed. True when a
+   * file is still to run (new, or changed and to run again).
+   */
+  private static boolean checkSqlFiles(Connection c, SqlFiles files, Config result)
       throws SQLException {
+    boolean pending = false;
     for (String path : files.paths()) {
       SqlFiles.Script script;
       try {
@@ -203,6 +216,7 @@ final class StatementValidation {
         continue;
       }
       String stored = files.storedIfAny(c, path);
+      pending |= !script.sha256().equals(stored);
       if (stored != null && !stored.equals(script.sha256()) && !files.rerunChanged()) {
         error(
             result,
@@ -214,6 +228,7 @@ final class StatementValidation {
                 + "=true to run it again");
       }
     }
+    return pending;
   }
 
   static void error(Config result, String name, String message) {

@@ -42,7 +42,7 @@ class StatementSqlFilesIT {
               + "INSERT INTO "
               + table
               + " VALUES (0, $$set up; once$$);\n");
-      f.produce(List.of(new String[] {"1", "{\"id\":1}"}));
+      f.produce(List.<String[]>of(new String[] {"1", "{\"id\":1}"}));
       ConnectorDefinition def =
           f.schemaless()
               .with("sql.files", setup.toString())
@@ -53,7 +53,7 @@ class StatementSqlFilesIT {
       f.awaitRows(
           "SELECT id, note FROM " + table + " ORDER BY id", List.of("0|set up; once", "1|null"));
       cluster.rest().restart(f.name);
-      f.produce(List.of(new String[] {"2", "{\"id\":2}"}));
+      f.produce(List.<String[]>of(new String[] {"2", "{\"id\":2}"}));
       f.awaitRows("SELECT id FROM " + table + " ORDER BY id", List.of("0", "1", "2"));
       assertThat(f.rows("SELECT file FROM " + files)).containsExactly(setup.toString());
 
