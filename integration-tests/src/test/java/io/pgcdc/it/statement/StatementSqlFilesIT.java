@@ -62,9 +62,10 @@ class StatementSqlFilesIT {
           .extractingByKey("sql.files")
           .asString()
           .contains(setup + " changed since it ran", "sql.files.rerun.changed=true");
-      cluster.rest().delete(f.name);
-      ConnectorStatus failed = f.startFailing(def);
+      cluster.rest().restart(f.name); // the running connector's task starts again
+      ConnectorStatus failed = cluster.rest().awaitFailed(f.name, StatementFixture.TIMEOUT);
       assertThat(failed.traces()).contains(setup + " changed since it ran (SHA-256");
+      assertThat(f.rows("SELECT id FROM " + table + " ORDER BY id")).containsExactly("0", "1", "2");
 
       Path meta = dir.resolve("meta.sql");
       Files.writeString(meta, "CREATE TABLE x (id int);\n\\i other.sql\n");
