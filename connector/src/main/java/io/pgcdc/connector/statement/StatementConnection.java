@@ -45,6 +45,8 @@ final class StatementConnection implements AutoCloseable {
   static Connection open(ConnectionSettings settings) throws SQLException {
     Properties props = settings.properties();
     PGProperty.STRING_TYPE.set(props, "unspecified");
+    // A batch of a one-row INSERT ... VALUES (...) goes as multi-row INSERTs: values still bound.
+    PGProperty.REWRITE_BATCHED_INSERTS.set(props, true);
     Connection c = DriverManager.getConnection(settings.jdbcUrl(), props);
     c.setAutoCommit(false);
     return c;
