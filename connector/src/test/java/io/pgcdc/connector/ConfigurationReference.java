@@ -54,7 +54,12 @@ final class ConfigurationReference {
             .append(" | ")
             .append(defaultText(key))
             .append(" | ")
-            .append(cell(key.validator == null ? "" : key.validator.toString()))
+            // A lambda validator prints a JVM-specific name: nothing to show, and never stable.
+            .append(
+                cell(
+                    key.validator == null || key.validator.getClass().isSynthetic()
+                        ? ""
+                        : key.validator.toString()))
             .append(" | ")
             .append(key.importance.name().toLowerCase(java.util.Locale.ROOT))
             .append(" | ")

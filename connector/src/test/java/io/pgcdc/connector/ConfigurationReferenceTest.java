@@ -6,6 +6,7 @@ import io.pgcdc.connector.notify.PostgresNotifySourceConnector;
 import io.pgcdc.connector.query.PostgresQuerySourceConnector;
 import io.pgcdc.connector.sink.PostgresSinkConnector;
 import io.pgcdc.connector.source.PostgresSourceConnector;
+import io.pgcdc.connector.statement.PostgresStatementSinkConnector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,8 @@ class ConfigurationReferenceTest {
                 section("Source connector", new PostgresSourceConnector()),
                 section("Sink connector", new PostgresSinkConnector()),
                 section("Query source connector", new PostgresQuerySourceConnector()),
-                section("Notify source connector", new PostgresNotifySourceConnector())));
+                section("Notify source connector", new PostgresNotifySourceConnector()),
+                section("Statement sink connector", new PostgresStatementSinkConnector())));
     if (Boolean.getBoolean("pgcdc.docs.update")) {
       Files.writeString(DOC, expected, StandardCharsets.UTF_8);
     }

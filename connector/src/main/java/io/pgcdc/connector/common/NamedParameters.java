@@ -56,7 +56,15 @@ public record NamedParameters(String sql, List<String> names, int[] marks) {
    *     where it starts
    */
   public static NamedParameters parse(String text) {
-    return new Scanner(text).scan();
+    return new Scanner(text, i -> null).scan();
+  }
+
+  /**
+   * Parses {@code text} and writes {@code ?::TYPE} for placeholder {@code i} (from 0) when {@code
+   * castOf} gives a type for it; the caller checks that the type is a type name.
+   */
+  public static NamedParameters parse(String text, java.util.function.IntFunction<String> castOf) {
+    return new Scanner(text, castOf).scan();
   }
 
   /**
@@ -64,7 +72,7 @@ public record NamedParameters(String sql, List<String> names, int[] marks) {
    * nothing but comments and white space is no statement.
    */
   public static List<String> splitStatements(String text) {
-    Scanner scanner = new Scanner(text);
+    Scanner scanner = new Scanner(text, i -> null);
     scanner.scan();
     scanner.semicolons.add(text.length());
     List<String> statements = new ArrayList<>();
@@ -81,6 +89,7 @@ public record NamedParameters(String sql, List<String> names, int[] marks) {
 
   private static final class Scanner {
     private final String text;
+    private final java.util.function.IntFunction<String> castOf;
     private final StringBuilder out;
     private final List<String> names = new ArrayList<>();
 
@@ -100,8 +109,9 @@ public record NamedParameters(String sql, List<String> names, int[] marks) {
     private boolean code;
     private int pos;
 
-    Scanner(String text) {
+    Scanner(String text, java.util.function.IntFunction<String> castOf) {
       this.text = text;
+      this.castOf = castOf;
       this.out = new StringBuilder(text.length() + 16);
     }
 
@@ -250,10 +260,15 @@ public record NamedParameters(String sql, List<String> names, int[] marks) {
           && (identifierChar(i) || (text.charAt(i) == '.' && identifierStart(i + 1)))) {
         i++;
       }
+      String cast = castOf.apply(names.size());
       names.add(text.substring(pos + 1, i));
       out.append('?');
+      if (cast != null) {
+        out.append("::").append(cast);
+      }
       pos = i;
-      driverLength += 1 + Integer.toString(names.size()).length();
+      driverLength +=
+          1 + Integer.toString(names.size()).length() + (cast == null ? 0 : 2 + cast.length());
       mark();
     }
 

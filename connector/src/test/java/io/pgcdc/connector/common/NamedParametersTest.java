@@ -104,4 +104,13 @@ class NamedParametersTest {
     assertThat(NamedParameters.lineAndColumn(text, text.indexOf("FROM") + 1))
         .isEqualTo("line 2, column 11");
   }
+
+  @Test
+  void writesTheCastAGivenPlaceholderNeeds() {
+    NamedParameters p =
+        NamedParameters.parse(
+            "SELECT :a, ':b', $$ :c $$, :d::text", i -> i == 0 ? "numeric(10,2)" : null);
+    assertThat(p.sql()).isEqualTo("SELECT ?::numeric(10,2), ':b', $$ :c $$, ?::text");
+    assertThat(p.names()).containsExactly("a", "d");
+  }
 }
