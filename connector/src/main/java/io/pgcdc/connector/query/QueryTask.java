@@ -35,7 +35,7 @@ public final class QueryTask extends SourceTask {
   private QuerySourceConfig config;
   private String user;
   private QueryConnection connection;
-  private TypeResolver types;
+  private ResultColumns columns;
   private RowRun.Limits limits;
   private final List<QueryState> states = new ArrayList<>();
   private final Object wake = new Object();
@@ -58,7 +58,7 @@ public final class QueryTask extends SourceTask {
     var settings = config.connection("pgcdc-query-" + props.getOrDefault(NAME, "task"));
     user = settings.user();
     connection = new QueryConnection(settings, config.statementTimeout());
-    types = new TypeResolver(config.valueOptions());
+    columns = new ResultColumns(new TypeResolver(config.valueOptions()));
     limits = new RowRun.Limits(config.maxRowsPerRun(), config.maxBytesPerRun(), config.fetchSize());
     Instant now = Instant.now();
     for (QuerySpec spec : config.queries()) {
@@ -113,7 +113,7 @@ public final class QueryTask extends SourceTask {
             bound,
             horizon,
             limits,
-            types);
+            columns);
     activeState = state;
     activeFire = fire;
     return continueRun();

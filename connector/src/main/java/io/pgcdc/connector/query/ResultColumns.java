@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.postgresql.PGResultSetMetaData;
 import org.postgresql.core.BaseConnection;
 
@@ -21,6 +23,33 @@ final class ResultColumns {
   /** One column of the result. */
   record Column(String name, ColumnType type) {}
 
+  private final TypeResolver types;
+
+  /**
+   * The types found, by table column and the type name the result gives it (a changed type makes a
+   * new entry): an idle poll then asks the catalog nothing.
+   */
+  private final Map<String, Column> known = new HashMap<>();
+
+  /** The records of each query's last result shape, reused while the shape stays. */
+  private final Map<String, RowRecords> records = new HashMap<>();
+
+  ResultColumns(TypeResolver types) {
+    this.types = types;
+  }
+
+  /** The records of a result of {@code spec}, described from its metadata. */
+  RowRecords records(Connection c, QuerySpec spec, ResultSetMetaData md) throws SQLException {
+    List<Column> columns = describe(c, md);
+    RowRecords last = records.get(spec.name());
+    if (last != null && last.columns().equals(columns)) {
+      return last;
+    }
+    RowRecords made = new RowRecords(spec, columns);
+    records.put(spec.name(), made);
+    return made;
+  }
+
   private static final String TABLE_COLUMN =
       "SELECT a.atttypid, format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a"
           + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
@@ -28,24 +57,39 @@ final class ResultColumns {
           + " WHERE n.nspname = ? AND c.relname = ? AND a.attname = ? AND NOT a.attisdropped";
   private static final String TYPE_ONLY = "SELECT format_type(?::oid, NULL)";
 
-  private ResultColumns() {}
-
-  static List<Column> describe(Connection c, ResultSetMetaData md, TypeResolver types)
-      throws SQLException {
+  private List<Column> describe(Connection c, ResultSetMetaData md) throws SQLException {
     PGResultSetMetaData pg = md.unwrap(PGResultSetMetaData.class);
-    BaseConnection base = c.unwrap(BaseConnection.class);
     List<Column> columns = new ArrayList<>();
     for (int i = 1; i <= md.getColumnCount(); i++) {
-      String name = md.getColumnLabel(i);
-      int[] oid = new int[1];
-      String format = tableColumnType(c, pg, i, oid);
-      if (format == null) {
-        oid[0] = base.getTypeInfo().getPGType(md.getColumnTypeName(i));
-        format = typeOnly(c, oid[0]);
+      String key =
+          pg.getBaseSchemaName(i)
+              + '.'
+              + pg.getBaseTableName(i)
+              + '.'
+              + pg.getBaseColumnName(i)
+              + ' '
+              + md.getColumnTypeName(i)
+              + ' '
+              + md.getColumnLabel(i);
+      Column known = this.known.get(key);
+      if (known == null) {
+        known = describe(c, md, pg, i);
+        this.known.put(key, known);
       }
-      columns.add(new Column(name, types.forColumn(c, oid[0], format)));
+      columns.add(known);
     }
     return List.copyOf(columns);
+  }
+
+  private Column describe(Connection c, ResultSetMetaData md, PGResultSetMetaData pg, int i)
+      throws SQLException {
+    int[] oid = new int[1];
+    String format = tableColumnType(c, pg, i, oid);
+    if (format == null) {
+      oid[0] = c.unwrap(BaseConnection.class).getTypeInfo().getPGType(md.getColumnTypeName(i));
+      format = typeOnly(c, oid[0]);
+    }
+    return new Column(md.getColumnLabel(i), types.forColumn(c, oid[0], format));
   }
 
   /** The type of the table column that column {@code i} reads, or null for a computed one. */

@@ -42,6 +42,10 @@ final class RowRecords {
     this.keySchema = keyIndexes.length == 0 ? null : key.build();
   }
 
+  List<ResultColumns.Column> columns() {
+    return columns;
+  }
+
   /** Index of the result column {@code name}; a ConnectException naming the setting if none. */
   int indexOf(String name) {
     for (int i = 0; i < columns.size(); i++) {

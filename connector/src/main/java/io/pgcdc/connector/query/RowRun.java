@@ -1,6 +1,5 @@
 package io.pgcdc.connector.query;
 
-import io.pgcdc.connector.types.TypeResolver;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,7 +76,7 @@ final class RowRun implements AutoCloseable {
       String bound,
       String newHorizon,
       Limits limits,
-      TypeResolver types)
+      ResultColumns columns)
       throws SQLException {
     String sql = RowQuery.sql(spec, RowQuery.continued(spec, position), limits.rows());
     PreparedStatement ps = c.prepareStatement(sql);
@@ -85,7 +84,7 @@ final class RowRun implements AutoCloseable {
       ps.setFetchSize(limits.fetchSize());
       RowQuery.bind(ps, spec, position, bound);
       ResultSet rs = ps.executeQuery();
-      RowRecords records = new RowRecords(spec, ResultColumns.describe(c, rs.getMetaData(), types));
+      RowRecords records = columns.records(c, spec, rs.getMetaData());
       if (spec.mode() == QueryMode.XMIN) {
         records.indexOf("xmin"); // fails with the columns there are when the query has none
       }
