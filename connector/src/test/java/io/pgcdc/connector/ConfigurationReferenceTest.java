@@ -2,6 +2,7 @@ package io.pgcdc.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgcdc.connector.notify.PostgresNotifySourceConnector;
 import io.pgcdc.connector.query.PostgresQuerySourceConnector;
 import io.pgcdc.connector.sink.PostgresSinkConnector;
 import io.pgcdc.connector.source.PostgresSourceConnector;
@@ -35,6 +36,7 @@ class ConfigurationReferenceTest {
                 section("Source connector", new PostgresSourceConnector()),
                 section("Sink connector", new PostgresSinkConnector()),
                 section("Query source connector", new PostgresQuerySourceConnector()),
+                section("Notify source connector", new PostgresNotifySourceConnector()),
                 section("Statement sink connector", new PostgresStatementSinkConnector())));
     if (Boolean.getBoolean("pgcdc.docs.update")) {
       Files.writeString(DOC, expected, StandardCharsets.UTF_8);

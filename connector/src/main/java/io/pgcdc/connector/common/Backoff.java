@@ -32,4 +32,17 @@ public record Backoff(Duration initial, Duration max) {
       return false;
     }
   }
+
+  /**
+   * Parks the thread until {@code deadlineNanos} ({@link System#nanoTime()}), for at most {@code
+   * slice} at a time so that a caller stays responsive; true once the deadline has passed.
+   */
+  public static boolean waitedUntil(long deadlineNanos, Duration slice) {
+    long wait = deadlineNanos - System.nanoTime();
+    if (wait > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, slice.toNanos()));
+      return deadlineNanos - System.nanoTime() <= 0;
+    }
+    return true;
+  }
 }

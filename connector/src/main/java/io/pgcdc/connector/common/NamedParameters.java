@@ -15,9 +15,38 @@ import java.util.List;
  * @param sql the text for {@link java.sql.Connection#prepareStatement(String)}
  * @param names the parameter of each placeholder, in order (a name used twice is listed twice)
  */
-public record NamedParameters(String sql, List<String> names) {
+public record NamedParameters(String sql, List<String> names, int[] marks) {
   public NamedParameters {
     names = List.copyOf(names);
+    marks = marks.clone();
+  }
+
+  /**
+   * Where a 1-based position in the text the server received (which a server error reports) is in
+   * the text that was parsed. The JDBC driver sends placeholder k as {@code $k} and a doubled
+   * question mark as one, so the two differ after each parameter.
+   */
+  public int sourcePosition(int position) {
+    int shift = 0;
+    for (int i = 0; i + 1 < marks.length && marks[i] < position; i += 2) {
+      shift = marks[i + 1];
+    }
+    return position + shift;
+  }
+
+  /** "line L, column C" of a 1-based position of the parsed text {@code text}. */
+  public static String lineAndColumn(String text, int position) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < Math.min(position - 1, text.length()); i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return "line " + line + ", column " + column;
   }
 
   /**
@@ -63,6 +92,15 @@ public record NamedParameters(String sql, List<String> names) {
     private final java.util.function.IntFunction<String> castOf;
     private final StringBuilder out;
     private final List<String> names = new ArrayList<>();
+
+    /**
+     * Pairs (position in the driver's text after which, shift to the input position from there).
+     */
+    private final List<Integer> marks = new ArrayList<>();
+
+    /** Length of the text the driver sends for the output so far. */
+    private int driverLength;
+
     private final List<Integer> semicolons = new ArrayList<>();
 
     /** For each piece that a semicolon ends, and the last: whether it has more than comments. */
@@ -105,6 +143,8 @@ public record NamedParameters(String sql, List<String> names) {
         } else if (c == '?') {
           out.append("??");
           pos++;
+          driverLength++;
+          mark();
         } else {
           if (c == ';') {
             semicolons.add(pos);
@@ -115,7 +155,14 @@ public record NamedParameters(String sql, List<String> names) {
         }
       }
       hasCode.add(code);
-      return new NamedParameters(out.toString(), names);
+      return new NamedParameters(
+          out.toString(), names, marks.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Records that what follows the driver's text so far comes from input position pos on. */
+    private void mark() {
+      marks.add(driverLength);
+      marks.add(pos - driverLength);
     }
 
     private char next() {
@@ -125,6 +172,7 @@ public record NamedParameters(String sql, List<String> names) {
     private void copy(int n) {
       out.append(text, pos, pos + n);
       pos += n;
+      driverLength += n;
     }
 
     /** A literal or identifier in {@code quote}; a doubled quote stands for one. */
@@ -219,6 +267,9 @@ public record NamedParameters(String sql, List<String> names) {
         out.append("::").append(cast);
       }
       pos = i;
+      driverLength +=
+          1 + Integer.toString(names.size()).length() + (cast == null ? 0 : 2 + cast.length());
+      mark();
     }
 
     private boolean identifierStart(int i) {

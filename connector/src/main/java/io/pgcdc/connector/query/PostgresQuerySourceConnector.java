@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
@@ -65,22 +63,16 @@ public final class PostgresQuerySourceConnector extends SourceConnector {
     return QuerySourceConfig.configDef();
   }
 
-  /** Adds what the per-query settings get wrong, which the ConfigDef does not define. */
+  /**
+   * Adds what the per-query settings get wrong, which the ConfigDef does not define, and what the
+   * server says of the connection and of each query ({@link QueryValidation}).
+   */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Config result = super.validate(connectorConfigs);
     boolean clean = result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
     if (clean) {
-      try {
-        new QuerySourceConfig(connectorConfigs);
-      } catch (ConfigException e) {
-        ConfigValue queries =
-            result.configValues().stream()
-                .filter(v -> v.name().equals(QuerySourceConfig.QUERIES_CONFIG))
-                .findFirst()
-                .orElseThrow();
-        queries.addErrorMessage(e.getMessage());
-      }
+      QueryValidation.check(connectorConfigs, result);
     }
     return result;
   }
@@ -126,9 +118,15 @@ public final class PostgresQuerySourceConnector extends SourceConnector {
               + "' out of a position you give");
     }
     QueryMode mode = spec.mode();
+    if (mode == QueryMode.XMIN) {
+      checkHorizon(query, position, offset);
+      return;
+    }
     boolean needsTs = mode.usesTimestamp();
     boolean needsId = mode.usesIncrementing();
-    if ((position.timestamp() != null) != needsTs || (position.incrementing() != null) != needsId) {
+    if (position.horizon() != null
+        || (position.timestamp() != null) != needsTs
+        || (position.incrementing() != null) != needsId) {
       throw new ConnectException(
           "The offset of query "
               + query
@@ -142,6 +140,25 @@ public final class PostgresQuerySourceConnector extends SourceConnector {
                       : needsId ? "'" + QueryOffset.INCREMENTING + "' only" : "no position")
               + " (the last value emitted, as text, e.g. {\"ts\": \"2026-12-01 00:00:00+00\","
               + " \"id\": \"41\"}); got "
+              + offset);
+    }
+  }
+
+  private static void checkHorizon(String query, QueryOffset position, Map<String, ?> offset) {
+    boolean ok = position.timestamp() == null && position.incrementing() == null;
+    try {
+      ok &= position.horizon() == null || Long.parseLong(position.horizon()) >= 0;
+    } catch (NumberFormatException e) {
+      ok = false;
+    }
+    if (!ok) {
+      throw new ConnectException(
+          "The offset of query "
+              + query
+              + " (mode xmin) may give '"
+              + QueryOffset.HORIZON
+              + "' only: a transaction horizon as txid_snapshot_xmin() prints it, e.g. {\"xmin\":"
+              + " \"751\"}; got "
               + offset);
     }
   }

@@ -7,7 +7,30 @@ import org.apache.kafka.connect.errors.ConnectException;
 final class QueryErrors {
   private QueryErrors() {}
 
-  static ConnectException describe(QuerySpec spec, String user, SQLException e) {
+  private static String where(QuerySpec spec, SQLException e, int prefix) {
+    if (!(e instanceof org.postgresql.util.PSQLException pe)
+        || pe.getServerErrorMessage() == null
+        || pe.getServerErrorMessage().getPosition() <= prefix) {
+      return null;
+    }
+    int inSql = spec.sql().sourcePosition(pe.getServerErrorMessage().getPosition() - prefix);
+    return inSql > spec.sqlText().length()
+        ? "the end"
+        : io.pgcdc.connector.common.NamedParameters.lineAndColumn(spec.sqlText(), inSql);
+  }
+
+  /** pgjdbc adds the position on lines of its own, relative to the text that was sent. */
+  private static String firstLine(String message) {
+    String m = String.valueOf(message);
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /**
+   * The failure of a statement whose text had the query's SQL after {@code prefix} characters; a
+   * server error with a position says where in the query's SQL it is.
+   */
+  static ConnectException describe(QuerySpec spec, String user, SQLException e, int prefix) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String advice =
         switch (state) {
@@ -41,11 +64,13 @@ final class QueryErrors {
                   + ": raise it, or make the query cheaper (an index on the columns of its mode)";
           default -> null;
         };
+    String where = where(spec, e, prefix);
     return new ConnectException(
         "Query "
             + spec.name()
             + " failed: "
-            + e.getMessage()
+            + firstLine(e.getMessage())
+            + (where == null ? "" : " (at " + where + " of " + spec.setting(QuerySpec.SQL) + ")")
             + " (SQLSTATE "
             + state
             + ")"

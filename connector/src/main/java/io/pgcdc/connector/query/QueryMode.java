@@ -16,7 +16,13 @@ public enum QueryMode {
   /**
    * As timestamp, continued on (timestamp, incrementing column) so that a page can end anywhere.
    */
-  TIMESTAMP_INCREMENTING("timestamp+incrementing");
+  TIMESTAMP_INCREMENTING("timestamp+incrementing"),
+  /**
+   * Rows whose transaction (the result's {@code xmin} column) is at or after the horizon of the
+   * last run's snapshot: for a query without a usable column. At least once: a row written between
+   * the horizon and the snapshot can come again.
+   */
+  XMIN("xmin");
 
   private final String value;
 
@@ -44,6 +50,8 @@ public enum QueryMode {
       }
     }
     throw new IllegalArgumentException(
-        "'" + text + "' is no mode: use bulk, incrementing, timestamp or timestamp+incrementing");
+        "'"
+            + text
+            + "' is no mode: use bulk, incrementing, timestamp, timestamp+incrementing or xmin");
   }
 }

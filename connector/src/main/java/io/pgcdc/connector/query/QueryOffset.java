@@ -16,15 +16,28 @@ import org.apache.kafka.connect.errors.ConnectException;
  * @param done whether that run emitted all its rows
  * @param timestamp the last timestamp emitted; null when none yet
  * @param incrementing the last incrementing value emitted; null when none yet
+ * @param horizon in xmin mode, the transaction horizon of a run's snapshot (64-bit, as text): the
+ *     next run reads the rows of transactions at or after it; null when none yet
  */
 record QueryOffset(
-    String fingerprint, Long fireMillis, boolean done, String timestamp, String incrementing) {
+    String fingerprint,
+    Long fireMillis,
+    boolean done,
+    String timestamp,
+    String incrementing,
+    String horizon) {
   static final String PARTITION_KEY = "query";
   static final String FINGERPRINT = "fingerprint";
   static final String FIRE = "fire";
   static final String DONE = "done";
   static final String TIMESTAMP = "ts";
   static final String INCREMENTING = "id";
+  static final String HORIZON = "xmin";
+
+  QueryOffset(
+      String fingerprint, Long fireMillis, boolean done, String timestamp, String incrementing) {
+    this(fingerprint, fireMillis, done, timestamp, incrementing, null);
+  }
 
   /** The source partition of a query: its name. */
   static Map<String, String> partition(String query) {
@@ -46,6 +59,9 @@ record QueryOffset(
     if (incrementing != null) {
       map.put(INCREMENTING, incrementing);
     }
+    if (horizon != null) {
+      map.put(HORIZON, horizon);
+    }
     return map;
   }
 
@@ -65,7 +81,8 @@ record QueryOffset(
         fire == null ? null : fire.longValue(),
         done == null || done,
         get(query, map, TIMESTAMP, String.class, false),
-        get(query, map, INCREMENTING, String.class, false));
+        get(query, map, INCREMENTING, String.class, false),
+        get(query, map, HORIZON, String.class, false));
   }
 
   private static <T> T get(

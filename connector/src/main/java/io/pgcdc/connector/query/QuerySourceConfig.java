@@ -72,6 +72,17 @@ public final class QuerySourceConfig extends AbstractConfig {
           + " Set it above your longest writing transaction.";
   private static final long TIMESTAMP_DELAY_DEFAULT = 0;
 
+  public static final String LEDGER_CONFIG = "statement.ledger.table";
+  private static final String LEDGER_DOC =
+      "Table (created if missing) in which each run of a statement query records its fire time in"
+          + " the statement's own transaction, so that a fire time runs at most once, also when a"
+          + " crash comes between the commit and the result record; with exactly-once delivery"
+          + " (exactly.once.support=required) exactly once. Empty: no ledger, unless"
+          + " exactly.once.support=required, which uses "
+          + "pgcdc_query_ledger"
+          + ". Schema-qualify it to keep it out of the search_path's first schema.";
+  static final String DEFAULT_LEDGER = "pgcdc_query_ledger";
+
   public static final String PARAMETERS_PREFIX = "query.parameters.";
 
   private final ValueOptions valueOptions;
@@ -90,11 +101,7 @@ public final class QuerySourceConfig extends AbstractConfig {
             QUERIES_CONFIG,
             Type.LIST,
             ConfigDef.NO_DEFAULT_VALUE,
-            (name, value) -> {
-              if (value instanceof List<?> list && list.isEmpty()) {
-                throw new ConfigException(name, value, "name at least one query");
-              }
-            },
+            new NonEmptyList(),
             Importance.HIGH,
             QUERIES_DOC,
             GROUP,
@@ -176,7 +183,32 @@ public final class QuerySourceConfig extends AbstractConfig {
             GROUP,
             ++order,
             Width.SHORT,
-            "Timestamp delay");
+            "Timestamp delay")
+        .define(
+            LEDGER_CONFIG,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            LEDGER_DOC,
+            GROUP,
+            ++order,
+            Width.MEDIUM,
+            "Statement ledger");
+  }
+
+  /** At least one name. */
+  private static final class NonEmptyList implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value instanceof List<?> list && list.isEmpty()) {
+        throw new ConfigException(name, value, "name at least one query");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "one or more names";
+    }
   }
 
   private List<QuerySpec> readQueries(Map<String, String> props) {
@@ -234,6 +266,18 @@ public final class QuerySourceConfig extends AbstractConfig {
 
   long maxBytesPerRun() {
     return getLong(MAX_BYTES_CONFIG);
+  }
+
+  /** The ledger table of statement runs, as [schema, table] or [table]; null for none. */
+  List<String> ledgerTable() {
+    String name = getString(LEDGER_CONFIG).strip();
+    if (name.isEmpty()) {
+      if (!"required".equalsIgnoreCase(originalsStrings().get("exactly.once.support"))) {
+        return null;
+      }
+      name = DEFAULT_LEDGER;
+    }
+    return List.of(name.split("\\.", 2));
   }
 
   Duration timestampDelay() {

@@ -44,6 +44,8 @@ public final class QueryTask extends SourceTask {
   private QueryState activeState;
   private Instant activeFire;
   private int failures;
+  private StatementRun.Ledger ledger;
+  private boolean boundSaid;
 
   @Override
   public String version() {
@@ -90,7 +92,7 @@ public final class QueryTask extends SourceTask {
     QuerySpec spec = state.spec;
     log.debug("Query {}: run for fire time {}", spec.name(), fire);
     if (spec.statement()) {
-      SourceRecord result = StatementRun.run(connection.get(), spec, fire.toEpochMilli());
+      SourceRecord result = StatementRun.run(connection.get(), spec, fire.toEpochMilli(), ledger());
       failures = 0;
       commitTransaction(result);
       return List.of(result);
@@ -99,13 +101,54 @@ public final class QueryTask extends SourceTask {
     if (spec.mode().usesTimestamp()) {
       RowQuery.Bound b = RowQuery.bound(connection.get(), config.timestampDelay());
       bound = b.text();
+      sayWhichBound(b);
     }
+    String horizon = spec.mode() == QueryMode.XMIN ? RowQuery.horizon(connection.get()) : null;
     active =
         RowRun.open(
-            connection.get(), spec, fire.toEpochMilli(), state.position(), bound, limits, types);
+            connection.get(),
+            spec,
+            fire.toEpochMilli(),
+            state.position(),
+            bound,
+            horizon,
+            limits,
+            types);
     activeState = state;
     activeFire = fire;
     return continueRun();
+  }
+
+  /** Says once which bound the timestamp modes run with: it decides what they can miss. */
+  private void sayWhichBound(RowQuery.Bound b) {
+    if (boundSaid) {
+      return;
+    }
+    boundSaid = true;
+    if (b.fromTransactions()) {
+      log.info(
+          "Timestamp-mode runs stop before the oldest open transaction of the database, which {}"
+              + " can see",
+          user);
+    } else {
+      log.warn(
+          "Timestamp-mode runs stop {} ms before the server's clock ({}): {} cannot see other"
+              + " sessions' transactions (GRANT pg_read_all_stats TO {} to stop just before the"
+              + " oldest open one instead); a transaction writing for longer than that can be"
+              + " missed",
+          config.timestampDelay().toMillis(),
+          QuerySourceConfig.TIMESTAMP_DELAY_CONFIG,
+          user,
+          user);
+    }
+  }
+
+  /** The ledger of statement runs, created on first use; null when there is none. */
+  private StatementRun.Ledger ledger() throws SQLException {
+    if (ledger == null && config.ledgerTable() != null) {
+      ledger = StatementRun.Ledger.create(connection.get(), config.ledgerTable());
+    }
+    return ledger;
   }
 
   private List<SourceRecord> continueRun() {
@@ -162,7 +205,7 @@ public final class QueryTask extends SourceTask {
   private void failed(QueryState state, Instant fire, SQLException e) {
     connection.reset();
     if (!PgErrors.isTransient(e)) {
-      throw QueryErrors.describe(state.spec, user, e);
+      throw QueryErrors.describe(state.spec, user, e, RowQuery.userOffset(state.spec));
     }
     Duration wait = BACKOFF.after(failures++);
     log.warn(

@@ -32,12 +32,25 @@ final class RowQuery {
 
   private RowQuery() {}
 
+  /** Where the user's SQL starts in the text a run of {@code spec} executes. */
+  static int userOffset(QuerySpec spec) {
+    return spec.statement() || spec.mode() == QueryMode.BULK ? 0 : WRAPPER.length();
+  }
+
+  private static final String WRAPPER = "SELECT * FROM (\n";
+
   /** The text of this run's statement; {@code limit} 0 for none. */
   static String sql(QuerySpec spec, boolean continued, long limit) {
     String user = stripSemicolons(spec.sql().sql());
     QueryMode mode = spec.mode();
     if (mode == QueryMode.BULK) {
       return user;
+    }
+    if (mode == QueryMode.XMIN) {
+      return WRAPPER
+          + user
+          + "\n) AS pgcdc_query"
+          + (continued ? " WHERE age(pgcdc_query.\"xmin\") <= age(?::xid)" : "");
     }
     String ts = mode.usesTimestamp() ? Identifiers.quote(spec.timestampColumn()) : null;
     String id = mode.usesIncrementing() ? Identifiers.quote(spec.incrementingColumn()) : null;
@@ -49,7 +62,7 @@ final class RowQuery {
           case TIMESTAMP -> (continued ? ts + " > ? AND " : "") + ts + " < ?";
           case TIMESTAMP_INCREMENTING ->
               (continued ? "(" + ts + ", " + id + ") > (?, ?) AND " : "") + ts + " < ?";
-          case BULK -> throw new AssertionError();
+          case BULK, XMIN -> throw new AssertionError();
         };
     if (where != null) {
       sql.append(" WHERE ").append(where);
@@ -88,6 +101,10 @@ final class RowQuery {
     if (mode.usesTimestamp()) {
       ps.setObject(i, bound, Types.OTHER);
     }
+    if (continued && mode == QueryMode.XMIN) {
+      // the 32-bit transaction id of the 64-bit horizon, which age() compares modulo wraparound
+      ps.setObject(i, Long.toString(Long.parseLong(position.horizon()) & 0xFFFFFFFFL), Types.OTHER);
+    }
   }
 
   /** Whether the run goes on after a row emitted before. */
@@ -101,6 +118,7 @@ final class RowQuery {
       case TIMESTAMP -> position.timestamp() != null;
       case TIMESTAMP_INCREMENTING ->
           position.timestamp() != null && position.incrementing() != null;
+      case XMIN -> position.horizon() != null;
     };
   }
 
@@ -114,6 +132,19 @@ final class RowQuery {
         rs.next();
         return new Bound(rs.getString(1), rs.getBoolean(2));
       }
+    }
+  }
+
+  /**
+   * The horizon of a snapshot taken now, before the run's own: every transaction below it had ended
+   * then, so the run's snapshot sees all of them; the next run reads from it on.
+   */
+  static String horizon(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT txid_snapshot_xmin(txid_current_snapshot())::text");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.pgcdc.connector.query;
 
 import io.pgcdc.connector.types.ExactText;
+import io.pgcdc.connector.types.TextValuesHeader;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Field;
@@ -17,12 +18,6 @@ import org.apache.kafka.connect.source.SourceRecord;
  * columns, or is null when it names none. Made for one result shape; a changed shape makes anew.
  */
 final class RowRecords {
-  /** The header with the text of values that their typed fields cannot hold. */
-  static final String TEXT_VALUES_HEADER = "pgcdc.text_values";
-
-  private static final Schema TEXT_VALUES_SCHEMA =
-      SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build();
-
   private final QuerySpec spec;
   private final List<ResultColumns.Column> columns;
   private final Schema valueSchema;
@@ -88,7 +83,7 @@ final class RowRecords {
   /**
    * The record of a row. A value its typed field cannot hold (an {@link ExactText}: numeric NaN, a
    * 2-D array, an infinite date...) leaves the field null and goes, as PostgreSQL's text, into the
-   * header {@value #TEXT_VALUES_HEADER} (column name to text), as the CDC source puts it into its
+   * header {@value TextValuesHeader#NAME} (column name to text), as the CDC source puts it into its
    * {@code source.text_values}.
    */
   SourceRecord record(Object[] values, Map<String, ?> offset, long timestamp) {
@@ -139,7 +134,8 @@ final class RowRecords {
             row,
             timestamp);
     if (texts != null) {
-      r.headers().add(TEXT_VALUES_HEADER, texts, TEXT_VALUES_SCHEMA);
+      r.headers()
+          .add(TextValuesHeader.NAME, TextValuesHeader.write(texts), TextValuesHeader.SCHEMA);
     }
     return r;
   }

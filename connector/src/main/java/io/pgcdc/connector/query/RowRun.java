@@ -33,6 +33,7 @@ final class RowRun implements AutoCloseable {
   private final int incrementingIndex;
   private final String fingerprint;
   private QueryOffset position;
+  private final String newHorizon;
   private Object[] pendingValues;
   private QueryOffset pendingPosition;
   private long read;
@@ -46,8 +47,10 @@ final class RowRun implements AutoCloseable {
       PreparedStatement statement,
       ResultSet rows,
       RowRecords records,
-      QueryOffset position) {
+      QueryOffset position,
+      String newHorizon) {
     this.spec = spec;
+    this.newHorizon = newHorizon;
     this.fireMillis = fireMillis;
     this.limits = limits;
     this.statement = statement;
@@ -63,7 +66,8 @@ final class RowRun implements AutoCloseable {
 
   /**
    * Opens the cursor of a run at {@code fireMillis}, after {@code position} (null: from the start),
-   * below {@code bound} in the timestamp modes.
+   * below {@code bound} in the timestamp modes; in xmin mode {@code newHorizon} is where the next
+   * run reads from.
    */
   static RowRun open(
       Connection c,
@@ -71,6 +75,7 @@ final class RowRun implements AutoCloseable {
       long fireMillis,
       QueryOffset position,
       String bound,
+      String newHorizon,
       Limits limits,
       TypeResolver types)
       throws SQLException {
@@ -81,7 +86,10 @@ final class RowRun implements AutoCloseable {
       RowQuery.bind(ps, spec, position, bound);
       ResultSet rs = ps.executeQuery();
       RowRecords records = new RowRecords(spec, ResultColumns.describe(c, rs.getMetaData(), types));
-      return new RowRun(spec, fireMillis, limits, ps, rs, records, position);
+      if (spec.mode() == QueryMode.XMIN) {
+        records.indexOf("xmin"); // fails with the columns there are when the query has none
+      }
+      return new RowRun(spec, fireMillis, limits, ps, rs, records, position, newHorizon);
     } catch (SQLException | RuntimeException e) {
       ps.close();
       throw e;
@@ -92,8 +100,11 @@ final class RowRun implements AutoCloseable {
     return finished;
   }
 
-  /** The position after the last row read. */
+  /** The position after the last row read; in xmin mode, the new horizon once finished. */
   QueryOffset position() {
+    if (spec.mode() == QueryMode.XMIN && finished) {
+      return new QueryOffset(fingerprint, fireMillis, true, null, null, newHorizon);
+    }
     return position;
   }
 
@@ -119,13 +130,18 @@ final class RowRun implements AutoCloseable {
   }
 
   private SourceRecord emit(boolean last) {
+    String horizon = null;
+    if (spec.mode() == QueryMode.XMIN) {
+      horizon = last ? newHorizon : position == null ? null : position.horizon();
+    }
     QueryOffset at =
         new QueryOffset(
             fingerprint,
             fireMillis,
             last,
             pendingPosition == null ? null : pendingPosition.timestamp(),
-            pendingPosition == null ? null : pendingPosition.incrementing());
+            pendingPosition == null ? null : pendingPosition.incrementing(),
+            horizon);
     SourceRecord r = records.record(pendingValues, at.toMap(), fireMillis);
     pendingValues = null;
     return r;
@@ -163,7 +179,7 @@ final class RowRun implements AutoCloseable {
       values[i] = records.value(i, texts[i]);
     }
     String id = incrementingIndex >= 0 ? texts[incrementingIndex] : null;
-    if (spec.mode() != QueryMode.BULK) {
+    if (spec.mode() != QueryMode.BULK && spec.mode() != QueryMode.XMIN) {
       position = new QueryOffset(fingerprint, fireMillis, false, ts, id);
     }
     return values;

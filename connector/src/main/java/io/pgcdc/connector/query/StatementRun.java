@@ -1,10 +1,13 @@
 package io.pgcdc.connector.query;
 
+import io.pgcdc.connector.common.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.Date;
+import java.util.List;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -36,11 +39,23 @@ final class StatementRun {
 
   private StatementRun() {}
 
-  /** Runs the statement of {@code spec} for the fire time {@code fireMillis}. */
-  static SourceRecord run(Connection c, QuerySpec spec, long fireMillis) throws SQLException {
+  /**
+   * Runs the statement of {@code spec} for the fire time {@code fireMillis}; with a {@code ledger}
+   * ({@link Ledger}), only if the fire time is not in it yet (status {@code skipped} otherwise).
+   */
+  static SourceRecord run(Connection c, QuerySpec spec, long fireMillis, Ledger ledger)
+      throws SQLException {
     long started = System.nanoTime();
     Struct result =
         new Struct(RESULT_SCHEMA).put("query", spec.name()).put("fire_time", new Date(fireMillis));
+    if (ledger != null && !ledger.record(c, spec.name(), fireMillis)) {
+      c.rollback();
+      result
+          .put("status", "skipped")
+          .put("message", "this fire time already ran (it is in " + ledger.table() + ")")
+          .put("duration_ms", (System.nanoTime() - started) / 1_000_000);
+      return record(spec, fireMillis, result);
+    }
     try (PreparedStatement ps = c.prepareStatement(spec.sql().sql())) {
       int i = 1;
       for (String name : spec.sql().names()) {
@@ -51,7 +66,7 @@ final class StatementRun {
       c.commit();
       result.put("status", "ok").put("rows", count < 0 ? null : count);
     } catch (SQLException e) {
-      rollbackQuietly(c);
+      rollbackQuietly(c); // the ledger row too: the fire time did not run
       if (io.pgcdc.connector.common.PgErrors.isTransient(e) && isConnectionLost(e)) {
         throw e; // not known whether it ran: the task reconnects and reports it
       }
@@ -61,6 +76,10 @@ final class StatementRun {
           .put("message", String.valueOf(e.getMessage()));
     }
     result.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
+    return record(spec, fireMillis, result);
+  }
+
+  private static SourceRecord record(QuerySpec spec, long fireMillis, Struct result) {
     QueryOffset done = new QueryOffset(spec.fingerprint(), fireMillis, true, null, null);
     return new SourceRecord(
         QueryOffset.partition(spec.name()),
@@ -72,6 +91,39 @@ final class StatementRun {
         RESULT_SCHEMA,
         result,
         fireMillis);
+  }
+
+  /**
+   * The table where each statement run records its fire time, in the statement's transaction: a
+   * fire time already there ran (and committed) before, and does not run again.
+   */
+  record Ledger(String table) {
+    /** Creates the table if it is missing; {@code table} is quoted already. */
+    static Ledger create(Connection c, List<String> name) throws SQLException {
+      String table = String.join(".", name.stream().map(Identifiers::quote).toList());
+      try (Statement s = c.createStatement()) {
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS "
+                + table
+                + " (query text NOT NULL, fire_time timestamptz NOT NULL,"
+                + " ran_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (query, fire_time))");
+      }
+      c.commit();
+      return new Ledger(table);
+    }
+
+    /** Records the fire time; false if it was there (the run happened). */
+    boolean record(Connection c, String query, long fireMillis) throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + table
+                  + " (query, fire_time) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+        ps.setString(1, query);
+        ps.setTimestamp(2, new java.sql.Timestamp(fireMillis));
+        return ps.executeUpdate() == 1;
+      }
+    }
   }
 
   private static boolean isConnectionLost(SQLException e) {

@@ -93,6 +93,19 @@ class NamedParametersTest {
   }
 
   @Test
+  void mapsAPositionOfTheDriversTextBackToTheParsedText() {
+    String text = "SELECT :first, doc ? 'k',\n  :second FROM t WHERE x";
+    NamedParameters parsed = NamedParameters.parse(text);
+    assertThat(parsed.sql()).isEqualTo("SELECT ?, doc ?? 'k',\n  ? FROM t WHERE x");
+    String sent = "SELECT $1, doc ? 'k',\n  $2 FROM t WHERE x"; // what the driver sends
+    int where = sent.indexOf("WHERE") + 1;
+    assertThat(parsed.sourcePosition(where)).isEqualTo(text.indexOf("WHERE") + 1);
+    assertThat(parsed.sourcePosition(1)).isEqualTo(1);
+    assertThat(NamedParameters.lineAndColumn(text, text.indexOf("FROM") + 1))
+        .isEqualTo("line 2, column 11");
+  }
+
+  @Test
   void writesTheCastAGivenPlaceholderNeeds() {
     NamedParameters p =
         NamedParameters.parse(

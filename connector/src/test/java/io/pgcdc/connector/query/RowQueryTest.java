@@ -64,4 +64,15 @@ class RowQueryTest {
     assertThat(RowQuery.continued(both, new QueryOffset("f", 1L, true, "2026-01-01", "7")))
         .isTrue();
   }
+
+  @Test
+  void xminReadsTransactionsAtOrAfterTheLastHorizon() {
+    QuerySpec s = spec("xmin", Map.of());
+    assertThat(RowQuery.sql(s, false, 0))
+        .isEqualTo("SELECT * FROM (\nSELECT * FROM orders WHERE region = ?\n) AS pgcdc_query");
+    assertThat(RowQuery.sql(s, true, 0))
+        .endsWith(") AS pgcdc_query WHERE age(pgcdc_query.\"xmin\") <= age(?::xid)");
+    assertThat(RowQuery.continued(s, new QueryOffset("f", 1L, true, null, null, "4294967301")))
+        .isTrue();
+  }
 }

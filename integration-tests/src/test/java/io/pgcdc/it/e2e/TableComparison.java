@@ -34,7 +34,7 @@ import java.util.Set;
  *       with a tolerance of 1e-6 and would hide a lost digit.
  * </ul>
  */
-final class TableComparison {
+public final class TableComparison {
   private static final Set<String> TEXT_IS_VALUE =
       Set.of("json", "point", "line", "lseg", "box", "path", "polygon", "circle");
   private static final Set<String> TEXTUAL =
@@ -88,7 +88,7 @@ final class TableComparison {
    * on the columns of {@code source}; empty when the tables hold the same rows. Counts duplicates
    * ({@code EXCEPT ALL}). Fails if the target lacks a column of the source.
    */
-  static List<String> differences(PostgresServer pg, String source, String target, int limit)
+  public static List<String> differences(PostgresServer pg, String source, String target, int limit)
       throws SQLException {
     try (Connection c = pg.connect();
         Statement s = c.createStatement()) {

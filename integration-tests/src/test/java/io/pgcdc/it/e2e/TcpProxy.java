@@ -15,18 +15,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback TCP forwarder in front of a server: clients connect to {@link #port()}, each
  * connection is relayed to the target by two threads. {@link #cutAll()} closes every open
  * connection at once (both sides see a reset or end of stream), as a network failure would; new
- * connections are accepted as before.
+ * connections are accepted as before. {@link #silenceAll()} makes the open connections drop what
+ * they carry without closing, as a network path that loses every packet.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final String targetHost;
   private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> oneMoreByte = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private final Thread acceptor;
   private volatile boolean closed;
 
-  TcpProxy(String targetHost, int targetPort) {
+  public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     try {
@@ -39,11 +42,11 @@ final class TcpProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  String host() {
+  public String host() {
     return "127.0.0.1";
   }
 
@@ -69,6 +72,24 @@ final class TcpProxy implements AutoCloseable {
       closeQuietly(s);
     }
     return count;
+  }
+
+  /**
+   * The connections open now relay nothing more: what either side sends is dropped, and neither
+   * side is told. Returns how many there were; new connections relay as usual.
+   */
+  public int silenceAll() {
+    silenced.addAll(sockets);
+    return silenced.size() / 2;
+  }
+
+  /**
+   * The connections open now relay one more byte in each direction, then nothing: a connection that
+   * dies in the middle of a message. Returns how many there were.
+   */
+  public int silenceAfterOneByte() {
+    oneMoreByte.addAll(sockets);
+    return oneMoreByte.size() / 2;
   }
 
   private void acceptLoop() {
@@ -103,7 +124,12 @@ final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                  out.write(buffer, 0, n);
+                  if (oneMoreByte.remove(from)) {
+                    out.write(buffer, 0, 1);
+                    silenced.add(from);
+                  } else if (!silenced.contains(from)) {
+                    out.write(buffer, 0, n);
+                  }
                 }
               } catch (IOException e) {
                 // cut, or the other side closed: close both below
@@ -119,6 +145,8 @@ final class TcpProxy implements AutoCloseable {
 
   private void closeQuietly(Socket s) {
     sockets.remove(s);
+    silenced.remove(s);
+    oneMoreByte.remove(s);
     try {
       s.close();
     } catch (IOException e) {

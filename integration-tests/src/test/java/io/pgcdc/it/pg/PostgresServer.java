@@ -234,10 +234,16 @@ public final class PostgresServer {
 
   /** A new connection (auto-commit on) as the test superuser. */
   public Connection connect() throws SQLException {
+    return connect(database);
+  }
+
+  /** A new connection (auto-commit on) as the test superuser to another database of the server. */
+  public Connection connect(String otherDatabase) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", user);
     props.setProperty("password", password);
-    return DriverManager.getConnection(jdbcUrl(), props);
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + host + ":" + port + "/" + otherDatabase, props);
   }
 
   /**

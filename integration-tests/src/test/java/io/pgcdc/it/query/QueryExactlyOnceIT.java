@@ -46,7 +46,8 @@ class QueryExactlyOnceIT {
     String table = pg.uniqueName("q_eos");
     String name = table + "_src";
     String topic = name + "rows";
-    pg.execute(
+    OwnDatabase db = OwnDatabase.create(pg, "q_eos_db");
+    db.execute(
         "CREATE TABLE "
             + table
             + " (id bigint PRIMARY KEY, note text NOT NULL,"
@@ -62,7 +63,7 @@ class QueryExactlyOnceIT {
           .create(
               ConnectorDefinition.fromConfigDir("pgcdc-query.json")
                   .withName(name)
-                  .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
+                  .withConnection(pg.host(), pg.port(), db.name(), pg.user(), pg.password())
                   .with("topic.prefix", name)
                   .with("queries", "rows")
                   .with("exactly.once.support", "required")
@@ -92,7 +93,7 @@ class QueryExactlyOnceIT {
       cluster.worker().kill();
       cluster.worker().restart(TIMEOUT);
       cluster.rest().awaitRunning(name, TIMEOUT);
-      pg.execute("INSERT INTO " + table + " (id, note) VALUES (" + (ROWS + 1) + ", 'end')");
+      db.execute("INSERT INTO " + table + " (id, note) VALUES (" + (ROWS + 1) + ", 'end')");
 
       List<ConsumerRecord<String, String>> all =
           TopicReader.readUntil(
@@ -104,7 +105,7 @@ class QueryExactlyOnceIT {
       assertThat(all).as("records, once each").hasSize(ROWS + 1);
     } finally {
       cluster.rest().delete(name);
-      pg.execute("DROP TABLE " + table);
+      db.close();
     }
   }
 

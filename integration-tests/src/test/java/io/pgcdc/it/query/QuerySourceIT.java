@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.e2e.EveryTypeTable;
+import io.pgcdc.it.e2e.TableComparison;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.ConnectorDefinition;
+import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
+import io.pgcdc.it.kafka.LogFiles;
 import io.pgcdc.it.kafka.TopicReader;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -46,6 +50,7 @@ class QuerySourceIT {
     ConnectRestClient rest = cluster.rest();
     String cdc = table + "_cdc";
     String query = table + "_query";
+    String sink = table + "_sink";
     try {
       rest.create(
           ConnectorDefinition.fromConfigDir("pgcdc-source.json")
@@ -84,10 +89,28 @@ class QuerySourceIT {
           .fields()
           .forEachRemaining(e -> queryTexts.put(e.getKey(), e.getValue().asText()));
       assertThat(queryTexts).isEqualTo(cdcTexts);
+
+      // The pgcdc sink writes the query's records back exactly, those values included.
+      rest.create(
+          ConnectorDefinition.fromConfigDir("pgcdc-sink.json")
+              .withName(sink)
+              .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
+              .with("topics", query + "all")
+              .with("table.name.format", "public." + table + "_copy"));
+      Deadline.in(TIMEOUT)
+          .await(
+              "the copy to equal the table",
+              () -> differences(pg, table).isEmpty(),
+              () -> differences(pg, table).toString());
     } finally {
       rest.delete(cdc);
       rest.delete(query);
-      pg.execute("DROP TABLE " + table, "DROP DOMAIN " + posint, "DROP TYPE " + mood);
+      rest.delete(sink);
+      pg.execute(
+          "DROP TABLE IF EXISTS " + table + "_copy",
+          "DROP TABLE " + table,
+          "DROP DOMAIN " + posint,
+          "DROP TYPE " + mood);
     }
   }
 
@@ -101,16 +124,18 @@ class QuerySourceIT {
       throws SQLException {
     String table = pg.uniqueName("q_late");
     String name = table + "_src";
-    pg.execute(
+    OwnDatabase db = OwnDatabase.create(pg, "q_late_db");
+    db.execute(
         "CREATE TABLE "
             + table
             + " (id bigserial PRIMARY KEY, note text NOT NULL,"
             + " updated_at timestamptz NOT NULL DEFAULT now())",
         "INSERT INTO " + table + " (note) VALUES ('early')");
     ConnectRestClient rest = cluster.rest();
-    try (Connection slow = pg.connect()) {
+    try (Connection slow = db.connect()) {
       rest.create(
           query(pg, name)
+              .with("connection.database", db.name())
               .with("queries", "events,probe")
               .with("query.events.sql", "SELECT id, note, updated_at FROM " + table)
               .with("query.events.mode", "timestamp+incrementing")
@@ -125,18 +150,18 @@ class QuerySourceIT {
       try (Statement s = slow.createStatement()) {
         s.execute("INSERT INTO " + table + " (note) VALUES ('slow')");
       }
-      pg.execute("INSERT INTO " + table + " (note) VALUES ('fast')");
+      db.execute("INSERT INTO " + table + " (note) VALUES ('fast')");
       long fastCommitted = serverMillis(pg);
       // Runs of the probe, which shares the task and the interval, after 'fast' was committed:
       // the events query has run meanwhile too, with 'slow' still open.
       awaitProbeRunsAfter(cluster, name + "probe", fastCommitted + 500);
       slow.commit();
-      pg.execute("INSERT INTO " + table + " (note) VALUES ('end')");
+      db.execute("INSERT INTO " + table + " (note) VALUES ('end')");
 
       awaitNotes(cluster, name + "events", List.of("early", "slow", "fast", "end"));
     } finally {
       rest.delete(name);
-      pg.execute("DROP TABLE " + table);
+      db.close();
     }
   }
 
@@ -180,6 +205,131 @@ class QuerySourceIT {
     }
   }
 
+  /** A table without a usable column: each run reads the rows of newer transactions. */
+  @Test
+  void xminModeReadsNewAndChangedRowsOfATableWithoutAUsableColumn(
+      PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_xmin");
+    String name = table + "_src";
+    String topic = name + "rows";
+    pg.execute(
+        "CREATE TABLE " + table + " (item text NOT NULL, qty int NOT NULL)",
+        "INSERT INTO " + table + " VALUES ('a', 1), ('b', 1)");
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .with("queries", "rows")
+              .with("query.rows.sql", "SELECT xmin, item, qty FROM " + table)
+              .with("query.rows.mode", "xmin")
+              .with("query.rows.interval.ms", "200"));
+      awaitItems(cluster, topic, Set.of("a=1", "b=1"));
+      pg.execute("UPDATE " + table + " SET qty = 2 WHERE item = 'a'");
+      pg.execute("INSERT INTO " + table + " VALUES ('c', 1)");
+      List<String> items = awaitItems(cluster, topic, Set.of("a=1", "b=1", "a=2", "c=1"));
+      // At least once: an unchanged row can come again while another session holds the horizon.
+      assertThat(items.subList(0, 2)).containsExactlyInAnyOrder("a=1", "b=1");
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + table);
+    }
+  }
+
+  private static List<String> awaitItems(ConnectCluster cluster, String topic, Set<String> items) {
+    return TopicReader.readUntil(
+            cluster.bootstrapServers(),
+            topic,
+            "rows " + items,
+            l -> l.stream().map(QuerySourceIT::item).toList().containsAll(items),
+            TIMEOUT)
+        .stream()
+        .map(QuerySourceIT::item)
+        .toList();
+  }
+
+  private static String item(ConsumerRecord<String, String> r) {
+    JsonNode row = value(r).path("payload");
+    return row.path("item").asText() + "=" + row.path("qty").asInt();
+  }
+
+  /**
+   * A run stops at max.rows.per.run and the next goes on where it stopped; a connection the server
+   * ends is opened again; a privilege taken away stops the task with what to do.
+   */
+  @Test
+  void runsStopAtTheirLimitReconnectAndFailWithWhatToDo(PostgresServer pg, ConnectCluster cluster)
+      throws SQLException {
+    String table = pg.uniqueName("q_limits");
+    String name = table + "_src";
+    String role = table + "_reader";
+    String topic = name + "rows";
+    OwnDatabase db = OwnDatabase.create(pg, "q_limits_db");
+    db.execute(
+        "CREATE TABLE "
+            + table
+            + " (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now())",
+        "INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 5) g",
+        "CREATE ROLE " + role + " LOGIN PASSWORD 'pw-limits'",
+        "GRANT SELECT ON " + table + " TO " + role);
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .withConnection(pg.host(), pg.port(), db.name(), role, "pw-limits")
+              .with("timestamp.delay.ms", "1")
+              .with("max.rows.per.run", "2")
+              .with("queries", "rows")
+              .with("query.rows.sql", "SELECT id, updated_at FROM " + table)
+              .with("query.rows.mode", "timestamp+incrementing")
+              .with("query.rows.timestamp.column", "updated_at")
+              .with("query.rows.incrementing.column", "id")
+              .with("query.rows.interval.ms", "300"));
+      List<ConsumerRecord<String, String>> first = cluster.read(topic, 5, TIMEOUT);
+      assertThat(ids(first)).containsExactly(1L, 2L, 3L, 4L, 5L);
+      // The record timestamp is the run's fire time: three runs of at most two rows.
+      assertThat(first.stream().map(ConsumerRecord::timestamp).distinct().count()).isEqualTo(3);
+
+      pg.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+      db.execute("INSERT INTO " + table + " (id) VALUES (6)");
+      assertThat(ids(cluster.read(topic, 6, TIMEOUT).subList(5, 6))).containsExactly(6L);
+
+      assertThat(LogFiles.since(cluster.worker().process().logFile(), 0))
+          .as("the worker log says which bound the timestamp modes run with")
+          .contains("Timestamp-mode runs stop 1 ms before the server's clock")
+          .contains("GRANT pg_read_all_stats TO " + role);
+      db.execute("REVOKE SELECT ON " + table + " FROM " + role);
+      assertThat(rest.awaitFailed(name, TIMEOUT).traces())
+          .contains("Query rows failed")
+          .contains("permission denied")
+          .contains("GRANT SELECT ON the_table TO " + role);
+    } finally {
+      rest.delete(name);
+      db.close();
+      pg.execute("DROP ROLE " + role);
+    }
+  }
+
+  @Test
+  void aRunOverTheStatementTimeoutFailsSayingWhichSetting(
+      PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("q_timeout");
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .with("statement.timeout.ms", "200")
+              .with("queries", "slow")
+              .with("query.slow.sql", "SELECT pg_sleep(5) AS slept"));
+      assertThat(rest.awaitFailed(name, TIMEOUT).traces())
+          .contains("Query slow failed")
+          .contains("57014")
+          .contains("statement.timeout.ms");
+    } finally {
+      rest.delete(name);
+    }
+  }
+
   /** KIP-875: a position given through the REST API is checked and used; a reset starts over. */
   @Test
   void anAlteredPositionIsWhereTheNextRunGoesOnAndAResetStartsOver(
@@ -187,7 +337,8 @@ class QuerySourceIT {
     String table = pg.uniqueName("q_offsets");
     String name = table + "_src";
     String topic = name + "events";
-    pg.execute(
+    OwnDatabase db = OwnDatabase.create(pg, "q_offsets_db");
+    db.execute(
         "CREATE TABLE "
             + table
             + " (id bigint PRIMARY KEY, note text NOT NULL,"
@@ -197,6 +348,7 @@ class QuerySourceIT {
     try {
       rest.create(
           query(pg, name)
+              .with("connection.database", db.name())
               .with("queries", "events")
               .with("query.events.sql", "SELECT id, note, updated_at FROM " + table)
               .with("query.events.mode", "timestamp+incrementing")
@@ -227,7 +379,68 @@ class QuerySourceIT {
           .containsExactly(1L, 2L, 3L, 4L, 5L);
     } finally {
       rest.delete(name);
-      pg.execute("DROP TABLE " + table);
+      db.close();
+    }
+  }
+
+  /**
+   * With a ledger, a fire time runs at most once: the offsets are set back so that the task runs
+   * the same fire time again (as after a crash between the commit and the result record), and the
+   * statement is skipped.
+   */
+  @Test
+  void aStatementWithALedgerRunsAFireTimeOnlyOnce(PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_ledger");
+    String name = table + "_src";
+    String topic = name + "bump";
+    pg.execute(
+        "CREATE TABLE " + table + " (n int NOT NULL)", "INSERT INTO " + table + " VALUES (0)");
+    ConnectRestClient rest = cluster.rest();
+    try {
+      rest.create(
+          query(pg, name)
+              .with("queries", "bump")
+              .with("query.bump.sql", "UPDATE " + table + " SET n = n + 1")
+              .with("query.bump.interval.ms", "3600000")
+              .with("statement.ledger.table", "public." + table + "_ledger"));
+      JsonNode first = value(cluster.read(topic, 1, TIMEOUT).get(0)).path("payload");
+      assertThat(first.path("status").asText()).isEqualTo("ok");
+      assertThat(counter(pg, table)).isEqualTo(1);
+
+      ok(rest.send("PUT", "connectors/" + name + "/stop", null));
+      awaitStopped(rest, name);
+      long fire = first.path("fire_time").asLong();
+      ok(
+          rest.send(
+              "PATCH",
+              "connectors/" + name + "/offsets",
+              Map.of(
+                  "offsets",
+                  List.of(
+                      Map.of(
+                          "partition", Map.of("query", "bump"),
+                          "offset", Map.of("fire", fire, "done", false))))));
+      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+
+      JsonNode again = value(cluster.read(topic, 2, TIMEOUT).get(1)).path("payload");
+      assertThat(again.path("fire_time").asLong()).isEqualTo(fire);
+      assertThat(again.path("status").asText()).isEqualTo("skipped");
+      assertThat(again.path("message").asText()).contains(table + "_ledger");
+      assertThat(counter(pg, table)).as("the statement did not run twice").isEqualTo(1);
+    } finally {
+      rest.delete(name);
+      pg.execute("DROP TABLE " + table, "DROP TABLE IF EXISTS " + table + "_ledger");
+    }
+  }
+
+  private static long counter(PostgresServer pg, String table) {
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT n FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -249,6 +462,92 @@ class QuerySourceIT {
         .doesNotContain("not_a_parameter");
   }
 
+  /** Live checks: what the server says of the connection and of each query, on its setting. */
+  @Test
+  void validationAsksTheServerAndSaysWhatToDo(PostgresServer pg, ConnectCluster cluster) {
+    String table = pg.uniqueName("q_valid");
+    String role = table + "_reader";
+    pg.execute(
+        "CREATE TABLE " + table + " (id int PRIMARY KEY, updated_at timestamptz)",
+        "CREATE ROLE " + role + " LOGIN PASSWORD 'secret-pw'");
+    String plugin = "io.pgcdc.connector.query.PostgresQuerySourceConnector";
+    ConnectRestClient rest = cluster.rest();
+    try {
+      ConnectorDefinition base = query(pg, "q_validate").with("queries", "q");
+      assertThat(errors(rest, plugin, base.with("query.q.sql", "SELECT * FROM " + table)))
+          .as("a good query")
+          .isEmpty();
+      assertThat(errors(rest, plugin, base.with("query.q.sql", "SELEC * FROM " + table)))
+          .containsKey("queries")
+          .extractingByKey("queries")
+          .asString()
+          .contains("syntax error")
+          .contains("at line 1, column 1 of query.q.sql")
+          .contains("correct the SQL in query.q.sql");
+      assertThat(
+              errors(
+                  rest,
+                  plugin,
+                  base.with(
+                          "query.q.sql",
+                          "SELECT * FROM " + table + "\n WHERE id = :id AND AND id > 0")
+                      .with("query.q.parameters.id", "1")
+                      .with("query.q.mode", "incrementing")
+                      .with("query.q.incrementing.column", "id")))
+          .extractingByKey("queries")
+          .asString()
+          .contains("at line 2, column 21 of query.q.sql");
+      assertThat(errors(rest, plugin, base.with("query.q.sql", "SELECT * FROM no_such_table_q")))
+          .extractingByKey("queries")
+          .asString()
+          .contains("no_such_table_q")
+          .contains("check the table names");
+      assertThat(
+              errors(
+                  rest,
+                  plugin,
+                  base.with("query.q.sql", "SELECT * FROM " + table)
+                      .with("query.q.mode", "timestamp")
+                      .with("query.q.timestamp.column", "changed_at")))
+          .extractingByKey("queries")
+          .asString()
+          .contains("changed_at")
+          .contains("query.q.timestamp.column");
+      ConnectorDefinition asReader =
+          base.with("query.q.sql", "SELECT * FROM " + table)
+              .withConnection(pg.host(), pg.port(), pg.database(), role, "secret-pw");
+      assertThat(errors(rest, plugin, asReader))
+          .extractingByKey("queries")
+          .asString()
+          .contains("permission denied")
+          .contains("GRANT SELECT ON the_table TO " + role);
+      assertThat(
+              errors(
+                  rest,
+                  plugin,
+                  asReader.withConnection(pg.host(), pg.port(), pg.database(), role, "wrong")))
+          .containsKey("connection.password");
+      pg.execute("GRANT SELECT ON " + table + " TO " + role);
+      ConnectorDefinition timestamps =
+          asReader.with("query.q.mode", "timestamp").with("query.q.timestamp.column", "updated_at");
+      assertThat(errors(rest, plugin, timestamps))
+          .as("a reader that cannot see other sessions' transactions, and no delay")
+          .containsOnlyKeys("timestamp.delay.ms")
+          .extractingByKey("timestamp.delay.ms")
+          .asString()
+          .contains("GRANT pg_read_all_stats TO " + role);
+      assertThat(errors(rest, plugin, timestamps.with("timestamp.delay.ms", "30000"))).isEmpty();
+    } finally {
+      pg.execute("DROP TABLE " + table, "DROP ROLE " + role);
+    }
+  }
+
+  private static Map<String, String> errors(
+      ConnectRestClient rest, String plugin, ConnectorDefinition connector) {
+    return ConnectRestClient.validationErrors(
+        rest.validate(plugin, connector.with("name", connector.name()).config()));
+  }
+
   // ---- helpers
 
   private static Map<String, Object> offsets(Map<String, String> offset) {
@@ -265,7 +564,7 @@ class QuerySourceIT {
   }
 
   private static void awaitStopped(ConnectRestClient rest, String name) {
-    io.pgcdc.it.kafka.Deadline.in(TIMEOUT)
+    Deadline.in(TIMEOUT)
         .await(
             name + " stopped",
             () -> {
@@ -345,11 +644,21 @@ class QuerySourceIT {
     }
   }
 
+  /** What the table and its copy disagree on; a copy not there yet differs. */
+  private static List<String> differences(PostgresServer pg, String table) {
+    try {
+      return TableComparison.differences(pg, table, table + "_copy", 5);
+    } catch (SQLException e) {
+      return List.of(e.getMessage());
+    }
+  }
+
   private static JsonNode header(ConsumerRecord<String, String> r, String name) {
     org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
     assertThat(h).as("header %s", name).isNotNull();
     try {
-      return JSON.readTree(h.value());
+      // Bytes: Kafka's default header converter writes them as base64 text.
+      return JSON.readTree(java.util.Base64.getDecoder().decode(h.value()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

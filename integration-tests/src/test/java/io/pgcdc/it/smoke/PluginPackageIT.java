@@ -72,6 +72,7 @@ class PluginPackageIT {
         .noneMatch(jar -> jar.matches("(kafka|connect|jackson|slf4j|log4j|jakarta|jersey).*"));
     assertThat(plugin.resolve("etc/pgcdc-source.json")).exists();
     assertThat(plugin.resolve("etc/pgcdc-sink.json")).exists();
+    assertThat(plugin.resolve("etc/pgcdc-notify.json")).exists();
     assertThat(plugin.resolve("doc/README.md")).exists();
   }
 

@@ -215,7 +215,7 @@ public final class ChangeReader {
   private RowChange delete(SinkRecord record, Row before, Row source) {
     List<ColumnSpec> columns = new ArrayList<>();
     List<Object> values = new ArrayList<>();
-    TextValues texts = TextValues.of(source, () -> router.table(record, before, source));
+    TextValues texts = TextValues.of(record, source, () -> router.table(record, before, source));
     keys.append(record, before, columns, values, texts);
     TableId table = router.table(record, before, source);
     return new RowChange(
@@ -236,7 +236,7 @@ public final class ChangeReader {
    * block's {@code text_values} lists is written as that text.
    */
   private RowChange upsert(SinkRecord record, Row row, Row source, Set<String> unchanged) {
-    TextValues texts = TextValues.of(source, () -> router.table(record, row, source));
+    TextValues texts = TextValues.of(record, source, () -> router.table(record, row, source));
     List<ColumnSpec> columns = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     keys.append(record, row, columns, values, texts);

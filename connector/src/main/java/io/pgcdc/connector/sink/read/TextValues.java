@@ -3,8 +3,12 @@ package io.pgcdc.connector.sink.read;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.sink.change.BadRecordException;
 import io.pgcdc.connector.types.ExactText;
+import io.pgcdc.connector.types.TextValuesHeader;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The source block's {@code text_values}: the exact PostgreSQL text of values that a typed field
@@ -28,9 +32,15 @@ final class TextValues {
     this.texts = texts;
   }
 
-  /** The map of the source block (null: none) for a row of {@code table}. */
-  static TextValues of(Row source, Supplier<TableId> table) {
-    Object listed = source == null ? null : source.get(FIELD);
+  /**
+   * The map of the source block (null: none) for a row of {@code table}; for a flat row (no source
+   * block), the record's header {@value TextValuesHeader#NAME}, keyed by column name.
+   */
+  static TextValues of(SinkRecord record, Row source, Supplier<TableId> table) {
+    if (source == null) {
+      return ofHeader(record, table);
+    }
+    Object listed = source.get(FIELD);
     if (listed == null) {
       return NONE;
     }
@@ -42,6 +52,22 @@ final class TextValues {
               + listed.getClass().getSimpleName());
     }
     return map.isEmpty() ? NONE : new TextValues(table, map);
+  }
+
+  private static TextValues ofHeader(SinkRecord record, Supplier<TableId> table) {
+    Header header = record.headers().lastWithName(TextValuesHeader.NAME);
+    if (header == null || header.value() == null) {
+      return NONE;
+    }
+    Map<String, String> read;
+    try {
+      read = TextValuesHeader.read(header.value());
+    } catch (DataException e) {
+      throw new BadRecordException(e.getMessage());
+    }
+    Map<Object, Object> texts = new java.util.HashMap<>();
+    read.forEach((column, text) -> texts.put("after." + column, text));
+    return texts.isEmpty() ? NONE : new TextValues(table, texts);
   }
 
   /** The value to write for a field of {@code side} ("after", "before"): its text when null. */

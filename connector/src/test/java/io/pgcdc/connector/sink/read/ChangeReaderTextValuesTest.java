@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgcdc.connector.sink.change.BadRecordException;
 import io.pgcdc.connector.sink.change.RowChange;
 import io.pgcdc.connector.types.ExactText;
+import io.pgcdc.connector.types.TextValuesHeader;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -181,5 +182,24 @@ class ChangeReaderTextValuesTest {
     ((Struct) ((Struct) r.value()).get("after")).put("amount", new BigDecimal("1.50"));
 
     assertThat(valueOf(reader.read(r), "amount")).isEqualTo(new BigDecimal("1.50"));
+  }
+
+  @Test
+  void aFlatRowTakesTheTextsFromTheHeaderOfTheQuerySource() {
+    ChangeReader flat = new ChangeReader(config("table.name.format", "orders_copy"));
+    Struct row = new Struct(ROW).put("id", 7L).put("note", "n");
+    SinkRecord r = new SinkRecord("t", 0, KEY, new Struct(KEY).put("id", 7L), ROW, row, 0);
+    String grid = "{{\"a \\\" b\",NULL},{\"}\",\"\\\\\"}}";
+    byte[] header = TextValuesHeader.write(Map.of("grid", grid));
+    r.headers().add(TextValuesHeader.NAME, header, TextValuesHeader.SCHEMA);
+    RowChange c = flat.read(r);
+    assertThat(valueOf(c, "grid")).isEqualTo(new ExactText(grid));
+    assertThat(valueOf(c, "amount")).isNull();
+    // As Kafka's SimpleHeaderConverter gives bytes back: their base64 text.
+    SinkRecord viaText = new SinkRecord("t", 0, KEY, new Struct(KEY).put("id", 7L), ROW, row, 0);
+    viaText
+        .headers()
+        .addString(TextValuesHeader.NAME, java.util.Base64.getEncoder().encodeToString(header));
+    assertThat(valueOf(flat.read(viaText), "grid")).isEqualTo(new ExactText(grid));
   }
 }
