@@ -75,4 +75,53 @@ class StatementExactlyOnceIT {
       assertThat(f.rows(count)).containsExactly(String.valueOf(RECORDS));
     }
   }
+
+  @Test
+  void aCounterCountsEveryRecordOnceAcrossRebalances(ConnectCluster cluster, PostgresServer pg) {
+    try (StatementFixture f = new StatementFixture(cluster, pg, "stmt_rebal")) {
+      String counters = f.name + "_counters";
+      f.create(
+          "CREATE TABLE "
+              + counters
+              + " (id int PRIMARY KEY, n bigint NOT NULL);"
+              + " INSERT INTO "
+              + counters
+              + " VALUES (1, 0)",
+          "DROP TABLE " + counters);
+      f.createTopic(2);
+      List<String[]> records = new ArrayList<>();
+      for (int i = 0; i < RECORDS; i++) {
+        records.add(new String[] {null, "{\"id\":1}"});
+      }
+      f.produce(records, 2);
+      var connector =
+          f.schemaless()
+              .with("tasks.max", "1")
+              .with("consumer.override.max.poll.records", "100")
+              .with("statement", "UPDATE " + counters + " SET n = n + 1 WHERE id = :value.id");
+      f.start(connector);
+      String count = "SELECT n FROM " + counters;
+      for (int tasks = 2; tasks <= 3; tasks++) {
+        long at = (long) RECORDS * (tasks - 1) / 4;
+        Deadline.in(TIMEOUT)
+            .await(
+                "a share of the records counted",
+                () -> Long.parseLong(f.rows(count).get(0)) >= at,
+                () -> "count " + f.rows(count));
+        // New tasks: the partitions move between tasks mid-stream.
+        cluster.rest().putConfig(connector.with("tasks.max", String.valueOf(tasks)));
+      }
+      assertThat(Long.parseLong(f.rows(count).get(0)))
+          .as("rebalanced mid-stream")
+          .isLessThan(RECORDS);
+      String ledger =
+          "SELECT sum(kafka_offset + 1) FROM " + f.ledger + " WHERE connector = '" + f.name + "'";
+      Deadline.in(TIMEOUT)
+          .await(
+              "the ledger at the last records",
+              () -> f.rows(ledger).equals(List.of(String.valueOf(RECORDS))),
+              () -> "ledger " + f.rows(ledger) + ", count " + f.rows(count));
+      assertThat(f.rows(count)).containsExactly(String.valueOf(RECORDS));
+    }
+  }
 }

@@ -112,14 +112,40 @@ final class StatementFixture implements AutoCloseable {
 
   /** Sends (key, value, header name, header value, ...) records to partition 0, in order. */
   void produce(List<String[]> records) {
+    produce(records, 1);
+  }
+
+  /** Creates the topic with {@code partitions} partitions. */
+  void createTopic(int partitions) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(props)) {
+      admin
+          .createTopics(
+              List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1)))
+          .all()
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot create topic " + topic, e);
+    }
+  }
+
+  /** Sends the records round robin over partitions 0 to {@code partitions - 1}, in order. */
+  void produce(List<String[]> records, int partitions) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      int n = 0;
       for (String[] kv : records) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, 0, kv[0], kv[1]);
+        ProducerRecord<String, String> record =
+            new ProducerRecord<>(topic, n++ % partitions, kv[0], kv[1]);
         for (int i = 2; i + 1 < kv.length; i += 2) {
           record.headers().add(kv[i], kv[i + 1].getBytes(StandardCharsets.UTF_8));
         }
