@@ -57,12 +57,15 @@ final class Sql {
   }
 
   /**
-   * The table's largest key: one probe of the key's index. (max() is planned as that probe; an
-   * EXISTS of {@code key >= min} may be planned as a scan of the table, while its statistics are
-   * those of an empty table that is being filled.)
+   * Whether the table holds a key of the parameter or more: one probe of the key's index. (max() is
+   * planned as that probe; an EXISTS of {@code key >= min} may be planned as a scan of the table,
+   * while its statistics are those of an empty table that is being filled.)
    */
-  static String maxKey(Table table, String key) {
-    return "SELECT max(" + Identifiers.quote(key) + ") FROM " + table.id().quoted();
+  static String anyKeyFrom(Table table, String key) {
+    return "SELECT coalesce(max("
+        + Identifiers.quote(key)
+        + ") >= ?, false) FROM "
+        + table.id().quoted();
   }
 
   /**
