@@ -357,24 +357,27 @@ class QuerySourceIT {
               .with("query.events.interval.ms", "200"));
       List<ConsumerRecord<String, String>> first = cluster.read(topic, 5, TIMEOUT);
       String ts = value(first.get(2)).path("payload").path("updated_at").asText();
-      ok(rest.send("PUT", "connectors/" + name + "/stop", null));
+      ok(settled(rest, "PUT", "connectors/" + name + "/stop", null));
       awaitStopped(rest, name);
 
       ConnectRestClient.Response wrong =
-          rest.send("PATCH", "connectors/" + name + "/offsets", offsets(Map.of("id", "3")));
+          settled(rest, "PATCH", "connectors/" + name + "/offsets", offsets(Map.of("id", "3")));
       // Connect answers 500 for whatever a connector's alterOffsets refuses, with its message.
       assertThat(wrong.ok()).isFalse();
       assertThat(wrong.body()).contains("must give both 'ts' and 'id'");
       ok(
-          rest.send(
-              "PATCH", "connectors/" + name + "/offsets", offsets(Map.of("ts", ts, "id", "3"))));
-      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+          settled(
+              rest,
+              "PATCH",
+              "connectors/" + name + "/offsets",
+              offsets(Map.of("ts", ts, "id", "3"))));
+      ok(settled(rest, "PUT", "connectors/" + name + "/resume", null));
       assertThat(ids(cluster.read(topic, 7, TIMEOUT).subList(5, 7))).containsExactly(4L, 5L);
 
-      ok(rest.send("PUT", "connectors/" + name + "/stop", null));
+      ok(settled(rest, "PUT", "connectors/" + name + "/stop", null));
       awaitStopped(rest, name);
-      ok(rest.send("DELETE", "connectors/" + name + "/offsets", null));
-      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+      ok(settled(rest, "DELETE", "connectors/" + name + "/offsets", null));
+      ok(settled(rest, "PUT", "connectors/" + name + "/resume", null));
       assertThat(ids(cluster.read(topic, 12, TIMEOUT).subList(7, 12)))
           .containsExactly(1L, 2L, 3L, 4L, 5L);
     } finally {
@@ -407,11 +410,12 @@ class QuerySourceIT {
       assertThat(first.path("status").asText()).isEqualTo("ok");
       assertThat(counter(pg, table)).isEqualTo(1);
 
-      ok(rest.send("PUT", "connectors/" + name + "/stop", null));
+      ok(settled(rest, "PUT", "connectors/" + name + "/stop", null));
       awaitStopped(rest, name);
       long fire = first.path("fire_time").asLong();
       ok(
-          rest.send(
+          settled(
+              rest,
               "PATCH",
               "connectors/" + name + "/offsets",
               Map.of(
@@ -420,7 +424,7 @@ class QuerySourceIT {
                       Map.of(
                           "partition", Map.of("query", "bump"),
                           "offset", Map.of("fire", fire, "done", false))))));
-      ok(rest.send("PUT", "connectors/" + name + "/resume", null));
+      ok(settled(rest, "PUT", "connectors/" + name + "/resume", null));
 
       JsonNode again = value(cluster.read(topic, 2, TIMEOUT).get(1)).path("payload");
       assertThat(again.path("fire_time").asLong()).isEqualTo(fire);
@@ -557,6 +561,22 @@ class QuerySourceIT {
 
   private static List<Long> ids(List<ConsumerRecord<String, String>> records) {
     return records.stream().map(r -> value(r).path("payload").path("id").asLong()).toList();
+  }
+
+  /**
+   * A request answered once the worker is not in the middle of a rebalance (another test class's
+   * connector coming or going): a 409 about stale configuration is asked again.
+   */
+  private static ConnectRestClient.Response settled(
+      ConnectRestClient rest, String method, String path, Object body) {
+    Deadline deadline = Deadline.in(TIMEOUT);
+    while (true) {
+      ConnectRestClient.Response r = rest.send(method, path, body);
+      if (r.status() != 409 || deadline.expired()) {
+        return r;
+      }
+      deadline.pause();
+    }
   }
 
   private static void ok(ConnectRestClient.Response response) {
