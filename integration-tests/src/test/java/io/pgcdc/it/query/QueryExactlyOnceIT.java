@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.it.kafka.ConnectCluster;
-import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.kafka.OwnConnectCluster;
 import io.pgcdc.it.kafka.TopicReader;
@@ -65,10 +64,8 @@ class QueryExactlyOnceIT {
       cluster
           .rest()
           .create(
-              ConnectorDefinition.fromConfigDir("pgcdc-query.json")
-                  .withName(name)
-                  .withConnection(pg.host(), pg.port(), db.name(), pg.user(), pg.password())
-                  .with("topic.prefix", name)
+              QueryFixture.query(pg, name)
+                  .with("connection.database", db.name())
                   .with("queries", "rows")
                   .with("exactly.once.support", "required")
                   .with("fetch.size", "200")
@@ -77,14 +74,7 @@ class QueryExactlyOnceIT {
                   .with("query.rows.timestamp.column", "updated_at")
                   .with("query.rows.incrementing.column", "id")
                   .with("query.rows.key.columns", "id")
-                  .with("query.rows.interval.ms", "500")
-                  .without("query.orders.sql")
-                  .without("query.orders.parameters.min_quantity")
-                  .without("query.orders.mode")
-                  .without("query.orders.timestamp.column")
-                  .without("query.orders.incrementing.column")
-                  .without("query.orders.key.columns")
-                  .without("query.orders.interval.ms"));
+                  .with("query.rows.interval.ms", "500"));
       cluster.rest().awaitRunning(name, TIMEOUT);
       List<ConsumerRecord<String, String>> before =
           TopicReader.readUntil(

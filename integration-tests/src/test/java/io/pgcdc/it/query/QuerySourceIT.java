@@ -1,5 +1,6 @@
 package io.pgcdc.it.query;
 
+import static io.pgcdc.it.query.QueryFixture.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -595,21 +596,6 @@ class QuerySourceIT {
                   && s.json().path("tasks").isEmpty();
             },
             () -> rest.send("GET", "connectors/" + name + "/status", null).body());
-  }
-
-  private static ConnectorDefinition query(PostgresServer pg, String name) {
-    return ConnectorDefinition.fromConfigDir("pgcdc-query.json")
-        .withName(name)
-        .withConnection(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())
-        .with("topic.prefix", name)
-        .without("queries")
-        .without("query.orders.sql")
-        .without("query.orders.parameters.min_quantity")
-        .without("query.orders.mode")
-        .without("query.orders.timestamp.column")
-        .without("query.orders.incrementing.column")
-        .without("query.orders.key.columns")
-        .without("query.orders.interval.ms");
   }
 
   /** Waits for the first rows of the topic and checks that they are {@code notes}, in order. */
