@@ -1,6 +1,7 @@
 package io.pgcdc.connector.query;
 
 import io.pgcdc.connector.common.Backoff;
+import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.Version;
 import io.pgcdc.connector.types.TypeResolver;
@@ -151,44 +152,37 @@ public final class QueryTask extends SourceTask {
     return ledger;
   }
 
+  /**
+   * The next batch of the active run. A failure, also of the commit that ends the run, hands out
+   * nothing of this batch and runs the same fire time again from the last row handed out.
+   */
   private List<SourceRecord> continueRun() {
+    RowRun run = active;
+    QueryState state = activeState;
+    Instant fire = activeFire;
+    List<SourceRecord> batch;
     try {
-      List<SourceRecord> batch = active.next(config.fetchSize());
-      activeState.advance(active.position());
-      if (active.finished()) {
-        finishRun();
-        if (!batch.isEmpty()) {
-          commitTransaction(batch.get(batch.size() - 1));
-        }
+      batch = run.next(config.fetchSize());
+      if (run.finished()) {
+        endRun();
+        run.close();
+        connection.get().commit();
+        failures = 0;
       }
-      return batch;
     } catch (SQLException e) {
-      QueryState state = activeState;
-      Instant fire = activeFire;
-      abandonRun();
+      endRun();
+      Closeables.closeQuietly(run);
       failed(state, fire, e);
       return null;
     }
+    state.advance(run.position());
+    if (run.finished() && !batch.isEmpty()) {
+      commitTransaction(batch.get(batch.size() - 1));
+    }
+    return batch;
   }
 
-  private void finishRun() throws SQLException {
-    try {
-      active.close();
-      connection.get().commit();
-      failures = 0;
-    } finally {
-      active = null;
-      activeState = null;
-      activeFire = null;
-    }
-  }
-
-  private void abandonRun() {
-    try {
-      active.close();
-    } catch (SQLException ignored) {
-      // the connection is reset below
-    }
+  private void endRun() {
     active = null;
     activeState = null;
     activeFire = null;

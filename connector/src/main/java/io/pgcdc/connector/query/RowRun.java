@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of a row query: an open cursor over its result, read a batch at a time so that memory
  * holds one fetch, and turned into records. Each record's offset is the position after its row; the
- * last one's says the run is done. One row is read ahead to know which is last.
+ * last one's says the run is done. One row is read ahead to know which is last; the run's {@link
+ * #position()} is after the last row handed out, never after one read ahead or in a batch that a
+ * failure kept from being handed out, so a run tried again after a failure reads those rows again.
  */
 final class RowRun implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RowRun.class);
@@ -32,6 +34,7 @@ final class RowRun implements AutoCloseable {
   private final int incrementingIndex;
   private final String fingerprint;
   private QueryOffset position;
+  private QueryOffset handed;
   private final String newHorizon;
   private Object[] pendingValues;
   private QueryOffset pendingPosition;
@@ -39,7 +42,7 @@ final class RowRun implements AutoCloseable {
   private long bytes;
   private boolean finished;
 
-  private RowRun(
+  RowRun(
       QuerySpec spec,
       long fireMillis,
       Limits limits,
@@ -57,6 +60,7 @@ final class RowRun implements AutoCloseable {
     this.records = records;
     this.fingerprint = spec.fingerprint();
     this.position = position;
+    this.handed = position;
     this.timestampIndex =
         spec.mode().usesTimestamp() ? records.indexOf(spec.timestampColumn()) : -1;
     this.incrementingIndex =
@@ -99,32 +103,42 @@ final class RowRun implements AutoCloseable {
     return finished;
   }
 
-  /** The position after the last row read; in xmin mode, the new horizon once finished. */
+  /**
+   * The position after the last row handed out by {@link #next}: where a run tried again goes on;
+   * in xmin mode, the new horizon once finished.
+   */
   QueryOffset position() {
     if (spec.mode() == QueryMode.XMIN && finished) {
       return new QueryOffset(fingerprint, fireMillis, true, null, null, newHorizon);
     }
-    return position;
+    return handed;
   }
 
-  /** Up to {@code max} records; fewer (maybe none) once the run is finished. */
+  /**
+   * Up to {@code max} records; fewer (maybe none) once the run is finished. When it throws, none of
+   * this call's rows count as handed out.
+   */
   List<SourceRecord> next(int max) throws SQLException {
     List<SourceRecord> out = new ArrayList<>(Math.min(max, 1024));
+    QueryOffset last = handed;
     while (!finished && out.size() < max) {
       Object[] values = readRow();
       if (values == null) {
         finished = true;
         if (pendingValues != null) {
+          last = pendingPosition;
           out.add(emit(true));
         }
         break;
       }
       if (pendingValues != null) {
+        last = pendingPosition;
         out.add(emit(false));
       }
       pendingValues = values;
       pendingPosition = position;
     }
+    handed = last;
     return out;
   }
 
