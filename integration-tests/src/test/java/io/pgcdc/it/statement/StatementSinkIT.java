@@ -180,6 +180,61 @@ class StatementSinkIT {
     }
   }
 
+  /**
+   * A template of several statements goes out many records to a text: every record's statements
+   * still run in order, records in offset order, across the texts' boundaries (200 records are
+   * texts of 64, 64, 64 and 8); a bad record among them is singled out and the rest applied.
+   */
+  @Test
+  void aTemplateOfSeveralStatementsRunsThemInOrderRecordByRecord(
+      ConnectCluster cluster, PostgresServer pg) throws Exception {
+    try (StatementFixture f = new StatementFixture(cluster, pg, "stmt_multi")) {
+      String log = f.name + "_log";
+      String seq = f.name + "_seq";
+      f.create("CREATE SEQUENCE " + seq, "DROP SEQUENCE " + seq);
+      f.create(
+          "CREATE TABLE "
+              + log
+              + " (seq bigint PRIMARY KEY, id int NOT NULL CHECK (id <> 77), step text)",
+          "DROP TABLE " + log);
+      List<String[]> records = new ArrayList<>();
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        records.add(new String[] {String.valueOf(i), "{\"id\":" + i + "}"});
+        if (i != 77) {
+          expected.add(i + "|first");
+          expected.add(i + "|second -- not a comment");
+        }
+      }
+      f.produce(records);
+
+      f.start(
+          f.schemaless()
+              .with("consumer.override.max.poll.records", "500")
+              .with(StatementFixture.deadLetterQueue(f.dlq))
+              .with(
+                  "statement",
+                  "INSERT INTO "
+                      + log
+                      + " VALUES (nextval('"
+                      + seq
+                      + "'), :value.id, 'first') -- a trailing comment\n;"
+                      + " INSERT INTO "
+                      + log
+                      + " VALUES (nextval('"
+                      + seq
+                      + "'), :value.id, 'second -- not a comment')"));
+
+      f.awaitRows("SELECT count(*) FROM " + log, List.of(String.valueOf(expected.size())));
+      assertThat(f.rows("SELECT id, step FROM " + log + " ORDER BY seq"))
+          .containsExactlyElementsOf(expected);
+      List<ConsumerRecord<String, String>> dead = f.deadLetters(1);
+      assertThat(header(dead.get(0), "__connect.errors.offset")).isEqualTo("77");
+      assertThat(header(dead.get(0), "pgcdc.error.sqlstate")).isEqualTo("23514");
+      assertThat(cluster.rest().status(f.name).running()).isTrue();
+    }
+  }
+
   @Test
   void withoutToleranceTheTaskStopsNamingTheRecordAndAppliesNothingOfItsBatch(
       ConnectCluster cluster, PostgresServer pg) {
