@@ -144,12 +144,17 @@ public record QuerySpec(
 
   /** True unless the SQL starts (after comments) with a word of a query that returns rows. */
   static boolean isStatement(String text) {
+    return !ROW_WORDS.contains(firstWord(text));
+  }
+
+  /** The first word of the SQL after comments, in lower case ("" when it starts otherwise). */
+  static String firstWord(String text) {
     String code = text.replaceAll("(?s)/\\*.*?\\*/|--[^\\n]*", " ").strip();
     int end = 0;
     while (end < code.length() && Character.isLetter(code.charAt(end))) {
       end++;
     }
-    return !ROW_WORDS.contains(code.substring(0, end).toLowerCase(Locale.ROOT));
+    return code.substring(0, end).toLowerCase(Locale.ROOT);
   }
 
   private static void checkModeColumns(

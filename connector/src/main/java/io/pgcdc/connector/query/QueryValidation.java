@@ -104,7 +104,7 @@ final class QueryValidation {
    */
   private static String plan(Connection c, QuerySpec spec, String user) throws SQLException {
     String sql = spec.statement() ? spec.sql().sql() : RowQuery.sql(spec, false, 0);
-    boolean explain = EXPLAINABLE.contains(firstWord(spec.sqlText()));
+    boolean explain = EXPLAINABLE.contains(QuerySpec.firstWord(spec.sqlText()));
     try (PreparedStatement ps = c.prepareStatement(explain ? "EXPLAIN " + sql : sql)) {
       if (!explain) {
         ps.getParameterMetaData(); // the server parses it, and runs nothing
@@ -128,14 +128,5 @@ final class QueryValidation {
     } finally {
       c.rollback();
     }
-  }
-
-  private static String firstWord(String sql) {
-    String code = sql.replaceAll("(?s)/\\*.*?\\*/|--[^\\n]*", " ").strip();
-    int end = 0;
-    while (end < code.length() && Character.isLetter(code.charAt(end))) {
-      end++;
-    }
-    return code.substring(0, end).toLowerCase(java.util.Locale.ROOT);
   }
 }
