@@ -31,9 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
     workerProperties = {
       "exactly.once.source.support=enabled",
       // The killed task's open transaction keeps read_committed readers of the offsets topic (the
-      // restarted task's among them) waiting until the broker aborts it, which this bounds. Not
-      // shorter: with 5 s, two full runs at load average 20 missed the last rows of the resumed
-      // run for good (suspected: a live transaction outlived the timeout and was aborted).
+      // restarted task's among them) waiting until the broker aborts it, which this bounds. Loaded
+      // full runs that missed the resumed run's last rows (with 5 s, and once with 20 s) were this
+      // test's reader parsing every record on every poll, too slow for its deadline: the worker
+      // log of the last one shows the resumed run done a minute before the deadline.
       "producer.transaction.timeout.ms=20000",
       "session.timeout.ms=6000",
       "heartbeat.interval.ms=2000"
