@@ -2,6 +2,7 @@ package io.pgcdc.connector.sink;
 
 import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.OffsetLedger;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.sink.read.TableAllowList;
 import io.pgcdc.connector.sink.read.TableNameTemplate;
@@ -110,6 +111,22 @@ public final class PostgresSinkConfig extends AbstractConfig {
       "Most records written in one transaction. The records of one put() call (see the consumer"
           + " setting max.poll.records) are split into transactions of at most this size.";
   public static final int BATCH_SIZE_DEFAULT = 10_000;
+
+  public static final String EXACTLY_ONCE_CONFIG = "exactly.once";
+  private static final String EXACTLY_ONCE_DOC =
+      "Store the last written (topic, partition, offset) in offsets.table, in the transaction of"
+          + " the writes, and on every partition assignment rewind the consumer to it: a record is"
+          + " written once, across crashes and rebalances, and a task that lost its partitions"
+          + " (a zombie) cannot write older records over newer ones. With false, Kafka's committed"
+          + " offsets decide, and a crash can write records again (upserts and deletes by key make"
+          + " that converge to the same rows).";
+  public static final boolean EXACTLY_ONCE_DEFAULT = true;
+
+  public static final String OFFSETS_TABLE_CONFIG = "offsets.table";
+  private static final String OFFSETS_TABLE_DOC =
+      "The ledger table of exactly.once (schema.table; created if missing, shared by connectors:"
+          + " a row per connector, topic and partition).";
+  public static final String OFFSETS_TABLE_DEFAULT = "public.pgcdc_sink_offsets";
 
   public static final String MAX_RETRIES_CONFIG = "max.retries";
   private static final String MAX_RETRIES_DOC =
@@ -270,7 +287,28 @@ public final class PostgresSinkConfig extends AbstractConfig {
             WRITE_GROUP,
             ++order,
             Width.SHORT,
-            "Batch size");
+            "Batch size")
+        .define(
+            EXACTLY_ONCE_CONFIG,
+            Type.BOOLEAN,
+            EXACTLY_ONCE_DEFAULT,
+            Importance.HIGH,
+            EXACTLY_ONCE_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.SHORT,
+            "Exactly once")
+        .define(
+            OFFSETS_TABLE_CONFIG,
+            Type.STRING,
+            OFFSETS_TABLE_DEFAULT,
+            OffsetLedger.TABLE_NAME,
+            Importance.MEDIUM,
+            OFFSETS_TABLE_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.MEDIUM,
+            "Offsets table");
     order = 0;
     def.define(
             AUTO_CREATE_CONFIG,
@@ -320,6 +358,14 @@ public final class PostgresSinkConfig extends AbstractConfig {
 
   ConnectionSettings connectionSettings(String applicationName) {
     return ConnectionConfig.settings(this, applicationName);
+  }
+
+  public boolean exactlyOnce() {
+    return getBoolean(EXACTLY_ONCE_CONFIG);
+  }
+
+  public TableId offsetsTable() {
+    return TableId.parse(getString(OFFSETS_TABLE_CONFIG), "public");
   }
 
   public String tableNameFormat() {

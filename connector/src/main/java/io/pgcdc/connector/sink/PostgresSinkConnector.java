@@ -2,6 +2,7 @@ package io.pgcdc.connector.sink;
 
 import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.OffsetLedger;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.common.Version;
 import io.pgcdc.connector.sink.read.TableNameTemplate;
@@ -106,6 +107,20 @@ public class PostgresSinkConnector extends SinkConnector {
                   + " does not exist in "
                   + settings.describe()
                   + ": create it, or set auto.create=true");
+        }
+      }
+      if (config.exactlyOnce()) {
+        String problem =
+            OffsetLedger.problem(
+                c,
+                config.offsetsTable(),
+                ", name another table in "
+                    + PostgresSinkConfig.OFFSETS_TABLE_CONFIG
+                    + ", or set "
+                    + PostgresSinkConfig.EXACTLY_ONCE_CONFIG
+                    + "=false (a crash may then write records again)");
+        if (problem != null) {
+          addError(result, PostgresSinkConfig.OFFSETS_TABLE_CONFIG, problem);
         }
       }
     } catch (SQLException e) {

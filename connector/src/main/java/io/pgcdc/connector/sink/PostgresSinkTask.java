@@ -1,10 +1,16 @@
 package io.pgcdc.connector.sink;
 
+import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.OffsetLedger;
+import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.Version;
 import io.pgcdc.connector.sink.read.ChangeReader;
 import io.pgcdc.connector.sink.write.BatchWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -15,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -31,6 +38,8 @@ public class PostgresSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSinkTask.class);
 
   private SinkApplier applier;
+  private OffsetLedger ledger;
+  private ConnectionSettings settings;
   private ExecutorService writer;
   private Future<?> inFlight;
 
@@ -43,8 +52,9 @@ public class PostgresSinkTask extends SinkTask {
   public void start(Map<String, String> props) {
     PostgresSinkConfig config = new PostgresSinkConfig(props);
     String name = props.getOrDefault("name", "pgcdc-sink");
-    BatchWriter batchWriter =
-        new BatchWriter(config, config.connectionSettings("pgcdc-sink " + name));
+    settings = config.connectionSettings("pgcdc-sink " + name);
+    ledger = config.exactlyOnce() ? new OffsetLedger(config.offsetsTable(), name) : null;
+    BatchWriter batchWriter = new BatchWriter(config, settings, ledger);
     boolean tolerateAll = "all".equalsIgnoreCase(props.get("errors.tolerance"));
     applier =
         new SinkApplier(
@@ -65,6 +75,49 @@ public class PostgresSinkTask extends SinkTask {
       return context.errantRecordReporter();
     } catch (NoSuchMethodError | NoClassDefFoundError e) {
       return null; // a worker older than Kafka 2.6
+    }
+  }
+
+  /**
+   * With exactly.once, rewinds each assigned partition to the offset after the last one the
+   * database's ledger holds, so that Kafka's committed offsets, which can lag, never decide.
+   */
+  @Override
+  public void open(Collection<TopicPartition> partitions) {
+    if (ledger == null || partitions.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, Long> rewind = new HashMap<>();
+    try (Connection c = settings.open()) {
+      c.setAutoCommit(false);
+      ledger.create(c);
+      ledger
+          .open(c, partitions)
+          .forEach(
+              (tp, offset) -> {
+                if (offset >= 0) {
+                  rewind.put(tp, offset + 1);
+                }
+              });
+    } catch (SQLException e) {
+      String state = e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")";
+      String message =
+          "Could not read the offsets ledger "
+              + ledger
+              + state
+              + ": "
+              + e.getMessage()
+              + "; the user needs SELECT, INSERT, UPDATE on it (or CREATE on its schema to create"
+              + " it), or set "
+              + PostgresSinkConfig.EXACTLY_ONCE_CONFIG
+              + "=false";
+      throw PgErrors.isTransient(e)
+          ? new RetriableException(message, e)
+          : new ConnectException(message, e);
+    }
+    if (!rewind.isEmpty()) {
+      LOG.info("Starting from the offsets after those in the ledger: {}", rewind);
+      context.offset(rewind);
     }
   }
 

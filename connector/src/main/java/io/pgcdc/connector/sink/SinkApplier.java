@@ -17,12 +17,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -52,6 +54,9 @@ final class SinkApplier implements AutoCloseable {
   private final Backoff backoff;
   private final boolean tolerateAll;
   private final ErrantRecordReporter reporter;
+
+  /** While a batch is written table by table: the ledger stays below these offsets. */
+  private Map<TopicPartition, Long> tableByTable = Map.of();
 
   /** A bad record and why; reported once its batch has been written. */
   private record Rejection(SinkRecord record, String message, Throwable cause) {}
@@ -193,7 +198,7 @@ final class SinkApplier implements AutoCloseable {
       return;
     }
     try {
-      writer.write(changes);
+      write(changes, rejections);
       return;
     } catch (SQLException e) {
       if (!isolatable(e, attempt)) {
@@ -204,9 +209,20 @@ final class SinkApplier implements AutoCloseable {
         return;
       }
     }
+    // Table by table is not in offset order: the ledger stays where it is until a later batch.
+    tableByTable = firstOffsets(changes);
+    try {
+      writeByTable(changes, rejections, attempt);
+    } finally {
+      tableByTable = Map.of();
+    }
+  }
+
+  private void writeByTable(List<RowChange> changes, List<Rejection> rejections, int attempt)
+      throws SQLException {
     for (List<RowChange> table : byTable(changes)) {
       try {
-        writer.write(table);
+        write(table, rejections);
       } catch (SQLException e) {
         if (!isolatable(e, attempt)) {
           throw e;
@@ -230,7 +246,7 @@ final class SinkApplier implements AutoCloseable {
       return;
     }
     try {
-      writer.write(changes);
+      write(changes, rejections);
     } catch (SQLException e) {
       if (!isolatable(e, attempt)) {
         throw e;
@@ -244,6 +260,32 @@ final class SinkApplier implements AutoCloseable {
       bisect(changes.subList(0, mid), rejections, attempt);
       bisect(changes.subList(mid, changes.size()), rejections, attempt);
     }
+  }
+
+  /**
+   * Writes the changes in one transaction, the offsets ledger kept below the bad records found so
+   * far (they reach the dead letter queue only after the batch): a crash before that makes them
+   * come again, not vanish.
+   */
+  private void write(List<RowChange> changes, List<Rejection> rejections) throws SQLException {
+    Map<TopicPartition, Long> first = new HashMap<>(tableByTable);
+    for (Rejection r : rejections) {
+      first.merge(partition(r.record()), r.record().kafkaOffset(), Math::min);
+    }
+    writer.holdLedgerBelow(first);
+    writer.write(changes);
+  }
+
+  private static Map<TopicPartition, Long> firstOffsets(List<RowChange> changes) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (RowChange change : changes) {
+      first.merge(partition(change.record()), change.record().kafkaOffset(), Math::min);
+    }
+    return first;
+  }
+
+  private static TopicPartition partition(SinkRecord r) {
+    return new TopicPartition(r.topic(), r.kafkaPartition());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.pgcdc.connector.statement;
 
 import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.OffsetLedger;
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.sink.change.BadRecordException;
 import io.pgcdc.connector.statement.StatementRunner.Failure;
@@ -35,7 +36,7 @@ final class StatementApplier implements AutoCloseable {
   private final StatementSinkConfig config;
   private final StatementConnection connection;
   private final Map<Operation, Template> templates;
-  private final Ledger ledger;
+  private final OffsetLedger ledger;
   private final boolean tolerateAll;
   private final DeadLetters deadLetters;
   private final Map<String, Long> skipped = new TreeMap<>();
@@ -49,7 +50,8 @@ final class StatementApplier implements AutoCloseable {
     this.config = config;
     this.connection = new StatementConnection(settings);
     this.templates = templates(config);
-    this.ledger = config.exactlyOnce() ? new Ledger(config.offsetsTable(), connectorName) : null;
+    this.ledger =
+        config.exactlyOnce() ? new OffsetLedger(config.offsetsTable(), connectorName) : null;
     this.tolerateAll = tolerateAll;
     this.deadLetters = deadLetters;
   }

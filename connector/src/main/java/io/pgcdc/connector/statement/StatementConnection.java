@@ -2,6 +2,7 @@ package io.pgcdc.connector.statement;
 
 import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.OffsetLedger;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,7 +25,7 @@ final class StatementConnection implements AutoCloseable {
   }
 
   /** The open connection (in a transaction); creates the ledger table first when needed. */
-  Connection get(Ledger ledger) throws SQLException {
+  Connection get(OffsetLedger ledger) throws SQLException {
     if (connection == null) {
       connection = open(settings);
       runner = new StatementRunner(connection);

@@ -2,6 +2,7 @@ package io.pgcdc.connector.statement;
 
 import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.OffsetLedger;
 import io.pgcdc.connector.common.TableId;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -93,24 +94,6 @@ public final class StatementSinkConfig extends AbstractConfig {
     NULL
   }
 
-  /** A table name, {@code table} or {@code schema.table} (quoted parts allowed). */
-  private static final ConfigDef.Validator TABLE_NAME =
-      new ConfigDef.Validator() {
-        @Override
-        public void ensureValid(String name, Object value) {
-          try {
-            TableId.parse(String.valueOf(value), "public");
-          } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
-          }
-        }
-
-        @Override
-        public String toString() {
-          return "[schema.]table";
-        }
-      };
-
   static final ConfigDef CONFIG_DEF = configDef();
 
   public StatementSinkConfig(Map<String, String> props) {
@@ -174,7 +157,7 @@ public final class StatementSinkConfig extends AbstractConfig {
         OFFSETS_TABLE_CONFIG,
         Type.STRING,
         OFFSETS_TABLE_DEFAULT,
-        TABLE_NAME,
+        OffsetLedger.TABLE_NAME,
         Importance.MEDIUM,
         OFFSETS_TABLE_DOC,
         GROUP,
@@ -210,7 +193,7 @@ public final class StatementSinkConfig extends AbstractConfig {
         SQL_FILES_TABLE_CONFIG,
         Type.STRING,
         SQL_FILES_TABLE_DEFAULT,
-        TABLE_NAME,
+        OffsetLedger.TABLE_NAME,
         Importance.LOW,
         SQL_FILES_TABLE_DOC,
         GROUP,

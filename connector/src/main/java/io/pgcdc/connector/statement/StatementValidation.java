@@ -3,13 +3,11 @@ package io.pgcdc.connector.statement;
 import io.pgcdc.connector.common.ConnectionChecks;
 import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
-import io.pgcdc.connector.common.Identifiers;
 import io.pgcdc.connector.common.NamedParameters;
-import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.common.OffsetLedger;
 import io.pgcdc.connector.statement.StatementSinkConfig.MissingField;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
@@ -129,75 +127,18 @@ final class StatementValidation {
   /** The ledger table exists and may be written, or its schema lets the user create it. */
   private static void checkLedger(Connection c, StatementSinkConfig config, Config result)
       throws SQLException {
-    TableId table = config.offsetsTable();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT pg_is_in_recovery(), current_user, to_regclass(?) IS NOT NULL,"
-                + " has_table_privilege(to_regclass(?), 'SELECT, INSERT, UPDATE'),"
-                + " (SELECT has_schema_privilege(n.oid, 'CREATE') FROM pg_namespace n"
-                + " WHERE n.nspname = ?)")) {
-      ps.setString(1, table.quoted());
-      ps.setString(2, table.quoted());
-      ps.setString(3, table.schema());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        String user = Identifiers.quote(rs.getString(2));
-        String problem = ledgerProblem(rs, user, table, config);
-        if (problem != null) {
-          error(result, StatementSinkConfig.OFFSETS_TABLE_CONFIG, problem);
-        }
-      }
+    String problem =
+        OffsetLedger.problem(
+            c,
+            config.offsetsTable(),
+            ", name another table in "
+                + StatementSinkConfig.OFFSETS_TABLE_CONFIG
+                + ", or set "
+                + StatementSinkConfig.EXACTLY_ONCE_CONFIG
+                + "=false (a crash may then run a record's statements again)");
+    if (problem != null) {
+      error(result, StatementSinkConfig.OFFSETS_TABLE_CONFIG, problem);
     }
-  }
-
-  private static String ledgerProblem(
-      ResultSet rs, String user, TableId table, StatementSinkConfig config) throws SQLException {
-    String orElse =
-        ", name another table in "
-            + StatementSinkConfig.OFFSETS_TABLE_CONFIG
-            + ", or set "
-            + StatementSinkConfig.EXACTLY_ONCE_CONFIG
-            + "=false (a crash may then run a record's statements again)";
-    if (rs.getBoolean(1)) {
-      return "The server is a read-only standby: the offsets ledger cannot be written there;"
-          + " connect to the primary"
-          + orElse;
-    }
-    if (rs.getBoolean(3)) {
-      return rs.getBoolean(4)
-          ? null
-          : "User "
-              + user
-              + " may not write the ledger table "
-              + table.quoted()
-              + ": run GRANT SELECT, INSERT, UPDATE ON "
-              + table.quoted()
-              + " TO "
-              + user
-              + orElse;
-    }
-    Object mayCreate = rs.getObject(5);
-    if (mayCreate == null) {
-      return "The schema "
-          + Identifiers.quote(table.schema())
-          + " of the ledger table does not exist"
-          + orElse;
-    }
-    if (!rs.getBoolean(5)) {
-      return "User "
-          + user
-          + " may not create the ledger table "
-          + table.quoted()
-          + ": run GRANT CREATE ON SCHEMA "
-          + Identifiers.quote(table.schema())
-          + " TO "
-          + user
-          + ", or create it as another user with "
-          + new Ledger(table, "").createSql()
-          + " and GRANT SELECT, INSERT, UPDATE on it"
-          + orElse;
-    }
-    return null;
   }
 
   /**

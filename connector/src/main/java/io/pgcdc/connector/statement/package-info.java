@@ -5,8 +5,9 @@
  * {@code RecordFields} reads a record's envelope, key, headers and coordinates as the upsert sink
  * does; {@code Binding} binds values (typed values through {@code sink.encode.PgText}, cast to
  * their {@code pgcdc.type}); {@code StatementRunner} runs batches and singles out bad records;
- * {@code Ledger} is the offsets table that makes each record run once; {@code StatementApplier}
- * ties them into a transaction per put. May use {@code common}, {@code types}, {@code sink.change},
- * {@code sink.encode}, JDBC and the Connect API; nothing of the upsert sink's writing.
+ * {@code OffsetLedger} (in common) is the offsets table that makes each record run once; {@code
+ * StatementApplier} ties them into a transaction per put. May use {@code common}, {@code types},
+ * {@code sink.change}, {@code sink.encode}, JDBC and the Connect API; nothing of the upsert sink's
+ * writing.
  */
 package io.pgcdc.connector.statement;

@@ -2,6 +2,7 @@ package io.pgcdc.connector.sink.write;
 
 import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
+import io.pgcdc.connector.common.OffsetLedger;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.sink.PostgresSinkConfig;
 import io.pgcdc.connector.sink.PostgresSinkConfig.InsertMode;
@@ -11,12 +12,16 @@ import io.pgcdc.connector.sink.write.TableCatalog.Table;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Writes row changes to PostgreSQL on one connection. {@link #prepare} makes the target tables fit
@@ -30,12 +35,20 @@ public final class BatchWriter implements ChangeWriter {
   private final StagingTables staging = new StagingTables();
   private final TargetTables tables;
   private final RowEncoder encoder = new RowEncoder();
+  private final OffsetLedger ledger;
+  private Map<TopicPartition, Long> holdBelow = Map.of();
+  private long skippedByLedger;
   private Connection connection;
 
-  public BatchWriter(PostgresSinkConfig config, ConnectionSettings settings) {
+  /**
+   * @param ledger the offsets ledger each transaction locks, honours and updates; null without
+   *     exactly.once
+   */
+  public BatchWriter(PostgresSinkConfig config, ConnectionSettings settings, OffsetLedger ledger) {
     this.settings = settings;
     this.insertMode = config.insertMode();
     this.tables = new TargetTables(config.autoCreate(), config.autoEvolve(), staging);
+    this.ledger = ledger;
   }
 
   private Connection connection() throws SQLException {
@@ -80,17 +93,58 @@ public final class BatchWriter implements ChangeWriter {
   }
 
   @Override
+  public void holdLedgerBelow(Map<TopicPartition, Long> offsets) {
+    holdBelow = offsets;
+  }
+
+  /** Records left out since the last call because the ledger says they were written before. */
+  public long drainSkippedByLedger() {
+    long n = skippedByLedger;
+    skippedByLedger = 0;
+    return n;
+  }
+
+  /**
+   * Writes the changes in one transaction. With the ledger, the transaction first locks the ledger
+   * rows of its partitions (a second task writing them waits), leaves out the records the ledger
+   * says were written, and stores the last offset it wrote of each partition before it commits.
+   */
+  @Override
   public void write(List<RowChange> prepared) throws SQLException {
     Connection c = connection();
     try {
+      List<RowChange> todo = prepared;
+      Map<TopicPartition, Long> last = Map.of();
+      if (ledger != null) {
+        todo = new ArrayList<>(prepared.size());
+        last = new HashMap<>();
+        Map<TopicPartition, Long> done = ledger.lock(c, partitions(prepared));
+        for (RowChange change : prepared) {
+          SinkRecord r = change.record();
+          TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
+          Long written = done.get(tp);
+          if (written != null && r.kafkaOffset() <= written) {
+            skippedByLedger++;
+            continue;
+          }
+          todo.add(change);
+          Long hold = holdBelow.get(tp);
+          if (hold == null || r.kafkaOffset() < hold) {
+            last.merge(tp, r.kafkaOffset(), Math::max);
+          }
+        }
+      }
       Set<String> usedStaging = new HashSet<>();
-      for (TableBatch batch : TableBatch.reduce(prepared).values()) {
+      for (TableBatch batch : TableBatch.reduce(todo).values()) {
         Table table = tables.get(c, batch.table());
         if (table == null) {
           continue; // only deletes or truncates for a table that does not exist
         }
         WritePlan plan = WritePlan.of(table, batch, insertMode);
         new TableWrite(c, table, insertMode, staging, usedStaging).write(plan);
+      }
+      if (!last.isEmpty()) {
+        ledger.store(c, last);
       }
       c.commit();
     } catch (SQLException | RuntimeException e) {
@@ -99,5 +153,13 @@ public final class BatchWriter implements ChangeWriter {
       staging.forgetAll();
       throw e;
     }
+  }
+
+  private static Set<TopicPartition> partitions(List<RowChange> changes) {
+    Set<TopicPartition> set = new LinkedHashSet<>();
+    for (RowChange change : changes) {
+      set.add(new TopicPartition(change.record().topic(), change.record().kafkaPartition()));
+    }
+    return set;
   }
 }

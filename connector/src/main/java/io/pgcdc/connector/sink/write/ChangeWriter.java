@@ -4,7 +4,9 @@ import io.pgcdc.connector.sink.change.BadRecordException;
 import io.pgcdc.connector.sink.change.RowChange;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Where the sink writes row changes: {@link BatchWriter} writes them to PostgreSQL. The batch loop
@@ -23,6 +25,13 @@ public interface ChangeWriter extends AutoCloseable {
 
   /** Writes prepared changes in one transaction; on failure rolls back and rethrows. */
   void write(List<RowChange> prepared) throws SQLException;
+
+  /**
+   * From now on the offsets ledger (exactly.once) stays below these offsets, by partition: records
+   * at and after them are written, but the ledger does not say so, because a bad record there has
+   * not reached the dead letter queue yet. Empty: no limit.
+   */
+  default void holdLedgerBelow(Map<TopicPartition, Long> offsets) {}
 
   /** Drops the connection (after a lost connection or a failed batch) and what it cached. */
   void reset();
