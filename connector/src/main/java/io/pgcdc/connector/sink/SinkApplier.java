@@ -58,6 +58,9 @@ final class SinkApplier implements AutoCloseable {
   /** While a batch is written table by table: the ledger stays below these offsets. */
   private Map<TopicPartition, Long> tableByTable = Map.of();
 
+  /** Whether the current chunk was written table by table (the ledger held at its start). */
+  private boolean heldWholeBatch;
+
   /** A bad record and why; reported once its batch has been written. */
   private record Rejection(SinkRecord record, String message, Throwable cause) {}
 
@@ -84,6 +87,11 @@ final class SinkApplier implements AutoCloseable {
       List<RowChange> changes = read(chunk, rejections);
       writeWithRetries(changes, rejections);
       report(rejections);
+      if (!rejections.isEmpty() || heldWholeBatch) {
+        // Every record of the chunk is written or in the dead letter queue now.
+        writer.ledgerAt(lastOffsets(chunk));
+      }
+      heldWholeBatch = false;
     }
     if (LOG.isDebugEnabled()) {
       Map<String, Long> skipped = reader.drainSkipped();
@@ -211,6 +219,7 @@ final class SinkApplier implements AutoCloseable {
     }
     // Table by table is not in offset order: the ledger stays where it is until a later batch.
     tableByTable = firstOffsets(changes);
+    heldWholeBatch = true;
     try {
       writeByTable(changes, rejections, attempt);
     } finally {
@@ -274,6 +283,14 @@ final class SinkApplier implements AutoCloseable {
     }
     writer.holdLedgerBelow(first);
     writer.write(changes);
+  }
+
+  private static Map<TopicPartition, Long> lastOffsets(List<SinkRecord> records) {
+    Map<TopicPartition, Long> last = new HashMap<>();
+    for (SinkRecord r : records) {
+      last.merge(partition(r), r.kafkaOffset(), Math::max);
+    }
+    return last;
   }
 
   private static Map<TopicPartition, Long> firstOffsets(List<RowChange> changes) {

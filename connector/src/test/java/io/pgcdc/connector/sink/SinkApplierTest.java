@@ -13,9 +13,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -49,6 +51,8 @@ class SinkApplierTest {
     final Set<Long> badOffsets;
     final Deque<SQLException> failures = new ArrayDeque<>();
     final List<Long> written = new ArrayList<>();
+    Map<TopicPartition, Long> hold = Map.of();
+    long ledger = -1;
     int writes;
     int resets;
 
@@ -74,6 +78,23 @@ class SinkApplierTest {
         }
       }
       prepared.forEach(c -> written.add(c.record().kafkaOffset()));
+      for (RowChange c : prepared) { // one partition
+        long offset = c.record().kafkaOffset();
+        Long below = hold.get(new TopicPartition(c.record().topic(), c.record().kafkaPartition()));
+        if (below == null || offset < below) {
+          ledger = Math.max(ledger, offset);
+        }
+      }
+    }
+
+    @Override
+    public void holdLedgerBelow(Map<TopicPartition, Long> offsets) {
+      hold = offsets;
+    }
+
+    @Override
+    public void ledgerAt(Map<TopicPartition, Long> offsets) {
+      offsets.values().forEach(o -> ledger = Math.max(ledger, o));
     }
 
     @Override
@@ -107,6 +128,30 @@ class SinkApplierTest {
     assertThat(reported).extracting(SinkRecord::kafkaOffset).containsExactly(5L);
     // the batch; again in record order; then halves down to the bad record: 4+4, 2, 1+1, 2
     assertThat(writer.writes).isEqualTo(8);
+  }
+
+  @Test
+  void theLedgerStaysBelowABadRecordUntilTheDeadLetterQueueHasIt() {
+    FakeWriter writer = new FakeWriter(Set.of(5L));
+    List<Long> ledgerWhenReported = new ArrayList<>();
+    SinkApplier applier =
+        new SinkApplier(
+            CONFIG,
+            new ChangeReader(CONFIG),
+            writer,
+            true,
+            (record, error) -> {
+              ledgerWhenReported.add(writer.ledger);
+              return CompletableFuture.completedFuture(null);
+            });
+
+    applier.apply(records(8));
+
+    assertThat(writer.written).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 6L, 7L);
+    assertThat(ledgerWhenReported)
+        .as("records 6 and 7 are written, the ledger says 4")
+        .containsExactly(4L);
+    assertThat(writer.ledger).as("then every record is handled").isEqualTo(7L);
   }
 
   @Test

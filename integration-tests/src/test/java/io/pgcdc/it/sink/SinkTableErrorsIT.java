@@ -68,11 +68,27 @@ class SinkTableErrorsIT {
     return table;
   }
 
+  /**
+   * The sink as the role, with an offsets ledger table of its own that the role may write (another
+   * role owns it, as the target tables).
+   */
   private static ConnectorDefinition as(SinkFixture f, Role role) {
+    String ledger = f.createTable(f.name + "_offsets", LEDGER_COLUMNS);
+    f.pg.execute("GRANT SELECT, INSERT, UPDATE ON public." + ledger + " TO " + role.name());
     return f.connector()
         .withConnection(f.pg.host(), f.pg.port(), f.pg.database(), role.name(), role.password())
         .with("table.name.format", "${source.schema}.${source.table}")
-        .with("auto.create", "false");
+        .with("auto.create", "false")
+        .with("offsets.table", "public." + ledger);
+  }
+
+  private static final String LEDGER_COLUMNS =
+      "(connector text NOT NULL, topic text NOT NULL, kafka_partition integer NOT NULL,"
+          + " kafka_offset bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),"
+          + " PRIMARY KEY (connector, topic, kafka_partition))";
+
+  private static List<String> ledger(SinkFixture f) {
+    return f.rows("SELECT kafka_offset FROM public." + f.name + "_offsets");
   }
 
   @Test
@@ -120,6 +136,8 @@ class SinkTableErrorsIT {
       assertThat(header(dead.get(3), "__connect.errors.exception.message"))
           .contains("offset 6", "not a struct or a JSON object");
       f.awaitCommittedOffset(f.name, 7);
+      // Written table by table, then the bad records sent: only then does the ledger move.
+      f.awaitRows("SELECT kafka_offset FROM public." + f.name + "_offsets", List.of("6"));
       assertThat(cluster.rest().status(f.name).running()).isTrue();
     } finally {
       dropRole(pg, role);
@@ -148,6 +166,7 @@ class SinkTableErrorsIT {
               "SQLSTATE 42501");
       // Records before the bad one may be written; none after it.
       assertThat(f.rows("SELECT id FROM " + ok + " WHERE id >= 2")).isEmpty();
+      assertThat(ledger(f)).as("the ledger stays before the bad record").isSubsetOf("-1", "0");
     } finally {
       dropRole(pg, role);
     }

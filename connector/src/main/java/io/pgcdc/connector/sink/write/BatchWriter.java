@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes row changes to PostgreSQL on one connection. {@link #prepare} makes the target tables fit
@@ -30,6 +32,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * ({@link WritePlan}) and runs them ({@link TableWrite}) in one transaction.
  */
 public final class BatchWriter implements ChangeWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+
   private final ConnectionSettings settings;
   private final InsertMode insertMode;
   private final StagingTables staging = new StagingTables();
@@ -95,6 +99,27 @@ public final class BatchWriter implements ChangeWriter {
   @Override
   public void holdLedgerBelow(Map<TopicPartition, Long> offsets) {
     holdBelow = offsets;
+  }
+
+  @Override
+  public void ledgerAt(Map<TopicPartition, Long> offsets) {
+    if (ledger == null || offsets.isEmpty()) {
+      return;
+    }
+    try {
+      Connection c = connection();
+      ledger.lock(c, offsets.keySet());
+      ledger.store(c, offsets);
+      c.commit();
+    } catch (SQLException e) {
+      LOG.warn(
+          "Could not move the offsets ledger {} to {} ({}): records after its offsets are written"
+              + " again after a restart",
+          ledger,
+          offsets,
+          e.toString());
+      reset();
+    }
   }
 
   /** Records left out since the last call because the ledger says they were written before. */

@@ -33,6 +33,13 @@ public interface ChangeWriter extends AutoCloseable {
    */
   default void holdLedgerBelow(Map<TopicPartition, Long> offsets) {}
 
+  /**
+   * Moves the offsets ledger (exactly.once) up to these offsets, by partition, in a transaction of
+   * its own: every record up to them is written or in the dead letter queue. A failure leaves the
+   * ledger behind, which only makes records come again.
+   */
+  default void ledgerAt(Map<TopicPartition, Long> offsets) {}
+
   /** Drops the connection (after a lost connection or a failed batch) and what it cached. */
   void reset();
 
