@@ -33,12 +33,12 @@ class NotifyReconnectIT {
         .create(
             NotifyFixture.notifySource(pg, name, one + "," + two).with("retry.backoff.ms", "100"));
     try {
-      int first = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      int first = NotifyFixture.awaitRunningAndListening(cluster, name);
       NotifyFixture.send(pg, one, "before");
       NotifyFixture.read(cluster, name + "." + one, 1);
 
       pg.execute("SELECT pg_terminate_backend(" + first + ")");
-      int second = NotifyFixture.awaitListening(pg, name, first);
+      int second = NotifyFixture.awaitListening(cluster, name, first);
       NotifyFixture.send(pg, one, "after");
       NotifyFixture.send(pg, two, "after two");
 
@@ -81,12 +81,12 @@ class NotifyReconnectIT {
                   .with("connection.socket.timeout.ms", "2000")
                   .with("retry.backoff.ms", "100"));
       try {
-        int first = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+        int first = NotifyFixture.awaitRunningAndListening(cluster, name);
         NotifyFixture.send(pg, channel, "before");
         NotifyFixture.read(cluster, name + "." + channel, 1);
 
         assertThat(proxy.silenceAll()).isEqualTo(1); // no reset, no end of stream: silence
-        NotifyFixture.awaitListening(pg, name, first);
+        NotifyFixture.awaitListening(cluster, name, first);
         NotifyFixture.send(pg, channel, "after");
 
         List<ConsumerRecord<String, String>> records =
@@ -106,10 +106,6 @@ class NotifyReconnectIT {
    * watchdog must end a read that a connection dead in the middle of a message keeps waiting.
    */
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "Flaky in full runs at load average 20 (2026-12-07): after the watchdog's gap record the"
-          + " notification sent to the new connection did not arrive within 90 s; cause not found"
-          + " yet. Passes alone.")
   void aConnectionThatDiesInTheMiddleOfANotificationIsAbortedAndReplaced(
       PostgresServer pg, ConnectCluster cluster) throws SQLException {
     String name = pg.uniqueName("notify_midway");
@@ -125,12 +121,12 @@ class NotifyReconnectIT {
                   .with("connection.socket.timeout.ms", "2000")
                   .with("retry.backoff.ms", "100"));
       try {
-        int first = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+        int first = NotifyFixture.awaitRunningAndListening(cluster, name);
         long beforeStuck = System.currentTimeMillis();
 
         assertThat(proxy.silenceAfterOneByte()).isEqualTo(1);
         NotifyFixture.send(pg, channel, "stuck halfway");
-        NotifyFixture.awaitListening(pg, name, first);
+        NotifyFixture.awaitListening(cluster, name, first);
         NotifyFixture.send(pg, channel, "after");
 
         List<ConsumerRecord<String, String>> records =
@@ -152,12 +148,12 @@ class NotifyReconnectIT {
     String channel = name + "_c";
     cluster.rest().create(NotifyFixture.notifySource(pg, name, channel));
     try {
-      int first = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      int first = NotifyFixture.awaitRunningAndListening(cluster, name);
       NotifyFixture.send(pg, channel, "before");
       NotifyFixture.read(cluster, name + "." + channel, 1);
       // Stopping the task for the restart commits the record's offset, which the new task reads.
       cluster.rest().restart(name);
-      NotifyFixture.awaitListening(pg, name, first);
+      NotifyFixture.awaitListening(cluster, name, first);
 
       List<ConsumerRecord<String, String>> records =
           NotifyFixture.read(cluster, name + "." + channel, 2);
