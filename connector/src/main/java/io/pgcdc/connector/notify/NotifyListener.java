@@ -83,7 +83,9 @@ final class NotifyListener implements AutoCloseable {
 
   /**
    * The last moment the connection was known to deliver: every notification committed before it has
-   * been received. Set when LISTEN took effect, at each notification and at each check.
+   * been received. It is when an exchange that the server answered began: the opening (stamped
+   * before connecting) or the last {@link #check}. A notification that arrives is no such proof:
+   * others committed just before it may still be on their way, and go with a connection lost then.
    */
   long lastAliveMillis() {
     return lastAliveMillis;
@@ -132,12 +134,10 @@ final class NotifyListener implements AutoCloseable {
     }
   }
 
-  /** Keeps {@code batch} (if any) for {@link #receive}, and notes the connection alive. */
+  /** Keeps {@code batch} (if any) for {@link #receive}. */
   private void keep(PGNotification[] batch) {
     if (batch != null && batch.length > 0) {
-      long now = System.currentTimeMillis();
-      received.addAll(fromOthers(batch, backendPid, now));
-      lastAliveMillis = now;
+      received.addAll(fromOthers(batch, backendPid, System.currentTimeMillis()));
     }
   }
 
@@ -154,10 +154,10 @@ final class NotifyListener implements AutoCloseable {
 
   /**
    * Asks the server for {@code pg_notification_queue_usage()}: an answer within the socket timeout
-   * proves the connection alive. The server sends the notifications committed before the query
-   * ahead of its answer; the driver holds them, and they are taken over at once, so that they
-   * survive a connection lost right after. The function is named with its schema, so that no
-   * function of the same name on the role's search_path runs on this connection.
+   * proves the connection alive as of the question. The server sends the notifications committed
+   * before the query ahead of its answer; the driver holds them, and they are taken over at once,
+   * so that they survive a connection lost right after. The function is named with its schema, so
+   * that no function of the same name on the role's search_path runs on this connection.
    */
   double check() throws SQLException {
     long started = System.currentTimeMillis();

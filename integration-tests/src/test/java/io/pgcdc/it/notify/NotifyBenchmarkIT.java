@@ -94,7 +94,7 @@ class NotifyBenchmarkIT {
     createTopic(cluster, topic);
     cluster.rest().create(NotifyFixture.notifySource(pg, name, channel));
     try {
-      NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      NotifyFixture.awaitRunningAndListening(cluster, name);
       long consumed = 0;
       List<Plan> plans = new ArrayList<>();
       plans.add(new Plan("warmup", SENDERS, TOTAL, 0));

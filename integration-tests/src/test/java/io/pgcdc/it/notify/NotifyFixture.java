@@ -40,12 +40,12 @@ final class NotifyFixture {
   }
 
   /**
-   * Waits until connector {@code name} runs and its task listens (see {@link #awaitListening});
-   * returns the pid of its connection.
+   * Waits until connector {@code name} runs and its task listens on every channel (see {@link
+   * #awaitListening}); returns the pid of its connection.
    */
-  static int awaitRunningAndListening(ConnectCluster cluster, PostgresServer pg, String name) {
+  static int awaitRunningAndListening(ConnectCluster cluster, String name) {
     cluster.rest().awaitRunning(name, TIMEOUT);
-    return awaitListening(pg, name, 0);
+    return awaitListening(cluster, name, 0);
   }
 
   /** Sends each payload on {@code channel} from a new connection, in order, each committed. */
@@ -75,37 +75,31 @@ final class NotifyFixture {
   }
 
   /**
-   * Waits until the task of connector {@code name} has a connection other than {@code notPid} that
-   * is idle after its LISTENs (its last statement a LISTEN or the check), and returns its pid.
+   * Waits until the task of connector {@code name} says that it listens on every channel, on a
+   * connection other than {@code notPid}, and returns that connection's server process id.
+   *
+   * <p>The proof is the task's own log line, written once every LISTEN on the connection has
+   * returned, about the connection it goes on reading. The server's view is no proof: a session
+   * idle after a LISTEN (pg_stat_activity) may have LISTENs for more channels still to run, or be
+   * one the task is dropping because the LISTEN's answer came later than
+   * connection.socket.timeout.ms; a notification sent then is missed, as NOTIFY allows.
    */
-  static int awaitListening(PostgresServer pg, String name, int notPid) {
+  static int awaitListening(ConnectCluster cluster, String name, int notPid) {
+    NotifyTaskLog log = new NotifyTaskLog(cluster.worker().process().logFile(), name);
     int[] pid = {0};
     Deadline.in(TIMEOUT)
         .await(
             "connector " + name + " to listen",
             () -> {
-              pid[0] = listeningPid(pg, "pgcdc-notify-" + name, notPid);
-              return pid[0] != 0;
+              pid[0] = log.listeningPid();
+              return pid[0] != 0 && pid[0] != notPid;
             },
-            () -> "no idle listening backend with application_name pgcdc-notify-" + name);
+            () ->
+                "its task did not log \"Listening on\" (server process not "
+                    + notPid
+                    + ") in "
+                    + log.file());
     return pid[0];
-  }
-
-  private static int listeningPid(PostgresServer pg, String application, int notPid) {
-    try (Connection c = pg.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT pid FROM pg_stat_activity WHERE application_name = ? AND pid <> ?"
-                    + " AND state = 'idle' AND (query LIKE 'LISTEN %'"
-                    + " OR query LIKE 'SELECT pg_catalog.pg_notification_queue_usage()%')")) {
-      ps.setString(1, application);
-      ps.setInt(2, notPid);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    } catch (SQLException e) {
-      return 0;
-    }
   }
 
   /** The first {@code count} records of {@code topic}. */

@@ -40,7 +40,7 @@ class NotifyJsonIT {
                 .with("errors.tolerance", "all")
                 .with("errors.deadletterqueue.topic.name", dlq));
     try {
-      NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      NotifyFixture.awaitRunningAndListening(cluster, name);
       NotifyFixture.send(
           pg,
           channel,
@@ -76,7 +76,7 @@ class NotifyJsonIT {
         .rest()
         .create(NotifyFixture.notifySource(pg, name, channel).with("payload.format", "json"));
     try {
-      NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      NotifyFixture.awaitRunningAndListening(cluster, name);
       int sender;
       try (Connection c = pg.connect()) {
         sender = NotifyFixture.backendPid(c);

@@ -49,7 +49,7 @@ class NotifyPayloadIT {
           .create(
               NotifyFixture.notifySource(pg, name, "\"Mixed Case, \"\"Quoted\"\" ü\", " + plain)
                   .withConnection(pg.host(), pg.port(), pg.database(), role, "ordinary-pw"));
-      int listener = NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      int listener = NotifyFixture.awaitRunningAndListening(cluster, name);
 
       int sender;
       long before = System.currentTimeMillis();
@@ -90,7 +90,7 @@ class NotifyPayloadIT {
     String name = pg.uniqueName("notify_case");
     cluster.rest().create(NotifyFixture.notifySource(pg, name, "\"Upper\", upper"));
     try {
-      NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      NotifyFixture.awaitRunningAndListening(cluster, name);
       try (Connection c = pg.connect()) {
         c.createStatement().execute("NOTIFY Upper, 'folded'"); // goes to channel upper
         c.createStatement().execute("NOTIFY \"Upper\", 'exact'");

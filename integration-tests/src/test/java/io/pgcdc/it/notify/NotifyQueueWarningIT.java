@@ -34,7 +34,7 @@ class NotifyQueueWarningIT {
                 .with("connection.check.interval.ms", "200")
                 .with("queue.usage.warn.ratio", "0.0000000001"));
     try (Connection stuck = pg.connect()) {
-      NotifyFixture.awaitRunningAndListening(cluster, pg, name);
+      NotifyFixture.awaitRunningAndListening(cluster, name);
       // A session that listens, then idles in a transaction, never takes its notifications: they
       // stay in the queue, whose usage becomes a little more than 0.
       try (Statement s = stuck.createStatement()) {
