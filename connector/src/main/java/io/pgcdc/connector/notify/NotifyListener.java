@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -43,13 +43,18 @@ final class NotifyListener implements AutoCloseable {
   NotifyListener(ConnectionSettings settings, Duration socketTimeout) {
     this.settings = settings;
     this.socketTimeout = socketTimeout;
-    this.watchdog =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor guards =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "pgcdc-notify-watchdog");
               t.setDaemon(true);
               return t;
             });
+    // A guard is scheduled for every read and cancelled when it returns: drop it from the queue
+    // then, or they pile up for the socket timeout (tens of thousands at high rates).
+    guards.setRemoveOnCancelPolicy(true);
+    this.watchdog = guards;
   }
 
   /** Connects and listens on {@code channels}; returns when LISTEN is in effect on all of them. */
