@@ -43,6 +43,9 @@ public final class RecordBuilder {
           .field(Envelope.MESSAGE, MESSAGE_BLOCK_SCHEMA)
           .build();
 
+  /** {@code source.snapshot} of a row copied while streaming (a table added to the list). */
+  public static final String INCREMENTAL = "incremental";
+
   private static final Field SOURCE_VERSION = sourceField(Envelope.VERSION);
   private static final Field SOURCE_CONNECTOR = sourceField(Envelope.CONNECTOR);
   private static final Field SOURCE_NAME = sourceField(Envelope.NAME);
@@ -147,6 +150,20 @@ public final class RecordBuilder {
       out.add(
           new ChangeRecord(
               partition, offsetMap, t.topic, t.keySchema, key, null, null, tx.commitMillis()));
+    }
+  }
+
+  /**
+   * Adds the read record (op r) of a row copied into the stream at {@code lsn} after the table was
+   * added to a running connector: marked {@code source.snapshot = "incremental"}, so that consumers
+   * tell it from an initial snapshot row; its offset is the stream position it was emitted at.
+   */
+  public void copied(
+      List<SourceRecord> out, TableSchema t, Row row, long lsn, SourceOffset offset, long now) {
+    int first = out.size();
+    change(out, Envelope.OP_READ, t, null, row, new Tx(lsn, -1, now, false), lsn, offset, now);
+    for (int i = first; i < out.size(); i++) {
+      ((Struct) out.get(i).value()).getStruct(Envelope.SOURCE).put(SOURCE_SNAPSHOT, INCREMENTAL);
     }
   }
 
