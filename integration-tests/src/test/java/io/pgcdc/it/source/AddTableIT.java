@@ -9,18 +9,9 @@ import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
 import io.pgcdc.it.source.SourceFixture.Change;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,7 +49,9 @@ class AddTableIT {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger writes = new AtomicInteger();
     AtomicReference<Throwable> writerError = new AtomicReference<>();
-    Thread writer = new Thread(() -> write(pg, a, b, stop, writes, writerError), "writer");
+    Thread writer =
+        new Thread(
+            () -> AddTableFixture.write(pg, a, b, ROWS, stop, writes, writerError), "writer");
     try {
       cluster.rest().create(onlyA);
       cluster.rest().awaitRunning(name, TIMEOUT);
@@ -71,8 +64,14 @@ class AddTableIT {
       Deadline.in(TIMEOUT)
           .await(
               "the copy of " + b + " to be committed (the publication's comment cleared)",
-              () -> published(pg, publication).contains(b) && comment(pg, publication) == null,
-              () -> "published " + published(pg, publication) + ", " + comment(pg, publication));
+              () ->
+                  AddTableFixture.published(pg, publication).contains(b)
+                      && AddTableFixture.comment(pg, publication) == null,
+              () ->
+                  "published "
+                      + AddTableFixture.published(pg, publication)
+                      + ", "
+                      + AddTableFixture.comment(pg, publication));
       int atCopyEnd = writes.get();
       Deadline.in(TIMEOUT)
           .await(
@@ -87,9 +86,10 @@ class AddTableIT {
     }
     try {
       assertThat(writerError.get()).isNull();
-      Map<Integer, Integer> expectedB = tableState(pg, b);
+      Map<Integer, Integer> expectedB = AddTableFixture.tableState(pg, b);
       List<Change> changesB =
-          SourceFixture.readUntil(cluster, topicB, l -> rebuild(l).equals(expectedB), TIMEOUT);
+          SourceFixture.readUntil(
+              cluster, topicB, l -> AddTableFixture.rebuild(l).equals(expectedB), TIMEOUT);
       List<Change> copied =
           changesB.stream()
               .filter(c -> !c.tombstone() && c.op().equals("r"))
@@ -105,9 +105,10 @@ class AddTableIT {
           .as("changes of the added table streamed")
           .isNotEmpty();
 
-      Map<Integer, Integer> expectedA = tableState(pg, a);
+      Map<Integer, Integer> expectedA = AddTableFixture.tableState(pg, a);
       List<Change> changesA =
-          SourceFixture.readUntil(cluster, topicA, l -> rebuild(l).equals(expectedA), TIMEOUT);
+          SourceFixture.readUntil(
+              cluster, topicA, l -> AddTableFixture.rebuild(l).equals(expectedA), TIMEOUT);
       long copyStart = copied.get(0).source().path("ts_ms").asLong();
       long copyEnd = copied.get(copied.size() - 1).source().path("ts_ms").asLong();
       assertThat(changesA)
@@ -122,8 +123,8 @@ class AddTableIT {
       Deadline.in(TIMEOUT)
           .await(
               b + " to leave the publication",
-              () -> !published(pg, publication).contains(b),
-              () -> "published " + published(pg, publication));
+              () -> !AddTableFixture.published(pg, publication).contains(b),
+              () -> "published " + AddTableFixture.published(pg, publication));
       int marker = 1_000_000;
       pg.execute(
           "UPDATE " + b + " SET v = v + 1000", "INSERT INTO " + a + " VALUES (" + marker + ", 0)");
@@ -138,107 +139,6 @@ class AddTableIT {
     } finally {
       SourceFixture.cleanup(cluster, pg, name);
       pg.execute("DROP TABLE " + a, "DROP TABLE " + b);
-    }
-  }
-
-  private static Set<String> published(PostgresServer pg, String publication) {
-    Set<String> tables = new HashSet<>();
-    try (Connection c = pg.connect();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT tablename FROM pg_publication_tables WHERE pubname = ?")) {
-      ps.setString(1, publication);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return tables;
-  }
-
-  private static String comment(PostgresServer pg, String publication) {
-    try (Connection c = pg.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT obj_description(oid, 'pg_publication') FROM pg_publication"
-                    + " WHERE pubname = ?")) {
-      ps.setString(1, publication);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : "(no publication)";
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Map<Integer, Integer> rebuild(List<Change> changes) {
-    Map<Integer, Integer> state = new HashMap<>();
-    for (Change c : changes) {
-      if (c.tombstone()) {
-        continue;
-      }
-      int id = c.keyPayload().path("id").asInt();
-      if (c.op().equals("d")) {
-        state.remove(id);
-      } else {
-        state.put(id, c.after().path("v").asInt());
-      }
-    }
-    return state;
-  }
-
-  private static Map<Integer, Integer> tableState(PostgresServer pg, String table)
-      throws SQLException {
-    Map<Integer, Integer> state = new HashMap<>();
-    try (Connection c = pg.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, v FROM " + table)) {
-      while (rs.next()) {
-        state.put(rs.getInt(1), rs.getInt(2));
-      }
-    }
-    return state;
-  }
-
-  /**
-   * Until stopped: small transactions of inserts (new ids), updates (v = v + 1) and deletes on
-   * {@code b}, spread over its whole key range; every tenth, an insert into {@code a}.
-   */
-  private static void write(
-      PostgresServer pg,
-      String a,
-      String b,
-      AtomicBoolean stop,
-      AtomicInteger writes,
-      AtomicReference<Throwable> error) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    int nextId = ROWS + 1;
-    int nextA = 11;
-    try (Connection c = pg.connect();
-        Statement s = c.createStatement()) {
-      c.setAutoCommit(false);
-      while (!stop.get()) {
-        int statements = 1 + random.nextInt(4);
-        for (int i = 0; i < statements; i++) {
-          int op = random.nextInt(10);
-          if (op < 3) {
-            s.execute("INSERT INTO " + b + " VALUES (" + nextId++ + ", 0)");
-          } else if (op < 9) {
-            s.execute("UPDATE " + b + " SET v = v + 1 WHERE id = " + (1 + random.nextInt(nextId)));
-          } else {
-            s.execute("DELETE FROM " + b + " WHERE id = " + (1 + random.nextInt(nextId)));
-          }
-        }
-        c.commit();
-        if (writes.incrementAndGet() % 10 == 0) {
-          s.execute("INSERT INTO " + a + " VALUES (" + nextA++ + ", 0)");
-          c.commit();
-        }
-      }
-    } catch (SQLException | RuntimeException e) {
-      error.set(e);
     }
   }
 }
