@@ -113,7 +113,7 @@ public class PostgresSourceTask extends SourceTask {
             config.tombstonesOnDelete(),
             noTransforms);
     tracker = new OffsetTracker(plan.slotConfirmed(), true);
-    if (!plan.toCopy().isEmpty()) {
+    if (!plan.toCopy().tables().isEmpty()) {
       copy =
           new IncrementalCopy(
               settings,
@@ -123,7 +123,8 @@ public class PostgresSourceTask extends SourceTask {
               tracker,
               plan.serverVersion(),
               COPY_CHUNK_ROWS,
-              plan.toCopy());
+              plan.toCopy(),
+              context.offsetStorageReader().offset(partition()));
     }
     log.info("Source task for {} starts: {}", plan.tables(), plan.describe());
   }

@@ -50,7 +50,7 @@ final class StartPlan {
   private SourceOffset resume;
 
   /** Tables added to the list of a streaming connector: copied while streaming. */
-  private List<TableId> toCopy = List.of();
+  private PendingTables.Plan toCopy = PendingTables.Plan.NONE;
 
   private StartPlan(
       PostgresSourceConfig config,
@@ -85,7 +85,7 @@ final class StartPlan {
       return plan;
     }
     // Before the publication lists them: the tables it lacks are new to a streaming connector.
-    List<TableId> toCopy = PendingTables.plan(c, config, tables, stored, serverVersion);
+    PendingTables.Plan toCopy = PendingTables.plan(c, config, tables, stored, serverVersion);
     ReplicationSetup.ensurePublication(c, config.publicationName(), tables, serverVersion);
     Map<String, String> slot = Catalog.slot(c, config.slotName());
     checkSlot(config, slot, c.getCatalog());
@@ -276,7 +276,7 @@ final class StartPlan {
     return resume;
   }
 
-  List<TableId> toCopy() {
+  PendingTables.Plan toCopy() {
     return toCopy;
   }
 
@@ -318,6 +318,6 @@ final class StartPlan {
                 + " after "
                 + (resume == null ? "its position" : resume)
             : "no streaming (" + PostgresSourceConfig.SNAPSHOT_MODE_CONFIG + " = initial_only)")
-        + (toCopy.isEmpty() ? "" : "; copy " + toCopy + " while streaming");
+        + (toCopy.tables().isEmpty() ? "" : "; copy " + toCopy.tables() + " while streaming");
   }
 }

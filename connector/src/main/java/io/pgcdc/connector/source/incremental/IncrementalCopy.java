@@ -60,6 +60,11 @@ public final class IncrementalCopy implements StreamObserver {
   /** The prefix of the watermark messages; they become no record. */
   public static final String PREFIX = "pgcdc-watermark";
 
+  /** Offset keys, while a table is copied: the table, and the key of its last emitted row. */
+  static final String TABLE_KEY = "copy_table";
+
+  static final String KEY_KEY = "copy_key";
+
   private final ConnectionSettings settings;
   private final String publication;
   private final SchemaCache schemas;
@@ -98,6 +103,40 @@ public final class IncrementalCopy implements StreamObserver {
 
   private boolean selectedLast;
 
+  /** Where the stored offset says the copy of a table got to: table and key text; or null. */
+  private final CopyProgress resumeAt;
+
+  /** The copy's progress as the stored offset holds it: the last key emitted of {@code table}. */
+  record CopyProgress(String table, List<String> key) {
+    /** The progress in {@code offset}; null when it holds none. */
+    static CopyProgress from(Map<String, ?> offset) {
+      if (offset == null
+          || !(offset.get(TABLE_KEY) instanceof String t)
+          || !(offset.get(KEY_KEY) instanceof List<?> key)
+          || key.isEmpty()) {
+        return null;
+      }
+      List<String> text = new ArrayList<>(key.size());
+      for (Object o : key) {
+        if (!(o instanceof String v)) {
+          throw new ConnectException(
+              "Stored source offset key '"
+                  + KEY_KEY
+                  + "': expected the key values' text, got '"
+                  + key
+                  + "'. Reset the connector's offsets (DELETE /connectors/<name>/offsets while"
+                  + " it is stopped) to start over.");
+        }
+        text.add(v);
+      }
+      return new CopyProgress(t, List.copyOf(text));
+    }
+
+    Map<String, Object> toMap() {
+      return Map.of(TABLE_KEY, table, KEY_KEY, key);
+    }
+  }
+
   public IncrementalCopy(
       ConnectionSettings settings,
       String publication,
@@ -106,7 +145,8 @@ public final class IncrementalCopy implements StreamObserver {
       OffsetTracker tracker,
       int serverVersion,
       int chunkRows,
-      List<TableId> tables) {
+      PendingTables.Plan tables,
+      Map<String, ?> storedOffset) {
     this.settings = settings;
     this.publication = publication;
     this.schemas = schemas;
@@ -114,7 +154,13 @@ public final class IncrementalCopy implements StreamObserver {
     this.tracker = tracker;
     this.serverVersion = serverVersion;
     this.chunkRows = chunkRows;
-    this.pending = new ArrayList<>(tables);
+    this.pending = new ArrayList<>(tables.tables());
+    CopyProgress stored = CopyProgress.from(storedOffset);
+    // A table new to the publication starts over, whatever an old offset says of an earlier copy.
+    this.resumeAt =
+        stored == null || tables.added().stream().anyMatch(t -> t.quoted().equals(stored.table()))
+            ? null
+            : stored;
   }
 
   /** Whether a table is still to copy, or its copy still to commit. */
@@ -164,6 +210,14 @@ public final class IncrementalCopy implements StreamObserver {
     tableOid = info.oid();
     tableRows = 0;
     lastKey = null;
+    if (resumeAt != null && resumeAt.table().equals(id.quoted())) {
+      lastKey = resumeAt.key();
+      records.carryInOffsets(resumeAt.toMap());
+      log.info(
+          "Copy of table {} resumes after key {}: the rows before were copied before the restart",
+          id,
+          lastKey);
+    }
     log.info("Copying table {} in chunks of {} rows while streaming", id, chunkRows);
     return true;
   }
@@ -259,6 +313,11 @@ public final class IncrementalCopy implements StreamObserver {
     if (rows == null) {
       return List.of();
     }
+    lastKey = selectedLastKey;
+    if (lastKey != null) {
+      // From these rows on, every offset says how far the copy got: a restart goes on after it.
+      records.carryInOffsets(new CopyProgress(table.table.quoted(), lastKey).toMap());
+    }
     List<SourceRecord> out = new ArrayList<>(rows.size());
     SourceOffset offset = SourceOffset.stream(lsn, 0);
     for (Object[] values : rows) {
@@ -266,7 +325,6 @@ public final class IncrementalCopy implements StreamObserver {
           out, table, new RecordBuilder.Row(values, RecordBuilder.Row.COMPLETE), lsn, offset, now);
     }
     tableRows += rows.size();
-    lastKey = selectedLastKey;
     window = null;
     if (selectedLast) {
       log.info(
@@ -274,6 +332,7 @@ public final class IncrementalCopy implements StreamObserver {
           table.table,
           tableRows);
       finished.put(table.table, lsn);
+      records.carryInOffsets(Map.of());
       pending.remove(table.table);
       table = null;
     }

@@ -39,11 +39,19 @@ public final class PendingTables {
   private PendingTables() {}
 
   /**
+   * The tables to copy while streaming, in order, and those of them new to the publication now
+   * (copied from their first row; the others may go on where the stored offset says).
+   */
+  public record Plan(List<TableId> tables, Set<TableId> added) {
+    public static final Plan NONE = new Plan(List.of(), Set.of());
+  }
+
+  /**
    * Before the task makes the publication list {@code tables}: the tables to copy while streaming,
    * in {@code tables}' order, recorded in the publication's comment. None for a connector that has
    * not streamed yet (its initial snapshot copies every table) or that takes no snapshots.
    */
-  public static List<TableId> plan(
+  public static Plan plan(
       Connection c,
       PostgresSourceConfig config,
       List<TableId> tables,
@@ -53,18 +61,22 @@ public final class PendingTables {
     if (stored == null
         || stored.phase() == SourceOffset.Phase.SNAPSHOT
         || config.snapshotMode() != PostgresSourceConfig.SnapshotMode.INITIAL) {
-      return List.of();
+      return Plan.NONE;
     }
     String publication = config.publicationName();
     Boolean allTables = allTables(c, publication);
     if (allTables == null || allTables) {
-      return List.of();
+      return Plan.NONE;
     }
     Set<String> published = ReplicationSetup.publishedTables(c, publication);
     Set<String> recorded = read(c, publication);
     List<TableId> pending = new ArrayList<>();
+    Set<TableId> added = new HashSet<>();
     for (TableId t : tables) {
-      if (!published.contains(t.quoted()) || recorded.contains(t.quoted())) {
+      if (!published.contains(t.quoted())) {
+        added.add(t);
+        pending.add(t);
+      } else if (recorded.contains(t.quoted())) {
         pending.add(t);
       }
     }
@@ -81,7 +93,7 @@ public final class PendingTables {
     if (!recorded.equals(names(pending))) {
       write(c, publication, pending);
     }
-    return pending;
+    return new Plan(pending, added);
   }
 
   /** Records {@code pending} in the comment of {@code publication}; none removes the comment. */
