@@ -1,5 +1,8 @@
 package io.pgcdc.it.source;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.pg.PostgresServer;
 import io.pgcdc.it.source.SourceFixture.Change;
 import java.sql.Connection;
@@ -20,6 +23,17 @@ import java.util.concurrent.atomic.AtomicReference;
 /** What the ITs of tables added to a running source share: catalog look-ups, replay, a writer. */
 final class AddTableFixture {
   private AddTableFixture() {}
+
+  /**
+   * The first key value of the copy's progress in the connector's committed source offset (GET
+   * /connectors/NAME/offsets, key {@code copy_key}), as an int; -1 when it names none.
+   */
+  static int committedCopyKey(ConnectCluster cluster, String name) {
+    ConnectRestClient.Response r =
+        cluster.rest().send("GET", "/connectors/" + name + "/offsets", null);
+    JsonNode key = r.ok() ? r.json().path("offsets").path(0).path("offset").path("copy_key") : null;
+    return key == null || !key.isArray() || key.isEmpty() ? -1 : key.get(0).asInt(-1);
+  }
 
   static Set<String> published(PostgresServer pg, String publication) {
     Set<String> tables = new HashSet<>();

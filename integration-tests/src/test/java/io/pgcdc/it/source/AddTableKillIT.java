@@ -50,6 +50,7 @@ class AddTableKillIT {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger writes = new AtomicInteger();
     AtomicReference<Throwable> writerError = new AtomicReference<>();
+    AtomicInteger committedKey = new AtomicInteger(-1);
     Thread writer =
         new Thread(
             () -> AddTableFixture.write(pg, a, b, ROWS, stop, writes, writerError), "writer");
@@ -60,6 +61,14 @@ class AddTableKillIT {
       writer.start();
       cluster.rest().putConfig(onlyA.with("table.include.list", "public." + a + ",public." + b));
       SourceFixture.readUntil(cluster, topicB, l -> copied(l).size() >= 2048, TIMEOUT);
+      Deadline.in(TIMEOUT)
+          .await(
+              "a committed offset that names how far the copy got",
+              () -> {
+                committedKey.set(AddTableFixture.committedCopyKey(cluster, name));
+                return committedKey.get() > 0;
+              },
+              () -> "none yet");
       assertThat(AddTableFixture.comment(pg, publication))
           .as("the copy is not committed yet when the worker is killed")
           .isNotNull();
@@ -93,6 +102,14 @@ class AddTableKillIT {
       assertThat(copied(changes))
           .as("rows copied (some twice: those after the last committed chunk)")
           .hasSizeGreaterThan(ROWS / 2);
+      int k = committedKey.get();
+      assertThat(copied(changes).stream().map(c -> c.keyPayload().path("id").asInt()))
+          .filteredOn(id -> id <= k)
+          .as(
+              "rows up to key %d, whose copy was committed before the kill, are not copied again",
+              k)
+          .doesNotHaveDuplicates()
+          .isNotEmpty();
     } finally {
       SourceFixture.cleanup(cluster, pg, name);
       pg.execute("DROP TABLE " + a, "DROP TABLE " + b);
