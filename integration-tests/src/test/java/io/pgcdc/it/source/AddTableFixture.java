@@ -26,13 +26,15 @@ final class AddTableFixture {
 
   /**
    * The first key value of the copy's progress in the connector's committed source offset (GET
-   * /connectors/NAME/offsets, key {@code copy_key}), as an int; -1 when it names none.
+   * /connectors/NAME/offsets, key {@code copy_key}) of a table keyed by one int; -1 when it names
+   * none.
    */
   static int committedCopyKey(ConnectCluster cluster, String name) {
     ConnectRestClient.Response r =
         cluster.rest().send("GET", "/connectors/" + name + "/offsets", null);
     JsonNode key = r.ok() ? r.json().path("offsets").path(0).path("offset").path("copy_key") : null;
-    return key == null || !key.isArray() || key.isEmpty() ? -1 : key.get(0).asInt(-1);
+    // The key values' text, URL-encoded, comma-separated: here one int.
+    return key == null || !key.isTextual() ? -1 : Integer.parseInt(key.asText());
   }
 
   static Set<String> published(PostgresServer pg, String publication) {

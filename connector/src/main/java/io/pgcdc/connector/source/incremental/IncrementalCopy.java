@@ -13,6 +13,8 @@ import io.pgcdc.connector.source.stream.StreamObserver;
 import io.pgcdc.connector.types.OutputSettings;
 import io.pgcdc.decoder.DecodeException;
 import io.pgcdc.decoder.types.CopyText;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -106,34 +109,48 @@ public final class IncrementalCopy implements StreamObserver {
   /** Where the stored offset says the copy of a table got to: table and key text; or null. */
   private final CopyProgress resumeAt;
 
-  /** The copy's progress as the stored offset holds it: the last key emitted of {@code table}. */
+  /**
+   * The copy's progress as the stored offset holds it: the last key emitted of {@code table}.
+   * Offsets hold primitive values only: the key values' text goes in as one string, each
+   * URL-encoded (so without commas), joined by commas.
+   */
   record CopyProgress(String table, List<String> key) {
     /** The progress in {@code offset}; null when it holds none. */
     static CopyProgress from(Map<String, ?> offset) {
-      if (offset == null
-          || !(offset.get(TABLE_KEY) instanceof String t)
-          || !(offset.get(KEY_KEY) instanceof List<?> key)
-          || key.isEmpty()) {
+      if (offset == null || !(offset.get(TABLE_KEY) instanceof String t)) {
         return null;
       }
-      List<String> text = new ArrayList<>(key.size());
-      for (Object o : key) {
-        if (!(o instanceof String v)) {
-          throw new ConnectException(
-              "Stored source offset key '"
-                  + KEY_KEY
-                  + "': expected the key values' text, got '"
-                  + key
-                  + "'. Reset the connector's offsets (DELETE /connectors/<name>/offsets while"
-                  + " it is stopped) to start over.");
-        }
-        text.add(v);
+      Object key = offset.get(KEY_KEY);
+      if (!(key instanceof String text)) {
+        throw bad(key);
       }
-      return new CopyProgress(t, List.copyOf(text));
+      List<String> values = new ArrayList<>();
+      try {
+        for (String v : text.split(",", -1)) {
+          values.add(URLDecoder.decode(v, StandardCharsets.UTF_8));
+        }
+      } catch (IllegalArgumentException e) {
+        throw bad(key);
+      }
+      return new CopyProgress(t, List.copyOf(values));
+    }
+
+    private static ConnectException bad(Object key) {
+      return new ConnectException(
+          "Stored source offset key '"
+              + KEY_KEY
+              + "': expected the key values' text, URL-encoded and comma-separated, got "
+              + (key == null ? "nothing" : "'" + key + "'")
+              + ". Reset the connector's offsets (DELETE /connectors/<name>/offsets while it is"
+              + " stopped) to start over.");
     }
 
     Map<String, Object> toMap() {
-      return Map.of(TABLE_KEY, table, KEY_KEY, key);
+      String text =
+          key.stream()
+              .map(v -> URLEncoder.encode(v, StandardCharsets.UTF_8))
+              .collect(Collectors.joining(","));
+      return Map.of(TABLE_KEY, table, KEY_KEY, text);
     }
   }
 
@@ -328,7 +345,8 @@ public final class IncrementalCopy implements StreamObserver {
     window = null;
     if (selectedLast) {
       log.info(
-          "Copy of table {} emitted: {} rows (others removed by changes streamed meanwhile)",
+          "Copy of table {} emitted: {} rows (rows changed between a chunk's watermarks came as"
+              + " streamed changes instead)",
           table.table,
           tableRows);
       finished.put(table.table, lsn);
@@ -356,10 +374,13 @@ public final class IncrementalCopy implements StreamObserver {
   /** Tables whose last chunk's records are committed leave the publication's comment. */
   private void confirmFinished() throws SQLException {
     long confirmable = tracker.confirmable();
-    boolean any =
-        finished.entrySet().removeIf(e -> Long.compareUnsigned(confirmable, e.getValue()) >= 0);
-    if (any) {
-      log.info("Copy committed; still to copy or commit: {} {}", pending, finished.keySet());
+    List<TableId> committed = new ArrayList<>();
+    finished
+        .entrySet()
+        .removeIf(
+            e -> Long.compareUnsigned(confirmable, e.getValue()) >= 0 && committed.add(e.getKey()));
+    if (!committed.isEmpty()) {
+      log.info("Copy of {} committed: the table streams on", committed);
       record();
     }
   }
