@@ -4,6 +4,7 @@ import io.pgcdc.connector.common.Backoff;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.Version;
+import io.pgcdc.connector.source.incremental.IncrementalCopy;
 import io.pgcdc.connector.source.metrics.SourceMetrics;
 import io.pgcdc.connector.source.offset.OffsetTracker;
 import io.pgcdc.connector.source.offset.SourceOffset;
@@ -41,6 +42,12 @@ import org.slf4j.LoggerFactory;
 public class PostgresSourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(PostgresSourceTask.class);
 
+  /** Rows per chunk of a table copied while streaming. */
+  private static final int COPY_CHUNK_ROWS = 2048;
+
+  /** Longest wait of a poll while a table is copied while streaming. */
+  private static final long COPY_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
   private final Object lock = new Object();
   private volatile boolean stopping;
   private PostgresSourceConfig config;
@@ -51,6 +58,7 @@ public class PostgresSourceTask extends SourceTask {
   private OffsetTracker tracker;
   private SnapshotReader snapshot;
   private StreamReader stream;
+  private IncrementalCopy copy;
   private SourceMetrics metrics;
   private int failures;
   private long retryAtNanos;
@@ -105,6 +113,19 @@ public class PostgresSourceTask extends SourceTask {
             config.tombstonesOnDelete(),
             noTransforms);
     tracker = new OffsetTracker(plan.slotConfirmed(), true);
+    if (!plan.toCopy().tables().isEmpty()) {
+      copy =
+          new IncrementalCopy(
+              settings,
+              config.publicationName(),
+              schemas,
+              records,
+              tracker,
+              plan.serverVersion(),
+              COPY_CHUNK_ROWS,
+              plan.toCopy(),
+              context.offsetStorageReader().offset(partition()));
+    }
     log.info("Source task for {} starts: {}", plan.tables(), plan.describe());
   }
 
@@ -163,9 +184,17 @@ public class PostgresSourceTask extends SourceTask {
       stream =
           new StreamReader(
               settings, config, plan.serverVersion(), schemas, records, tracker, plan.resume());
+      if (copy != null) {
+        stream.observe(copy);
+      }
       stream.open();
     }
     long deadline = System.nanoTime() + config.pollInterval().toNanos();
+    if (copy != null && copy.active()) {
+      copy.step();
+      // Back soon: the next chunk starts on the next poll.
+      deadline = Math.min(deadline, System.nanoTime() + COPY_STEP_NANOS);
+    }
     try {
       stream.poll(batch, config.maxBatchSize(), deadline);
     } catch (DecodeException e) {
@@ -291,6 +320,9 @@ public class PostgresSourceTask extends SourceTask {
   }
 
   private void closeReaders() {
+    if (copy != null) {
+      copy.reset();
+    }
     if (snapshot != null) {
       snapshot.close();
       snapshot = null;

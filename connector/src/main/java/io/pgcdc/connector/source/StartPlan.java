@@ -5,6 +5,7 @@ import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.catalog.Catalog;
 import io.pgcdc.connector.source.catalog.ReplicationSetup;
 import io.pgcdc.connector.source.catalog.TableSelector;
+import io.pgcdc.connector.source.incremental.PendingTables;
 import io.pgcdc.connector.source.offset.SourceOffset;
 import io.pgcdc.connector.source.record.RecordBuilder;
 import io.pgcdc.connector.source.record.SchemaCache;
@@ -48,6 +49,9 @@ final class StartPlan {
   private final boolean streams;
   private SourceOffset resume;
 
+  /** Tables added to the list of a streaming connector: copied while streaming. */
+  private PendingTables.Plan toCopy = PendingTables.Plan.NONE;
+
   private StartPlan(
       PostgresSourceConfig config,
       int serverVersion,
@@ -80,11 +84,14 @@ final class StartPlan {
       }
       return plan;
     }
+    // Before the publication lists them: the tables it lacks are new to a streaming connector.
+    PendingTables.Plan toCopy = PendingTables.plan(c, config, tables, stored, serverVersion);
     ReplicationSetup.ensurePublication(c, config.publicationName(), tables, serverVersion);
     Map<String, String> slot = Catalog.slot(c, config.slotName());
     checkSlot(config, slot, c.getCatalog());
     long confirmed = slot == null ? 0 : confirmedFlush(slot);
     StartPlan plan = new StartPlan(config, serverVersion, tables, confirmed, true);
+    plan.toCopy = toCopy;
     boolean initial = config.snapshotMode() == PostgresSourceConfig.SnapshotMode.INITIAL;
     if (stored == null || stored.phase() == SourceOffset.Phase.SNAPSHOT) {
       if (slot == null && initial) {
@@ -269,6 +276,10 @@ final class StartPlan {
     return resume;
   }
 
+  PendingTables.Plan toCopy() {
+    return toCopy;
+  }
+
   List<TableId> tables() {
     return tables;
   }
@@ -306,6 +317,7 @@ final class StartPlan {
                 + config.slotName()
                 + " after "
                 + (resume == null ? "its position" : resume)
-            : "no streaming (" + PostgresSourceConfig.SNAPSHOT_MODE_CONFIG + " = initial_only)");
+            : "no streaming (" + PostgresSourceConfig.SNAPSHOT_MODE_CONFIG + " = initial_only)")
+        + (toCopy.tables().isEmpty() ? "" : "; copy " + toCopy.tables() + " while streaming");
   }
 }

@@ -6,6 +6,7 @@ import io.pgcdc.connector.json.PreconvertedStruct.Preconverter;
 import io.pgcdc.connector.source.offset.ChangeRecord;
 import io.pgcdc.connector.source.offset.SourceOffset;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Field;
@@ -43,6 +44,9 @@ public final class RecordBuilder {
           .field(Envelope.MESSAGE, MESSAGE_BLOCK_SCHEMA)
           .build();
 
+  /** {@code source.snapshot} of a row copied while streaming (a table added to the list). */
+  public static final String INCREMENTAL = "incremental";
+
   private static final Field SOURCE_VERSION = sourceField(Envelope.VERSION);
   private static final Field SOURCE_CONNECTOR = sourceField(Envelope.CONNECTOR);
   private static final Field SOURCE_NAME = sourceField(Envelope.NAME);
@@ -70,6 +74,12 @@ public final class RecordBuilder {
   private final Preconverter keysAhead;
 
   private final Preconverter valuesAhead;
+
+  /**
+   * Entries every offset built from now on carries besides the position (the progress of a table
+   * copied while streaming); usually none.
+   */
+  private volatile Map<String, Object> offsetExtras = Map.of();
 
   public RecordBuilder(
       Map<String, ?> partition,
@@ -132,7 +142,7 @@ public final class RecordBuilder {
     value.put(fields.get(TableSchema.ENVELOPE_TS_MS), now);
     Row keyRow = after != null ? after : before;
     Struct key = t.key(keyRow.values, ahead ? keysAhead : null);
-    Map<String, Object> offsetMap = offset.toMap();
+    Map<String, Object> offsetMap = offsetMap(offset);
     out.add(
         new ChangeRecord(
             partition,
@@ -148,6 +158,38 @@ public final class RecordBuilder {
           new ChangeRecord(
               partition, offsetMap, t.topic, t.keySchema, key, null, null, tx.commitMillis()));
     }
+  }
+
+  /**
+   * Adds the read record (op r) of a row copied into the stream at {@code lsn} after the table was
+   * added to a running connector: marked {@code source.snapshot = "incremental"}, so that consumers
+   * tell it from an initial snapshot row; its offset is the stream position it was emitted at.
+   */
+  public void copied(
+      List<SourceRecord> out, TableSchema t, Row row, long lsn, SourceOffset offset, long now) {
+    int first = out.size();
+    change(out, Envelope.OP_READ, t, null, row, new Tx(lsn, -1, now, false), lsn, offset, now);
+    for (int i = first; i < out.size(); i++) {
+      ((Struct) out.get(i).value()).getStruct(Envelope.SOURCE).put(SOURCE_SNAPSHOT, INCREMENTAL);
+    }
+  }
+
+  /**
+   * Makes every offset built from now on carry {@code extras} besides its position (none: only the
+   * position, as usual). Task thread only.
+   */
+  public void carryInOffsets(Map<String, Object> extras) {
+    offsetExtras = Map.copyOf(extras);
+  }
+
+  private Map<String, Object> offsetMap(SourceOffset offset) {
+    Map<String, Object> map = offset.toMap();
+    if (offsetExtras.isEmpty()) {
+      return map;
+    }
+    Map<String, Object> all = new HashMap<>(map);
+    all.putAll(offsetExtras);
+    return all;
   }
 
   /** Adds the header {@code name} with the key of {@code row} to the records of a key change. */
@@ -185,7 +227,14 @@ public final class RecordBuilder {
     value.put(Envelope.OP, Envelope.OP_TRUNCATE);
     value.put(Envelope.TS_MS, now);
     return new ChangeRecord(
-        partition, offset.toMap(), t.topic, null, null, envelopeSchema, value, tx.commitMillis());
+        partition,
+        offsetMap(offset),
+        t.topic,
+        null,
+        null,
+        envelopeSchema,
+        value,
+        tx.commitMillis());
   }
 
   /** A logical decoding message (op m) on the messages topic, keyed by its prefix. */
@@ -211,7 +260,7 @@ public final class RecordBuilder {
             .put(Envelope.MESSAGE, block);
     return new ChangeRecord(
         partition,
-        offset.toMap(),
+        offsetMap(offset),
         messagesTopic,
         MESSAGE_KEY_SCHEMA,
         key,

@@ -74,6 +74,11 @@ public final class StreamReader implements AutoCloseable {
     this.startLsn = Long.compareUnsigned(resume, lastConfirmed) > 0 ? resume : lastConfirmed;
   }
 
+  /** Lets {@code observer} see the changes and take its messages; before {@link #open}. */
+  public void observe(StreamObserver observer) {
+    assembler.observe(observer);
+  }
+
   /** The highest pgoutput protocol the server speaks: 1 (12-13), 2 (14), 3 (15), 4 (16+). */
   static int protocolVersion(int serverVersion) {
     if (serverVersion >= 160000) {

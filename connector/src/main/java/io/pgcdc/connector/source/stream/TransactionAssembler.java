@@ -68,6 +68,9 @@ final class TransactionAssembler implements AutoCloseable {
   private StreamedReplay replay;
   private SourceOffset lastBuilt;
 
+  /** Sees the changes and takes its messages; null when nothing observes the stream. */
+  private StreamObserver observer;
+
   /** A streamed transaction being replayed: its spool, where it is, where it ends. */
   private record StreamedReplay(
       TransactionSpool spool, TransactionSpool.Replay entries, long end) {}
@@ -94,6 +97,10 @@ final class TransactionAssembler implements AutoCloseable {
     this.spoolBudget = spoolBudget;
     this.resumeAfter = resumeAfter;
     this.lastBuilt = resumeAfter;
+  }
+
+  void observe(StreamObserver observer) {
+    this.observer = observer;
   }
 
   /** Whether the next message comes inside a stream block (and carries its xid). */
@@ -178,6 +185,10 @@ final class TransactionAssembler implements AutoCloseable {
     if (resumeAfter.covers(lsn, 0)) {
       return;
     }
+    if (observer != null && observer.owns(msg.prefix())) {
+      observed(msg, lsn, out, now);
+      return;
+    }
     RecordBuilder.Tx own = new RecordBuilder.Tx(lsn, -1, now, false);
     SourceOffset offset = SourceOffset.stream(lsn, 0);
     SourceRecord r = records.message(msg.prefix(), msg.content(), false, own, lsn, offset, now);
@@ -185,6 +196,20 @@ final class TransactionAssembler implements AutoCloseable {
     out.add(r);
     tracker.transactionEnd(lsn);
     lastBuilt = offset;
+  }
+
+  /** A message of the observer's: its records go out at its own position, like the message's. */
+  private void observed(Message msg, long lsn, List<SourceRecord> out, long now) {
+    SourceOffset offset = SourceOffset.stream(lsn, 0);
+    List<SourceRecord> made = observer.message(msg.prefix(), msg.content(), lsn, now);
+    for (SourceRecord r : made) {
+      tracker.emitted(r);
+      out.add(r);
+    }
+    tracker.transactionEnd(lsn);
+    if (!made.isEmpty()) {
+      lastBuilt = offset;
+    }
   }
 
   private void startReplay(StreamCommit c) {
@@ -259,6 +284,9 @@ final class TransactionAssembler implements AutoCloseable {
       TableSchema t = schemas.get(relationId);
       if (next() && t != null) {
         built(records.truncate(t, tx, lsn, offset(), now), out);
+        if (observer != null) {
+          observer.truncated(t);
+        }
       }
     }
   }
@@ -336,6 +364,9 @@ final class TransactionAssembler implements AutoCloseable {
     int first = out.size();
     SourceOffset offset = offset();
     records.change(out, op, t, before, after, tx, lsn, offset, now);
+    if (observer != null) {
+      observer.changed(t, after != null ? after : before);
+    }
     for (int i = first; i < out.size(); i++) {
       tracker.emitted(out.get(i));
     }

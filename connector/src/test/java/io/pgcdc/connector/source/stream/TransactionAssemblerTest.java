@@ -206,6 +206,63 @@ class TransactionAssemblerTest {
   }
 
   @Test
+  void anObserverSeesEachChangeAndTheRecordsOfItsMessagesGoOutAtTheirPosition() throws Exception {
+    resumingAfter(SourceOffset.snapshotDone(50));
+    List<Object> seen = new ArrayList<>();
+    RecordBuilder copier =
+        new RecordBuilder(Map.of("slot", "s"), "db", "db", "db.messages", false, false);
+    assembler.observe(
+        new StreamObserver() {
+          @Override
+          public boolean owns(String prefix) {
+            return prefix.equals("wm");
+          }
+
+          @Override
+          public List<SourceRecord> message(String prefix, byte[] content, long lsn, long now) {
+            List<SourceRecord> made = new ArrayList<>();
+            RecordBuilder.Row row =
+                new RecordBuilder.Row(new Object[] {5, "copied"}, RecordBuilder.Row.COMPLETE);
+            copier.copied(made, T, row, lsn, SourceOffset.stream(lsn, 0), now);
+            return made;
+          }
+
+          @Override
+          public void changed(TableSchema t, RecordBuilder.Row row) {
+            seen.add(row.values[0]);
+          }
+
+          @Override
+          public void truncated(TableSchema t) {
+            seen.add("truncate");
+          }
+        });
+    feed(
+        begin(100, 7),
+        insert(1, "a"),
+        update(2, "b"),
+        delete(3),
+        commit(100, 110),
+        nonTransactional(120, "wm", "high"),
+        nonTransactional(130, "app", "x"));
+
+    assertThat(seen).containsExactly(1, 2, 3);
+    assertThat(ops()).containsExactly("c", "u", "d", "r", "m");
+    assertThat(offsets())
+        .containsExactly(
+            SourceOffset.stream(100, 1),
+            SourceOffset.stream(100, 2),
+            SourceOffset.stream(100, 3),
+            SourceOffset.stream(120, 0),
+            SourceOffset.stream(130, 0));
+    assertThat(value(3).getStruct(Envelope.SOURCE).get("snapshot"))
+        .isEqualTo(RecordBuilder.INCREMENTAL);
+    assertThat(value(3).getStruct(Envelope.AFTER).get("v")).isEqualTo("copied");
+    out.forEach(tracker::acknowledged);
+    assertThat(tracker.confirmable()).isEqualTo(130);
+  }
+
+  @Test
   void aStreamedTransactionIsSpooledAndReplayedOnItsStreamCommit() throws Exception {
     resumingAfter(SourceOffset.snapshotDone(50));
     stream(9, streamedInsert(9, 1, "a"), streamedInsert(9, 2, "b"));

@@ -1,0 +1,58 @@
+package io.pgcdc.connector.source.incremental;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgcdc.connector.source.offset.SourceOffset;
+import io.pgcdc.connector.source.record.RecordBuilder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+class CopyProgressTest {
+  private static final IncrementalCopy.CopyProgress PROGRESS =
+      new IncrementalCopy.CopyProgress("\"public\".\"b\"", List.of("eu, west %1", "42", ""));
+
+  @Test
+  void travelsInEveryOffsetBuiltWhileSetAndIsReadBack() {
+    RecordBuilder records =
+        new RecordBuilder(Map.of("slot", "s"), "db", "db", "db.messages", false, false);
+    records.carryInOffsets(PROGRESS.toMap());
+    SourceRecord r =
+        records.message(
+            "app", new byte[0], false, new RecordBuilder.Tx(7, -1, 0, false), 7, stream(), 0);
+    Map<String, ?> stored = new HashMap<>(r.sourceOffset());
+    // Connect stores primitive offset values only (OffsetUtils.validateFormat).
+    assertThat(stored.values()).allMatch(v -> v instanceof String || v instanceof Number);
+
+    assertThat(SourceOffset.fromMap(stored)).isEqualTo(stream());
+    assertThat(IncrementalCopy.CopyProgress.from(stored)).isEqualTo(PROGRESS);
+
+    records.carryInOffsets(Map.of());
+    SourceRecord plain =
+        records.message(
+            "app", new byte[0], false, new RecordBuilder.Tx(7, -1, 0, false), 7, stream(), 0);
+    assertThat(plain.sourceOffset()).isEqualTo(stream().toMap());
+    assertThat(IncrementalCopy.CopyProgress.from(plain.sourceOffset())).isNull();
+    assertThat(IncrementalCopy.CopyProgress.from(null)).isNull();
+  }
+
+  @Test
+  void aKeyThatIsNotItsTextIsRejectedNamingTheOffsetKey() {
+    for (Object key : new Object[] {42, "%zz", null}) {
+      Map<String, Object> bad = new HashMap<>(PROGRESS.toMap());
+      bad.put(IncrementalCopy.KEY_KEY, key);
+
+      assertThatThrownBy(() -> IncrementalCopy.CopyProgress.from(bad))
+          .isInstanceOf(ConnectException.class)
+          .hasMessageContaining("'copy_key'");
+    }
+  }
+
+  private static SourceOffset stream() {
+    return SourceOffset.stream(7, 0);
+  }
+}
