@@ -160,7 +160,7 @@ public final class BatchWriter implements ChangeWriter {
         }
       }
       Set<String> usedStaging = new HashSet<>();
-      for (TableBatch batch : TableBatch.reduce(todo).values()) {
+      for (TableBatch batch : TableBatch.reduce(todo)) {
         Table table = tables.get(c, batch.table());
         if (table == null) {
           continue; // only deletes or truncates for a table that does not exist
