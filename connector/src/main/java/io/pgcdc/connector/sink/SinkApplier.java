@@ -279,7 +279,7 @@ final class SinkApplier implements AutoCloseable {
   private void write(List<RowChange> changes, List<Rejection> rejections) throws SQLException {
     Map<TopicPartition, Long> first = new HashMap<>(tableByTable);
     for (Rejection r : rejections) {
-      first.merge(partition(r.record()), r.record().kafkaOffset(), Math::min);
+      first.merge(partition(r.record()), r.record().originalKafkaOffset(), Math::min);
     }
     writer.holdLedgerBelow(first);
     writer.write(changes);
@@ -288,7 +288,7 @@ final class SinkApplier implements AutoCloseable {
   private static Map<TopicPartition, Long> lastOffsets(List<SinkRecord> records) {
     Map<TopicPartition, Long> last = new HashMap<>();
     for (SinkRecord r : records) {
-      last.merge(partition(r), r.kafkaOffset(), Math::max);
+      last.merge(partition(r), r.originalKafkaOffset(), Math::max);
     }
     return last;
   }
@@ -296,13 +296,14 @@ final class SinkApplier implements AutoCloseable {
   private static Map<TopicPartition, Long> firstOffsets(List<RowChange> changes) {
     Map<TopicPartition, Long> first = new HashMap<>();
     for (RowChange change : changes) {
-      first.merge(partition(change.record()), change.record().kafkaOffset(), Math::min);
+      first.merge(partition(change.record()), change.record().originalKafkaOffset(), Math::min);
     }
     return first;
   }
 
+  /** The partition a record was consumed from (a transform may have renamed its topic). */
   private static TopicPartition partition(SinkRecord r) {
-    return new TopicPartition(r.topic(), r.kafkaPartition());
+    return new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
   }
 
   /**
