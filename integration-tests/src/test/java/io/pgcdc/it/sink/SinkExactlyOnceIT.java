@@ -51,11 +51,22 @@ class SinkExactlyOnceIT {
       }
       f.produce(records);
 
-      f.start(f.sourceTableConnector().with("offsets.table", "public." + ledger));
+      f.start(
+          f.sourceTableConnector()
+              .with("offsets.table", "public." + ledger)
+              // A transform renaming the topic: the ledger keeps the topic the records came from.
+              .with("transforms", "route")
+              .with("transforms.route.type", "org.apache.kafka.connect.transforms.RegexRouter")
+              .with("transforms.route.regex", ".*")
+              .with("transforms.route.replacement", "renamed"));
 
       f.awaitRows(
-          "SELECT kafka_offset FROM public." + ledger + " WHERE connector = '" + f.name + "'",
-          List.of("9"));
+          "SELECT topic, kafka_offset FROM public."
+              + ledger
+              + " WHERE connector = '"
+              + f.name
+              + "'",
+          List.of(f.topic + "|9"));
       assertThat(f.rows("SELECT id FROM " + table + " ORDER BY id"))
           .as("the records the ledger says were written are not written again")
           .containsExactly("6", "7", "8", "9", "10");
