@@ -88,8 +88,7 @@ class AddTableIT {
       assertThat(writerError.get()).isNull();
       Map<Integer, Integer> expectedB = AddTableFixture.tableState(pg, b);
       List<Change> changesB =
-          SourceFixture.readUntil(
-              cluster, topicB, l -> AddTableFixture.rebuild(l).equals(expectedB), TIMEOUT);
+          SourceFixture.readUntil(cluster, topicB, AddTableFixture.rebuildsTo(expectedB), TIMEOUT);
       List<Change> copied =
           changesB.stream()
               .filter(c -> !c.tombstone() && c.op().equals("r"))
@@ -107,8 +106,7 @@ class AddTableIT {
 
       Map<Integer, Integer> expectedA = AddTableFixture.tableState(pg, a);
       List<Change> changesA =
-          SourceFixture.readUntil(
-              cluster, topicA, l -> AddTableFixture.rebuild(l).equals(expectedA), TIMEOUT);
+          SourceFixture.readUntil(cluster, topicA, AddTableFixture.rebuildsTo(expectedA), TIMEOUT);
       long copyStart = copied.get(0).source().path("ts_ms").asLong();
       long copyEnd = copied.get(copied.size() - 1).source().path("ts_ms").asLong();
       assertThat(changesA)
