@@ -61,7 +61,7 @@ public final class IncrementalCopy implements StreamObserver {
   private static final Logger log = LoggerFactory.getLogger(IncrementalCopy.class);
 
   /** The prefix of the watermark messages; they become no record. */
-  public static final String PREFIX = "pgcdc-watermark";
+  public static final String PREFIX = StreamObserver.WATERMARK_PREFIX;
 
   /** Offset keys, while a table is copied: the table, and the key of its last emitted row. */
   static final String TABLE_KEY = "copy_table";

@@ -12,6 +12,13 @@ import org.apache.kafka.connect.source.SourceRecord;
  * ({@code io.pgcdc.connector.source.incremental}) is one.
  */
 public interface StreamObserver {
+  /**
+   * The prefix of the watermark messages that copies write into the WAL. Logical messages reach
+   * every slot of the database, so a connector also sees other connectors' watermarks: none of them
+   * becomes a record.
+   */
+  String WATERMARK_PREFIX = "pgcdc-watermark";
+
   /** Whether a non-transactional message with {@code prefix} is the observer's. */
   boolean owns(String prefix);
 

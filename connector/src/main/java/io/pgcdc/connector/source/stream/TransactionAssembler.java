@@ -189,6 +189,10 @@ final class TransactionAssembler implements AutoCloseable {
       observed(msg, lsn, out, now);
       return;
     }
+    if (StreamObserver.WATERMARK_PREFIX.equals(msg.prefix())) {
+      tracker.transactionEnd(lsn); // another copy's (or an earlier task's) watermark
+      return;
+    }
     RecordBuilder.Tx own = new RecordBuilder.Tx(lsn, -1, now, false);
     SourceOffset offset = SourceOffset.stream(lsn, 0);
     SourceRecord r = records.message(msg.prefix(), msg.content(), false, own, lsn, offset, now);
@@ -264,7 +268,7 @@ final class TransactionAssembler implements AutoCloseable {
     } else if (m instanceof Truncate tr) {
       truncate(tr, lsn, out, now);
     } else if (m instanceof Message msg) {
-      if (next()) {
+      if (next() && !StreamObserver.WATERMARK_PREFIX.equals(msg.prefix())) {
         built(records.message(msg.prefix(), msg.content(), true, tx, lsn, offset(), now), out);
       }
     } else {
