@@ -41,7 +41,6 @@ public final class BatchWriter implements ChangeWriter {
   private final RowEncoder encoder = new RowEncoder();
   private final OffsetLedger ledger;
   private Map<TopicPartition, Long> holdBelow = Map.of();
-  private long skippedByLedger;
   private Connection connection;
 
   /**
@@ -122,13 +121,6 @@ public final class BatchWriter implements ChangeWriter {
     }
   }
 
-  /** Records left out since the last call because the ledger says they were written before. */
-  public long drainSkippedByLedger() {
-    long n = skippedByLedger;
-    skippedByLedger = 0;
-    return n;
-  }
-
   /**
    * Writes the changes in one transaction. With the ledger, the transaction first locks the ledger
    * rows of its partitions (a second task writing them waits), leaves out the records the ledger
@@ -140,6 +132,7 @@ public final class BatchWriter implements ChangeWriter {
     try {
       List<RowChange> todo = prepared;
       Map<TopicPartition, Long> last = Map.of();
+      int skipped = 0;
       if (ledger != null) {
         todo = new ArrayList<>(prepared.size());
         last = new HashMap<>();
@@ -150,7 +143,7 @@ public final class BatchWriter implements ChangeWriter {
           long offset = r.originalKafkaOffset();
           Long written = done.get(tp);
           if (written != null && offset <= written) {
-            skippedByLedger++;
+            skipped++;
             continue;
           }
           todo.add(change);
@@ -173,6 +166,13 @@ public final class BatchWriter implements ChangeWriter {
         ledger.store(c, last);
       }
       c.commit();
+      if (skipped > 0) {
+        LOG.info(
+            "Left out {} records that the offsets ledger {} says were written (before a restart,"
+                + " or by the task that had their partitions before)",
+            skipped,
+            ledger);
+      }
     } catch (SQLException | RuntimeException e) {
       SchemaChanges.rollbackQuietly(c, e);
       // The rollback undid staging tables created in this transaction.
