@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The offsets ledger of the sinks' exactly-once delivery: per connector, topic and partition, the
@@ -225,6 +226,15 @@ public final class OffsetLedger {
         return null;
       }
     }
+  }
+
+  /**
+   * The partition a record was consumed from, as Connect names it in {@code open()} and in its
+   * offsets: a transform may have renamed the record's topic. The ledger keys records by it, with
+   * {@link SinkRecord#originalKafkaOffset()}.
+   */
+  public static TopicPartition partitionOf(SinkRecord r) {
+    return new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
   }
 
   /** For messages: the quoted table name. */

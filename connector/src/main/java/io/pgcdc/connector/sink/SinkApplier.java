@@ -6,6 +6,7 @@ import static io.pgcdc.connector.sink.WriteErrors.isTableLevel;
 import static io.pgcdc.connector.sink.WriteErrors.isolatable;
 
 import io.pgcdc.connector.common.Backoff;
+import io.pgcdc.connector.common.OffsetLedger;
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.sink.change.BadRecordException;
@@ -279,7 +280,8 @@ final class SinkApplier implements AutoCloseable {
   private void write(List<RowChange> changes, List<Rejection> rejections) throws SQLException {
     Map<TopicPartition, Long> first = new HashMap<>(tableByTable);
     for (Rejection r : rejections) {
-      first.merge(partition(r.record()), r.record().originalKafkaOffset(), Math::min);
+      first.merge(
+          OffsetLedger.partitionOf(r.record()), r.record().originalKafkaOffset(), Math::min);
     }
     writer.holdLedgerBelow(first);
     writer.write(changes);
@@ -288,7 +290,7 @@ final class SinkApplier implements AutoCloseable {
   private static Map<TopicPartition, Long> lastOffsets(List<SinkRecord> records) {
     Map<TopicPartition, Long> last = new HashMap<>();
     for (SinkRecord r : records) {
-      last.merge(partition(r), r.originalKafkaOffset(), Math::max);
+      last.merge(OffsetLedger.partitionOf(r), r.originalKafkaOffset(), Math::max);
     }
     return last;
   }
@@ -296,14 +298,12 @@ final class SinkApplier implements AutoCloseable {
   private static Map<TopicPartition, Long> firstOffsets(List<RowChange> changes) {
     Map<TopicPartition, Long> first = new HashMap<>();
     for (RowChange change : changes) {
-      first.merge(partition(change.record()), change.record().originalKafkaOffset(), Math::min);
+      first.merge(
+          OffsetLedger.partitionOf(change.record()),
+          change.record().originalKafkaOffset(),
+          Math::min);
     }
     return first;
-  }
-
-  /** The partition a record was consumed from (a transform may have renamed its topic). */
-  private static TopicPartition partition(SinkRecord r) {
-    return new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
   }
 
   /**

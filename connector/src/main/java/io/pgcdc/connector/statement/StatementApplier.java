@@ -133,8 +133,7 @@ final class StatementApplier implements AutoCloseable {
     List<Item> items = new ArrayList<>();
     List<Bad> bad = new ArrayList<>();
     for (SinkRecord r : records) {
-      // The coordinates it was consumed at: a transform may have renamed the topic.
-      TopicPartition tp = new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
+      TopicPartition tp = OffsetLedger.partitionOf(r);
       Long stored = done.get(tp);
       if (stored != null && r.originalKafkaOffset() <= stored) {
         skip("records the offsets ledger says were applied");
@@ -227,7 +226,7 @@ final class StatementApplier implements AutoCloseable {
   private static Set<TopicPartition> partitions(List<SinkRecord> records) {
     Set<TopicPartition> set = new LinkedHashSet<>();
     for (SinkRecord r : records) {
-      set.add(new TopicPartition(r.originalTopic(), r.originalKafkaPartition()));
+      set.add(OffsetLedger.partitionOf(r));
     }
     return set;
   }

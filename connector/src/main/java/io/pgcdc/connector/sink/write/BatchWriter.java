@@ -139,7 +139,7 @@ public final class BatchWriter implements ChangeWriter {
         Map<TopicPartition, Long> done = ledger.lock(c, partitions(prepared));
         for (RowChange change : prepared) {
           SinkRecord r = change.record();
-          TopicPartition tp = partition(r);
+          TopicPartition tp = OffsetLedger.partitionOf(r);
           long offset = r.originalKafkaOffset();
           Long written = done.get(tp);
           if (written != null && offset <= written) {
@@ -184,16 +184,8 @@ public final class BatchWriter implements ChangeWriter {
   private static Set<TopicPartition> partitions(List<RowChange> changes) {
     Set<TopicPartition> set = new LinkedHashSet<>();
     for (RowChange change : changes) {
-      set.add(partition(change.record()));
+      set.add(OffsetLedger.partitionOf(change.record()));
     }
     return set;
-  }
-
-  /**
-   * The partition a record was consumed from, as Connect names it in {@code open()}: a transform
-   * may have renamed its topic.
-   */
-  private static TopicPartition partition(SinkRecord r) {
-    return new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
   }
 }
