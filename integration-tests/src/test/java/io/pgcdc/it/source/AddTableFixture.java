@@ -95,6 +95,15 @@ final class AddTableFixture {
     };
   }
 
+  /** Tables {@code a} (10 rows) and {@code b} ({@code rows} rows): {@code (id, v)}, v = 0. */
+  static void createTables(PostgresServer pg, String a, String b, int rows) {
+    pg.execute(
+        "CREATE TABLE " + a + " (id int PRIMARY KEY, v int NOT NULL)",
+        "INSERT INTO " + a + " SELECT g, 0 FROM generate_series(1, 10) g",
+        "CREATE TABLE " + b + " (id int PRIMARY KEY, v int NOT NULL)",
+        "INSERT INTO " + b + " SELECT g, 0 FROM generate_series(1, " + rows + ") g");
+  }
+
   static Map<Integer, Integer> tableState(PostgresServer pg, String table) throws SQLException {
     Map<Integer, Integer> state = new HashMap<>();
     try (Connection c = pg.connect();

@@ -37,11 +37,7 @@ class AddTableIT {
     String name = pg.uniqueName("addt");
     String a = name + "_a";
     String b = name + "_b";
-    pg.execute(
-        "CREATE TABLE " + a + " (id int PRIMARY KEY, v int NOT NULL)",
-        "INSERT INTO " + a + " SELECT g, 0 FROM generate_series(1, 10) g",
-        "CREATE TABLE " + b + " (id int PRIMARY KEY, v int NOT NULL)",
-        "INSERT INTO " + b + " SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
+    AddTableFixture.createTables(pg, a, b, ROWS);
     String topicA = name + ".public." + a;
     String topicB = name + ".public." + b;
     String publication = "pgcdc_" + name;

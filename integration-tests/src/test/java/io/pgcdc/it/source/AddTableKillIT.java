@@ -39,11 +39,7 @@ class AddTableKillIT {
     String name = pg.uniqueName("addk");
     String a = name + "_a";
     String b = name + "_b";
-    pg.execute(
-        "CREATE TABLE " + a + " (id int PRIMARY KEY, v int NOT NULL)",
-        "INSERT INTO " + a + " SELECT g, 0 FROM generate_series(1, 10) g",
-        "CREATE TABLE " + b + " (id int PRIMARY KEY, v int NOT NULL)",
-        "INSERT INTO " + b + " SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
+    AddTableFixture.createTables(pg, a, b, ROWS);
     String topicB = name + ".public." + b;
     String publication = "pgcdc_" + name;
     ConnectorDefinition onlyA = SourceFixture.source(pg, name, "public." + a);
