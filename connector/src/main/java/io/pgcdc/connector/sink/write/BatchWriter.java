@@ -84,7 +84,7 @@ public final class BatchWriter implements ChangeWriter {
     Connection c = connection();
     try {
       Set<String> usedStaging = new HashSet<>();
-      for (TableBatch batch : TableBatch.reduce(prepared).values()) {
+      for (TableBatch batch : TableBatch.reduce(prepared)) {
         Table table = tables.get(c, batch.table());
         if (table == null) {
           continue; // only deletes or truncates for a table that does not exist

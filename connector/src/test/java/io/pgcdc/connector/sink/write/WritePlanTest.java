@@ -41,7 +41,7 @@ class WritePlanTest {
         changes.add(c);
       }
     }
-    return TableBatch.reduce(changes).values().iterator().next();
+    return TableBatch.reduce(changes).get(0);
   }
 
   private static List<List<Long>> offsets(List<List<RowChange>> groups) {
