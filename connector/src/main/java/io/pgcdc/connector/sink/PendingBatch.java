@@ -2,6 +2,7 @@ package io.pgcdc.connector.sink;
 
 import io.pgcdc.connector.sink.change.RowChange;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +38,27 @@ final class PendingBatch {
   /** Counts a record read into this batch, and the offset that follows it. */
   void count(SinkRecord record) {
     records++;
-    // The original coordinates: a transform may have renamed the topic, and Connect commits
-    // offsets for the partitions it consumed.
-    nextOffsets.put(
-        new TopicPartition(record.originalTopic(), record.originalKafkaPartition()),
-        new OffsetAndMetadata(record.originalKafkaOffset() + 1));
+    nextOffsets.put(partitionOf(record), new OffsetAndMetadata(record.originalKafkaOffset() + 1));
+  }
+
+  /**
+   * Forgets the records of these partitions (closed: Connect delivers them again, to this task or
+   * another, from the last committed offset); true when no record is left. {@link #records()} still
+   * counts them, which only sends the batch a little sooner.
+   */
+  boolean forget(Collection<TopicPartition> partitions) {
+    changes.removeIf(c -> partitions.contains(partitionOf(c.record())));
+    rejections.removeIf(r -> partitions.contains(partitionOf(r.record())));
+    nextOffsets.keySet().removeAll(partitions);
+    return nextOffsets.isEmpty();
+  }
+
+  /**
+   * The record's original coordinates: a transform may have renamed the topic, and Connect commits
+   * offsets for the partitions it consumed.
+   */
+  private static TopicPartition partitionOf(SinkRecord record) {
+    return new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
   }
 
   int records() {

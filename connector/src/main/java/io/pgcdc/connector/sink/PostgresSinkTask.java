@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the records of each {@code put()} into batches of up to batch.size records ({@link
  * SinkBatches}), which a writer thread writes to PostgreSQL while the worker converts and this task
- * reads the next. {@link #preCommit} (before Connect commits offsets) and a rebalance write what
- * was read and wait for it, and hand back only offsets of records committed in PostgreSQL; a failed
- * write fails the task at the next call.
+ * reads the next. {@link #preCommit} (before Connect commits offsets, also before it revokes
+ * partitions) writes what was read and waits for it, and hands back only offsets of records
+ * committed in PostgreSQL; closing partitions waits for the batch being written and drops their
+ * records not yet sent (Connect delivers them again). A failed write fails the task at the next
+ * call.
  */
 public class PostgresSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSinkTask.class);
@@ -75,7 +77,7 @@ public class PostgresSinkTask extends SinkTask {
 
   @Override
   public void close(Collection<TopicPartition> partitions) {
-    batches.close(partitions); // before another task takes these partitions over
+    batches.close(partitions); // another task may take these partitions over
   }
 
   @Override

@@ -116,9 +116,20 @@ final class SinkBatches implements AutoCloseable {
     return offsets;
   }
 
-  /** Writes what was read, then forgets the partitions (another task may take them over). */
+  /**
+   * Forgets the partitions (another task may take them over): waits for the batch being written,
+   * which cannot be taken back, and drops their records not yet handed to the writer, which Connect
+   * delivers again from the last committed offset. Nothing else is written here: Connect calls
+   * {@link #flush} (preCommit) before it closes partitions it revokes, so none of their records are
+   * left then; partitions lost in a rebalance (this task's consumer was fenced) are closed without
+   * it, and another task may be writing their records already, from the last committed offset. The
+   * records of the other partitions stay in the batch being filled.
+   */
   void close(Collection<TopicPartition> partitions) {
-    flush(partitions);
+    awaitInFlight();
+    if (filling != null && filling.forget(partitions)) {
+      filling = null;
+    }
     committed.keySet().removeAll(partitions);
   }
 

@@ -164,13 +164,38 @@ class SinkBatchesTest {
   }
 
   @Test
-  void closingPartitionsWritesWhatWasReadAndForgetsTheirOffsets() {
-    SinkBatches b = batches(100, 60_000);
-    b.add(records(0, 3));
+  void closingPartitionsWaitsForTheBatchBeingWrittenAndDropsTheirRecordsNotYetSent() {
+    SinkBatches b = batches(2, 60_000);
+    writer.gate = new CountDownLatch(1);
+    b.add(records(0, 3)); // 0 and 1 handed to the writer, which waits; 2 is read
+    Thread opener = new Thread(writer.gate::countDown);
+    opener.start();
 
+    b.close(Set.of(PARTITION)); // lost partitions: Connect commits nothing, and closes them
+
+    assertThat(writer.transactions).containsExactly(List.of(0L, 1L));
+    assertThat(b.flush(Set.of(PARTITION))).isEmpty();
+    assertThat(writer.transactions).containsExactly(List.of(0L, 1L));
+  }
+
+  @Test
+  void closingPartitionsKeepsTheRecordsOfTheOthers() {
+    TopicPartition other = new TopicPartition(PARTITION.topic(), 1);
+    SinkBatches b = batches(100, 60_000);
+    List<SinkRecord> records = new ArrayList<>(records(0, 2));
+    records.add(onPartition(1, change("c", 10, "n10", null, 7)));
+    records.add(change("c", 2, "n2", null, 2));
+
+    b.add(records);
     b.close(Set.of(PARTITION));
 
-    assertThat(writer.transactions).containsExactly(List.of(0L, 1L, 2L));
-    assertThat(b.flush(Set.of(PARTITION))).isEmpty();
+    assertThat(b.flush(Set.of(PARTITION, other)))
+        .containsExactly(Map.entry(other, new OffsetAndMetadata(8)));
+    assertThat(writer.transactions).containsExactly(List.of(7L));
+  }
+
+  private static SinkRecord onPartition(int partition, SinkRecord r) {
+    return new SinkRecord(
+        r.topic(), partition, r.keySchema(), r.key(), r.valueSchema(), r.value(), r.kafkaOffset());
   }
 }
