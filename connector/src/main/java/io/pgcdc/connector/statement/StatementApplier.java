@@ -133,13 +133,14 @@ final class StatementApplier implements AutoCloseable {
     List<Item> items = new ArrayList<>();
     List<Bad> bad = new ArrayList<>();
     for (SinkRecord r : records) {
-      TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
+      // The coordinates it was consumed at: a transform may have renamed the topic.
+      TopicPartition tp = new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
       Long stored = done.get(tp);
-      if (stored != null && r.kafkaOffset() <= stored) {
+      if (stored != null && r.originalKafkaOffset() <= stored) {
         skip("records the offsets ledger says were applied");
         continue;
       }
-      last.merge(tp, r.kafkaOffset(), Math::max);
+      last.merge(tp, r.originalKafkaOffset(), Math::max);
       prepare(r, items, bad);
     }
     if (isolating) {
@@ -226,7 +227,7 @@ final class StatementApplier implements AutoCloseable {
   private static Set<TopicPartition> partitions(List<SinkRecord> records) {
     Set<TopicPartition> set = new LinkedHashSet<>();
     for (SinkRecord r : records) {
-      set.add(new TopicPartition(r.topic(), r.kafkaPartition()));
+      set.add(new TopicPartition(r.originalTopic(), r.originalKafkaPartition()));
     }
     return set;
   }

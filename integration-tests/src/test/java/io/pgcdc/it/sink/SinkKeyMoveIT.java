@@ -9,6 +9,7 @@ import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -74,6 +75,57 @@ class SinkKeyMoveIT {
                   "{\"id\":2}")));
       f.awaitRows(query, List.of("3|again|10000"));
     }
+  }
+
+  /**
+   * Records written again after a restart, in one batch, while the table holds the rows where the
+   * first write left them: row a at key 2 (moved 1 to 2, then 2 to 3), row b at key 5 (moved 4 to 5
+   * and back). Each key change takes the row from where the one before left it; reduced into one
+   * move from the first key, the batch deleted the rows at 2 and 5 and kept nothing.
+   */
+  @Test
+  void keyChangesWrittenAgainInOneBatchFindTheRowWhereTheFirstWriteLeftIt(
+      ConnectCluster cluster, PostgresServer pg) {
+    try (SinkFixture f = new SinkFixture(cluster, pg, "sink_keymove_again")) {
+      String table = f.createTable(f.name, "(id bigint PRIMARY KEY, name text, big text)");
+      pg.execute(
+          "INSERT INTO public." + table + " VALUES (2, 'two', repeat('a', 10000))",
+          "INSERT INTO public." + table + " VALUES (5, 'five', repeat('b', 20000))");
+      Envelopes rows =
+          Envelopes.inPublic(
+              table,
+              key("id", "int64", "bigint"),
+              column("name", "string", "text"),
+              column("big", "string", "text"));
+      String query = "SELECT id, name, length(big) FROM public." + table + " ORDER BY id";
+      // One batch for all records: they arrive within the linger time.
+      f.start(
+          f.connector()
+              .with("table.name.format", "public." + table)
+              .with("batch.linger.ms", "5000"));
+
+      List<String[]> records = new ArrayList<>();
+      records.addAll(keyChange(rows, 1, 2, "two"));
+      records.addAll(keyChange(rows, 4, 5, "five"));
+      records.addAll(keyChange(rows, 2, 3, "three"));
+      records.addAll(keyChange(rows, 5, 4, "back"));
+      f.produce(records);
+      f.awaitCommittedOffset(f.name, records.size());
+
+      assertThat(f.rows(query)).containsExactly("3|three|10000", "4|back|20000");
+    }
+  }
+
+  /** A key change of our source: the delete and tombstone of the old key, the create. */
+  private static List<String[]> keyChange(Envelopes rows, long from, long to, String name) {
+    String newKey = "{\"id\":" + to + "}";
+    return List.of(
+        with(rows.delete(row("id", from)), NEW_KEY, newKey),
+        with(rows.tombstone(row("id", from)), NEW_KEY, newKey),
+        rows.keyChangeCreate(
+            row("id", from, "name", null, "big", null),
+            row("id", to, "name", name),
+            Set.of("big")));
   }
 
   private static String[] with(String[] keyValue, String header, String value) {

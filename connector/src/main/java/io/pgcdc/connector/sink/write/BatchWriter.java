@@ -146,21 +146,22 @@ public final class BatchWriter implements ChangeWriter {
         Map<TopicPartition, Long> done = ledger.lock(c, partitions(prepared));
         for (RowChange change : prepared) {
           SinkRecord r = change.record();
-          TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
+          TopicPartition tp = partition(r);
+          long offset = r.originalKafkaOffset();
           Long written = done.get(tp);
-          if (written != null && r.kafkaOffset() <= written) {
+          if (written != null && offset <= written) {
             skippedByLedger++;
             continue;
           }
           todo.add(change);
           Long hold = holdBelow.get(tp);
-          if (hold == null || r.kafkaOffset() < hold) {
-            last.merge(tp, r.kafkaOffset(), Math::max);
+          if (hold == null || offset < hold) {
+            last.merge(tp, offset, Math::max);
           }
         }
       }
       Set<String> usedStaging = new HashSet<>();
-      for (TableBatch batch : TableBatch.reduce(todo).values()) {
+      for (TableBatch batch : TableBatch.reduce(todo)) {
         Table table = tables.get(c, batch.table());
         if (table == null) {
           continue; // only deletes or truncates for a table that does not exist
@@ -183,8 +184,13 @@ public final class BatchWriter implements ChangeWriter {
   private static Set<TopicPartition> partitions(List<RowChange> changes) {
     Set<TopicPartition> set = new LinkedHashSet<>();
     for (RowChange change : changes) {
-      set.add(new TopicPartition(change.record().topic(), change.record().kafkaPartition()));
+      set.add(partition(change.record()));
     }
     return set;
+  }
+
+  /** The partition a record was consumed from (a transform may have renamed its topic). */
+  private static TopicPartition partition(SinkRecord r) {
+    return new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
   }
 }

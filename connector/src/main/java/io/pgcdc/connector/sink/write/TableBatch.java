@@ -5,6 +5,7 @@ import io.pgcdc.connector.sink.change.ColumnSpec;
 import io.pgcdc.connector.sink.change.RowChange;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +18,14 @@ import java.util.Set;
  * the new one, a truncate discards what came before it. An update that left unchanged TOAST columns
  * out takes them from an earlier upsert of the same key in the batch. The upsert of a key change
  * ({@link RowChange#oldKey}) deletes the old key's row and takes from it what it leaves out (the
- * writer reads those values before it deletes); a chain of key changes in one batch is one move
- * from the first key to the last that deletes every key on the way.
+ * writer reads those values before it deletes).
+ *
+ * <p>A key change of a row that a key change of this batch moved here is not reduced into it: it
+ * starts the next batch of the table, written after this one in the same transaction. Reduced into
+ * one move from the first key to the last, the chain would delete every key on the way and take the
+ * left-out values from the first key only; when records are written again after a restart, the row
+ * is at one of the later keys already, and its values would be deleted with it (seen as
+ * KeyMoveFaultIT's lost TOAST values once batches spanned put() calls).
  */
 final class TableBatch {
   private final TableId table;
@@ -31,35 +38,51 @@ final class TableBatch {
     this.table = table;
   }
 
-  /** Groups changes by table and reduces each table's changes; tables in order of appearance. */
-  static Map<TableId, TableBatch> reduce(List<RowChange> changes) {
-    Map<TableId, TableBatch> batches = new LinkedHashMap<>();
+  /**
+   * Groups changes by table and reduces each table's changes, in order of appearance; a table has
+   * more than one batch when a key change moves on a row that a key change before it moved (see the
+   * class comment). A table's batches are to be written in the order returned.
+   */
+  static List<TableBatch> reduce(List<RowChange> changes) {
+    List<TableBatch> batches = new ArrayList<>();
+    Map<TableId, TableBatch> filling = new HashMap<>();
     for (RowChange change : changes) {
-      batches.computeIfAbsent(change.table(), TableBatch::new).add(change);
+      TableBatch batch = filling.get(change.table());
+      if (batch == null || !batch.add(change)) {
+        batch = new TableBatch(change.table());
+        batch.add(change);
+        filling.put(change.table(), batch);
+        batches.add(batch);
+      }
     }
     return batches;
   }
 
-  void add(RowChange change) {
+  /**
+   * Reduces the change into this batch; false (and the batch unchanged) for a key change whose old
+   * key a key change of this batch moved a row to: it belongs to the next batch.
+   */
+  boolean add(RowChange change) {
     switch (change.kind()) {
       case TRUNCATE -> {
         truncate = true;
         deletes.clear();
         upserts.clear();
         appends.clear();
+        return true;
       }
       case DELETE -> {
         upserts.remove(change.key());
         deletes.put(change.key(), change);
+        return true;
       }
       case UPSERT -> {
         if (change.key() == null) {
           appends.add(change);
-          return;
+          return true;
         }
         if (change.oldKey() != null) {
-          move(change);
-          return;
+          return move(change);
         }
         RowChange previous = upserts.get(change.key());
         boolean partial =
@@ -71,6 +94,7 @@ final class TableBatch {
             previous != null && previous.oldKey() != null
                 ? next.withOldKey(previous.oldKey())
                 : next);
+        return true;
       }
       default -> throw new IllegalStateException(change.kind().toString());
     }
@@ -79,22 +103,21 @@ final class TableBatch {
   /**
    * The row at the old key moves to the new key: the old key's row is deleted, and the new one
    * takes the values the change left out from it. When this batch wrote the old key, what it wrote
-   * comes along (as a merge), and the row still comes from where that write took it.
+   * comes along (as a merge). False, and nothing done, when a key change of this batch moved the
+   * row to the old key: the row must be taken from the old key as the table holds it once this
+   * batch is written, which may be a row written before a restart.
    */
-  private void move(RowChange change) {
+  private boolean move(RowChange change) {
     String from = change.oldKey().key();
-    RowChange previous = upserts.remove(from);
-    RowChange moved = change;
-    if (previous != null) {
-      moved = merge(previous, change);
-      if (previous.oldKey() != null) {
-        moved = moved.withOldKey(previous.oldKey());
-      }
+    RowChange previous = upserts.get(from);
+    if (previous != null && previous.oldKey() != null) {
+      return false;
     }
-    // Also when the row moved to the old key in this batch: after a restart, records written
-    // again find the row there already.
+    upserts.remove(from);
+    RowChange moved = previous == null ? change : merge(previous, change);
     deletes.put(from, change.deleteOfOldKey());
     upserts.put(change.key(), moved);
+    return true;
   }
 
   /**

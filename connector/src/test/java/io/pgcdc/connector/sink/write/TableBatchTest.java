@@ -8,13 +8,11 @@ import static io.pgcdc.connector.sink.TestRecords.toastUpdate;
 import static io.pgcdc.connector.sink.TestRecords.tombstone;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.sink.TestRecords;
 import io.pgcdc.connector.sink.change.RowChange;
 import io.pgcdc.connector.sink.read.ChangeReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +21,12 @@ class TableBatchTest {
       new ChangeReader(TestRecords.config("table.name.format", "${source.table}"));
 
   private TableBatch reduce(SinkRecord... records) {
+    List<TableBatch> batches = batches(records);
+    assertThat(batches).hasSize(1);
+    return batches.get(0);
+  }
+
+  private List<TableBatch> batches(SinkRecord... records) {
     List<RowChange> changes = new ArrayList<>();
     for (SinkRecord r : records) {
       RowChange c = reader.read(r);
@@ -30,9 +34,7 @@ class TableBatchTest {
         changes.add(c);
       }
     }
-    Map<TableId, TableBatch> batches = TableBatch.reduce(changes);
-    assertThat(batches).hasSize(1);
-    return batches.values().iterator().next();
+    return TableBatch.reduce(changes);
   }
 
   private static List<Long> offsets(java.util.Collection<RowChange> changes) {
@@ -90,7 +92,7 @@ class TableBatchTest {
       changes.add(truncating.read(r));
     }
 
-    TableBatch batch = TableBatch.reduce(changes).values().iterator().next();
+    TableBatch batch = TableBatch.reduce(changes).get(0);
 
     assertThat(batch.truncate()).isTrue();
     assertThat(offsets(batch.upserts())).containsExactly(2L);
@@ -169,32 +171,63 @@ class TableBatchTest {
     assertThat(move.unchanged()).isEmpty();
   }
 
+  /**
+   * Written again after a restart, the row may be at key 2 already (the first key change was
+   * written before): one move from 1 to 3 would delete it at 2 and take nothing from 1. Each key
+   * change moves the row from where the one before left it.
+   */
   @Test
-  void chainOfKeyChangesIsOneMoveFromTheFirstKeyToTheLastDeletingEveryKeyOnTheWay() {
-    TableBatch batch =
-        reduce(
+  void keyChangeOfARowMovedInTheBatchStartsTheNextBatch() {
+    List<TableBatch> batches =
+        batches(
             moveDelete(1, 2, 0),
             moveCreate(1, 2, "two", 1),
             moveDelete(2, 3, 2),
             moveCreate(2, 3, "three", 3));
 
-    assertThat(keys(batch.deletes())).containsExactly("1", "2");
-    assertThat(keys(batch.upserts())).containsExactly("3");
-    RowChange move = batch.upserts().iterator().next();
-    assertThat(oldKey(move)).isEqualTo("1");
+    assertThat(batches).hasSize(2);
+    assertThat(keys(batches.get(0).deletes())).containsExactly("1");
+    assertThat(keys(batches.get(0).upserts())).containsExactly("2");
+    assertThat(oldKey(batches.get(0).upserts().iterator().next())).isEqualTo("1");
+    assertThat(keys(batches.get(1).deletes())).containsExactly("2");
+    assertThat(keys(batches.get(1).upserts())).containsExactly("3");
+    RowChange move = batches.get(1).upserts().iterator().next();
+    assertThat(oldKey(move)).isEqualTo("2");
     assertThat(move.values()).containsExactly(3L, "three");
     assertThat(move.unchanged()).containsExactly("doc");
   }
 
   @Test
-  void keyChangeThereAndBackMovesTheRowOntoItself() {
-    TableBatch batch = reduce(moveCreate(1, 2, "two", 0), moveCreate(2, 1, "one", 1));
+  void keyChangeThereAndBackIsTwoBatches() {
+    List<TableBatch> batches = batches(moveCreate(1, 2, "two", 0), moveCreate(2, 1, "one", 1));
 
-    assertThat(keys(batch.upserts())).containsExactly("1");
-    assertThat(keys(batch.deletes())).containsExactly("1", "2");
-    RowChange move = batch.upserts().iterator().next();
-    assertThat(oldKey(move)).isEqualTo("1");
+    assertThat(batches).hasSize(2);
+    assertThat(keys(batches.get(0).deletes())).containsExactly("1");
+    assertThat(keys(batches.get(0).upserts())).containsExactly("2");
+    assertThat(keys(batches.get(1).deletes())).containsExactly("2");
+    RowChange move = batches.get(1).upserts().iterator().next();
+    assertThat(keys(batches.get(1).upserts())).containsExactly("1");
+    assertThat(oldKey(move)).isEqualTo("2");
     assertThat(move.unchanged()).containsExactly("doc");
+  }
+
+  @Test
+  void changesAfterTheCutGoToTheNextBatchAndOtherKeysStayInTheirs() {
+    List<TableBatch> batches =
+        batches(
+            moveCreate(1, 2, "two", 0),
+            change("u", 7, "seven", "{}", 1),
+            moveCreate(2, 3, "three", 2),
+            toastUpdate(3, "later", 3),
+            change("d", 7, null, null, 4));
+
+    assertThat(batches).hasSize(2);
+    assertThat(keys(batches.get(0).upserts())).containsExactly("2", "7");
+    assertThat(keys(batches.get(0).deletes())).containsExactly("1");
+    assertThat(keys(batches.get(1).deletes())).containsExactly("2", "7");
+    RowChange move = batches.get(1).upserts().iterator().next();
+    assertThat(oldKey(move)).isEqualTo("2");
+    assertThat(move.values()).containsExactly(3L, "later");
   }
 
   @Test
