@@ -108,9 +108,22 @@ public final class PostgresSinkConfig extends AbstractConfig {
 
   public static final String BATCH_SIZE_CONFIG = "batch.size";
   private static final String BATCH_SIZE_DOC =
-      "Most records written in one transaction. The records of one put() call (see the consumer"
-          + " setting max.poll.records) are split into transactions of at most this size.";
+      "Most records written in one transaction. Records are gathered across put() calls (the"
+          + " consumer setting max.poll.records, 500 by default, decides how many each call"
+          + " brings) until a batch holds this many, or until batch.linger.ms has passed since its"
+          + " first record; one batch is written while the next is gathered.";
   public static final int BATCH_SIZE_DEFAULT = 10_000;
+
+  public static final String BATCH_LINGER_MS_CONFIG = "batch.linger.ms";
+  private static final String BATCH_LINGER_MS_DOC =
+      "How long a batch that is not full (batch.size) may wait for more records before it is"
+          + " written, in milliseconds; it waits longer while the batch before it is still being"
+          + " written. Larger transactions cost PostgreSQL less per row; a record waits at most"
+          + " about this long (plus the write before it) before it is written. 0 writes what has"
+          + " arrived whenever the writer is idle. Offsets are committed only for records"
+          + " committed in PostgreSQL, and Connect's offset commit (offset.flush.interval.ms)"
+          + " writes whatever is gathered.";
+  public static final long BATCH_LINGER_MS_DEFAULT = 100;
 
   public static final String EXACTLY_ONCE_CONFIG = "exactly.once";
   private static final String EXACTLY_ONCE_DOC =
@@ -289,6 +302,17 @@ public final class PostgresSinkConfig extends AbstractConfig {
             Width.SHORT,
             "Batch size")
         .define(
+            BATCH_LINGER_MS_CONFIG,
+            Type.LONG,
+            BATCH_LINGER_MS_DEFAULT,
+            ConfigDef.Range.between(0, 60_000),
+            Importance.LOW,
+            BATCH_LINGER_MS_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.SHORT,
+            "Batch linger (ms)")
+        .define(
             EXACTLY_ONCE_CONFIG,
             Type.BOOLEAN,
             EXACTLY_ONCE_DEFAULT,
@@ -426,6 +450,10 @@ public final class PostgresSinkConfig extends AbstractConfig {
 
   int maxRetries() {
     return getInt(MAX_RETRIES_CONFIG);
+  }
+
+  Duration batchLinger() {
+    return Duration.ofMillis(getLong(BATCH_LINGER_MS_CONFIG));
   }
 
   Duration retryBackoff() {

@@ -8,16 +8,9 @@ import io.pgcdc.connector.sink.read.ChangeReader;
 import io.pgcdc.connector.sink.write.BatchWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -29,10 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each {@code put()} batch to PostgreSQL on a writer thread, so that the worker converts the
- * next batch while this one is written; at most one batch is in flight. {@link #flush} (which
- * Connect calls before it commits offsets) and a rebalance wait for it, so every offset Connect
- * commits belongs to a committed write, and a failed write fails the task at the next call.
+ * Reads the records of each {@code put()} into batches of up to batch.size records ({@link
+ * SinkBatches}), which a writer thread writes to PostgreSQL while the worker converts and this task
+ * reads the next. {@link #preCommit} (before Connect commits offsets, also before it revokes
+ * partitions) writes what was read and waits for it, and hands back only offsets of records
+ * committed in PostgreSQL; closing partitions waits for the batch being written and drops their
+ * records not yet sent (Connect delivers them again). A failed write fails the task at the next
+ * call.
  */
 public class PostgresSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSinkTask.class);
@@ -40,8 +36,7 @@ public class PostgresSinkTask extends SinkTask {
   private SinkApplier applier;
   private OffsetLedger ledger;
   private ConnectionSettings settings;
-  private ExecutorService writer;
-  private Future<?> inFlight;
+  private SinkBatches batches;
 
   @Override
   public String version() {
@@ -59,13 +54,7 @@ public class PostgresSinkTask extends SinkTask {
     applier =
         new SinkApplier(
             config, new ChangeReader(config), batchWriter, tolerateAll, errantRecordReporter());
-    writer =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "pgcdc-sink-writer-" + name);
-              t.setDaemon(true);
-              return t;
-            });
+    batches = new SinkBatches(applier, config.batchSize(), config.batchLinger().toMillis(), name);
     LOG.info(
         "Started sink task for {} writing to {}", name, config.connectionSettings("").describe());
   }
@@ -123,57 +112,32 @@ public class PostgresSinkTask extends SinkTask {
 
   @Override
   public void put(Collection<SinkRecord> records) {
-    awaitInFlight();
-    if (!records.isEmpty()) {
-      List<SinkRecord> batch = new ArrayList<>(records);
-      inFlight = writer.submit(() -> applier.apply(batch));
+    long wait = batches.add(records);
+    if (wait >= 0) {
+      context.timeout(wait); // the next put() comes within that time, with or without records
     }
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+      Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    return batches.flush(currentOffsets.keySet());
   }
 
   @Override
   public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-    awaitInFlight();
+    batches.flush(currentOffsets.keySet());
   }
 
   @Override
   public void close(Collection<TopicPartition> partitions) {
-    awaitInFlight(); // before another task takes these partitions over
-  }
-
-  /** Waits for the batch being written; rethrows its failure. */
-  private void awaitInFlight() {
-    Future<?> pending = inFlight;
-    if (pending == null) {
-      return;
-    }
-    try {
-      pending.get();
-      inFlight = null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ConnectException("Interrupted while waiting for a batch to be written", e);
-    } catch (ExecutionException e) {
-      inFlight = null;
-      Throwable cause = e.getCause();
-      if (cause instanceof ConnectException ce) {
-        throw ce;
-      }
-      throw new ConnectException("Writing a batch failed: " + cause, cause);
-    }
+    batches.close(partitions); // another task may take these partitions over
   }
 
   @Override
   public void stop() {
-    if (writer != null) {
-      writer.shutdown();
-      try {
-        if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
-          LOG.warn("A batch was still being written when the task stopped; it is rolled back");
-          writer.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (batches != null) {
+      batches.close();
     }
     if (applier != null) {
       applier.close();

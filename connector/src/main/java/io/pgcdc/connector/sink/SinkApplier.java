@@ -9,6 +9,7 @@ import io.pgcdc.connector.common.Backoff;
 import io.pgcdc.connector.common.OffsetLedger;
 import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.sink.PendingBatch.Rejection;
 import io.pgcdc.connector.sink.change.BadRecordException;
 import io.pgcdc.connector.sink.change.RowChange;
 import io.pgcdc.connector.sink.read.ChangeReader;
@@ -34,11 +35,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the records of one {@code put()}: reads them, writes them in transactions of at most
- * batch.size records, retries a batch after a transient failure (the rolled back transaction is
- * redone whole), and isolates bad records by bisection, or all records of a table when the error
- * belongs to that table (see {@link WriteErrors}). A bad record goes to the dead letter queue when
- * errors are tolerated; otherwise the task stops with a message naming the record and its table.
+ * Applies records: reads them into a {@link PendingBatch} (on the task thread), writes a batch in
+ * one transaction (on the writer thread), retries a batch after a transient failure (the rolled
+ * back transaction is redone whole), and isolates bad records by bisection, or all records of a
+ * table when the error belongs to that table (see {@link WriteErrors}). A bad record goes to the
+ * dead letter queue when errors are tolerated; otherwise the task stops with a message naming the
+ * record and its table.
  */
 final class SinkApplier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkApplier.class);
@@ -59,11 +61,8 @@ final class SinkApplier implements AutoCloseable {
   /** While a batch is written table by table: the ledger stays below these offsets. */
   private Map<TopicPartition, Long> tableByTable = Map.of();
 
-  /** Whether the current chunk was written table by table (the ledger held at its start). */
+  /** Whether the current batch was written table by table (the ledger held at its start). */
   private boolean heldWholeBatch;
-
-  /** A bad record and why; reported once its batch has been written. */
-  private record Rejection(SinkRecord record, String message, Throwable cause) {}
 
   SinkApplier(
       PostgresSinkConfig config,
@@ -80,21 +79,44 @@ final class SinkApplier implements AutoCloseable {
     this.reporter = reporter;
   }
 
+  /** Reads and writes the records in transactions of at most batch.size records. */
   void apply(Collection<SinkRecord> records) {
-    List<SinkRecord> all = records instanceof List<SinkRecord> l ? l : new ArrayList<>(records);
-    for (int from = 0; from < all.size(); from += batchSize) {
-      List<SinkRecord> chunk = all.subList(from, Math.min(all.size(), from + batchSize));
-      List<Rejection> rejections = new ArrayList<>();
-      List<RowChange> changes = read(chunk, rejections);
-      writeWithRetries(changes, rejections);
-      report(rejections);
-      if (!rejections.isEmpty() || heldWholeBatch) {
-        // Every record of the chunk is written or in the dead letter queue now.
-        writer.ledgerAt(lastOffsets(chunk));
+    PendingBatch batch = null;
+    for (SinkRecord record : records) {
+      if (batch == null) {
+        batch = new PendingBatch(System.nanoTime());
       }
-      heldWholeBatch = false;
+      read(record, batch);
+      if (batch.records() >= batchSize) {
+        write(batch);
+        batch = null;
+      }
     }
-    if (LOG.isDebugEnabled()) {
+    if (batch != null) {
+      write(batch);
+    }
+  }
+
+  /**
+   * Reads a record into the batch (on the task thread, while the writer thread writes the batch
+   * before). A bad record is added to the batch's rejections when errors are tolerated; otherwise
+   * the task stops here, before any later record is written.
+   */
+  void read(SinkRecord record, PendingBatch batch) {
+    try {
+      RowChange change = reader.read(record);
+      if (change != null) {
+        batch.changes().add(change);
+      }
+    } catch (BadRecordException | DataException | ClassCastException e) {
+      String message = rejection(record, null, e.getMessage());
+      if (!tolerateAll) {
+        throw stop(message, e); // the writer is left alone: it may be writing the batch before
+      }
+      batch.rejections().add(new Rejection(record, message, e));
+    }
+    batch.count(record);
+    if (LOG.isDebugEnabled() && batch.records() == 1) {
       Map<String, Long> skipped = reader.drainSkipped();
       if (!skipped.isEmpty()) {
         LOG.debug("Skipped records by reason: {}", skipped);
@@ -102,19 +124,20 @@ final class SinkApplier implements AutoCloseable {
     }
   }
 
-  private List<RowChange> read(List<SinkRecord> chunk, List<Rejection> rejections) {
-    List<RowChange> changes = new ArrayList<>(chunk.size());
-    for (SinkRecord record : chunk) {
-      try {
-        RowChange change = reader.read(record);
-        if (change != null) {
-          changes.add(change);
-        }
-      } catch (BadRecordException | DataException | ClassCastException e) {
-        reject(rejections, record, null, e.getMessage(), e);
-      }
+  /**
+   * Writes a batch in one transaction (retried whole after a transient failure) and reports its bad
+   * records; once this returns, every record of the batch is done with.
+   */
+  void write(PendingBatch batch) {
+    writeWithRetries(batch.changes(), batch.rejections());
+    report(batch.rejections());
+    if (!batch.rejections().isEmpty() || heldWholeBatch) {
+      // Every record of the batch is written or in the dead letter queue now.
+      Map<TopicPartition, Long> last = new HashMap<>();
+      batch.nextOffsets().forEach((tp, next) -> last.put(tp, next.offset() - 1));
+      writer.ledgerAt(last);
     }
-    return changes;
+    heldWholeBatch = false;
   }
 
   private void writeWithRetries(List<RowChange> changes, List<Rejection> rejections) {
@@ -287,14 +310,6 @@ final class SinkApplier implements AutoCloseable {
     writer.write(changes);
   }
 
-  private static Map<TopicPartition, Long> lastOffsets(List<SinkRecord> records) {
-    Map<TopicPartition, Long> last = new HashMap<>();
-    for (SinkRecord r : records) {
-      last.merge(OffsetLedger.partitionOf(r), r.originalKafkaOffset(), Math::max);
-    }
-    return last;
-  }
-
   private static Map<TopicPartition, Long> firstOffsets(List<RowChange> changes) {
     Map<TopicPartition, Long> first = new HashMap<>();
     for (RowChange change : changes) {
@@ -341,26 +356,33 @@ final class SinkApplier implements AutoCloseable {
       TableId table,
       String reason,
       Throwable cause) {
-    String message =
-        "Cannot write the record at topic "
-            + record.topic()
-            + ", partition "
-            + record.kafkaPartition()
-            + ", offset "
-            + record.kafkaOffset()
-            + (table == null ? "" : " to table " + table)
-            + ": "
-            + reason;
+    String message = rejection(record, table, reason);
     if (!tolerateAll) {
       writer.reset();
-      throw new ConnectException(
-          message
-              + ". The task stops; no offset past the last written record is committed (set"
-              + " errors.tolerance=all and errors.deadletterqueue.topic.name to route such"
-              + " records to a dead letter queue).",
-          cause);
+      throw stop(message, cause);
     }
     rejections.add(new Rejection(record, message, cause));
+  }
+
+  private static String rejection(SinkRecord record, TableId table, String reason) {
+    return "Cannot write the record at topic "
+        + record.topic()
+        + ", partition "
+        + record.kafkaPartition()
+        + ", offset "
+        + record.kafkaOffset()
+        + (table == null ? "" : " to table " + table)
+        + ": "
+        + reason;
+  }
+
+  private static ConnectException stop(String message, Throwable cause) {
+    return new ConnectException(
+        message
+            + ". The task stops; no offset past the last written record is committed (set"
+            + " errors.tolerance=all and errors.deadletterqueue.topic.name to route such"
+            + " records to a dead letter queue).",
+        cause);
   }
 
   /**

@@ -57,15 +57,12 @@ final class Sql {
   }
 
   /**
-   * Whether the table holds a key of the parameter or more: one probe of the key's index. (max() is
-   * planned as that probe; an EXISTS of {@code key >= min} may be planned as a scan of the table,
-   * while its statistics are those of an empty table that is being filled.)
+   * The table's largest key: one probe of the key's index. (max() is planned as that probe; an
+   * EXISTS of {@code key >= min} may be planned as a scan of the table, while its statistics are
+   * those of an empty table that is being filled.)
    */
-  static String anyKeyFrom(Table table, String key) {
-    return "SELECT coalesce(max("
-        + Identifiers.quote(key)
-        + ") >= ?, false) FROM "
-        + table.id().quoted();
+  static String maxKey(Table table, String key) {
+    return "SELECT max(" + Identifiers.quote(key) + ") FROM " + table.id().quoted();
   }
 
   /**

@@ -193,50 +193,73 @@ final class TableWrite {
 
   /**
    * Which rows (by position) have a key that the table already holds: one query, a probe of the
-   * key's index per row. A single whole-number key whose smallest value in the batch is above every
-   * key of the table (rows appended with growing ids, the common case) needs one probe.
+   * key's index per row. For a single whole-number key, only the keys at or below the table's
+   * largest are probed (one more probe finds it): rows appended with growing ids, the common case,
+   * need no probe, and a batch that also updates older rows probes only those.
    */
   private BitSet existingKeys(List<String> keyNames, List<RowChange> rows) throws SQLException {
-    Long min = keyNames.size() == 1 ? smallestWholeNumberKey(table, keyNames.get(0), rows) : null;
-    if (min != null && !anyKeyFrom(keyNames.get(0), min)) {
-      return new BitSet();
+    long[] keys = keyNames.size() == 1 ? wholeNumberKeys(table, keyNames.get(0), rows) : null;
+    int[] positions = null; // of the probed rows, when not all
+    List<RowChange> probed = rows;
+    if (keys != null) {
+      Long max = maxKey(keyNames.get(0));
+      positions = max == null ? new int[0] : atOrBelow(keys, max);
+      if (positions.length == 0) {
+        return new BitSet();
+      }
+      probed = new ArrayList<>(positions.length);
+      for (int position : positions) {
+        probed.add(rows.get(position));
+      }
     }
     BitSet existing = new BitSet(rows.size());
     try (PreparedStatement ps = c.prepareStatement(Sql.existingKeys(table, keyNames))) {
-      bindKeyTexts(ps, keyNames.size(), rows);
+      bindKeyTexts(ps, keyNames.size(), probed);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          existing.set((int) (rs.getLong(1) - 1));
+          int index = (int) (rs.getLong(1) - 1);
+          existing.set(positions == null ? index : positions[index]);
         }
       }
     }
     return existing;
   }
 
-  /** The smallest key of the rows, when the key column is a whole number; else null. */
-  static Long smallestWholeNumberKey(Table table, String key, List<RowChange> rows) {
+  /** The rows' keys, when the key column is a whole number and every key is one; else null. */
+  static long[] wholeNumberKeys(Table table, String key, List<RowChange> rows) {
     if (!WHOLE_NUMBER_TYPES.contains(table.columns().get(key).type())) {
       return null;
     }
-    long min = Long.MAX_VALUE;
-    for (RowChange row : rows) {
-      Object v = row.values()[0];
+    long[] keys = new long[rows.size()];
+    for (int i = 0; i < keys.length; i++) {
+      Object v = rows.get(i).values()[0];
       if (!(v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte)) {
         return null;
       }
-      min = Math.min(min, ((Number) v).longValue());
+      keys[i] = ((Number) v).longValue();
     }
-    return min;
+    return keys;
   }
 
-  /** Whether the table holds a key of {@code min} or more ({@link Sql#anyKeyFrom}). */
-  private boolean anyKeyFrom(String key, long min) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(Sql.anyKeyFrom(table, key))) {
-      ps.setLong(1, min);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
+  /** The positions of the keys that are at most {@code max}. */
+  static int[] atOrBelow(long[] keys, long max) {
+    int[] positions = new int[keys.length];
+    int n = 0;
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] <= max) {
+        positions[n++] = i;
       }
+    }
+    return Arrays.copyOf(positions, n);
+  }
+
+  /** The table's largest key ({@link Sql#maxKey}), null when the table is empty. */
+  private Long maxKey(String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(Sql.maxKey(table, key));
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      long max = rs.getLong(1);
+      return rs.wasNull() ? null : max;
     }
   }
 

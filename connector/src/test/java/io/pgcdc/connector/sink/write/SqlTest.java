@@ -94,13 +94,12 @@ class SqlTest {
   }
 
   @Test
-  void probesWhichKeysExistAndWhetherAnyKeyIsAtOrAboveTheSmallestNewOne() {
+  void probesWhichKeysExistAndTheLargestKey() {
     assertThat(Sql.existingKeys(TABLE, List.of("id")))
         .isEqualTo(
             "SELECT d.ord FROM unnest(?::text[]) WITH ORDINALITY AS d(\"k0\", ord) WHERE EXISTS"
                 + " (SELECT 1 FROM \"public\".\"t\" AS t WHERE t.\"id\" = d.\"k0\"::bigint)");
-    assertThat(Sql.anyKeyFrom(TABLE, "id"))
-        .isEqualTo("SELECT coalesce(max(\"id\") >= ?, false) FROM \"public\".\"t\"");
+    assertThat(Sql.maxKey(TABLE, "id")).isEqualTo("SELECT max(\"id\") FROM \"public\".\"t\"");
   }
 
   @Test

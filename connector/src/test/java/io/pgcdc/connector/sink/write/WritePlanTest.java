@@ -109,14 +109,16 @@ class WritePlanTest {
   }
 
   @Test
-  void theKeyProbeTakesTheSmallestWholeNumberKeyOnly() {
+  void theKeyProbeSkipsWholeNumberKeysAboveTheTablesLargest() {
     TableBatch batch =
         batch("record_key", change("c", 9, "a", null, 0), change("c", 4, "b", null, 1));
     List<RowChange> rows = List.copyOf(batch.upserts());
     Table textKey = SqlTest.table("t", List.of("id"), new Column("id", "text", true, false));
 
-    assertThat(TableWrite.smallestWholeNumberKey(ORDERS, "id", rows)).isEqualTo(4L);
-    assertThat(TableWrite.smallestWholeNumberKey(textKey, "id", rows)).isNull();
+    assertThat(TableWrite.wholeNumberKeys(ORDERS, "id", rows)).containsExactly(9L, 4L);
+    assertThat(TableWrite.wholeNumberKeys(textKey, "id", rows)).isNull();
+    assertThat(TableWrite.atOrBelow(new long[] {9, 4, 12, 5}, 5)).containsExactly(1, 3);
+    assertThat(TableWrite.atOrBelow(new long[] {9, 12}, 5)).isEmpty();
   }
 
   @Test
