@@ -1,5 +1,6 @@
 package io.pgcdc.connector.sink;
 
+import io.pgcdc.connector.common.OffsetLedger;
 import io.pgcdc.connector.sink.change.RowChange;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,7 +39,8 @@ final class PendingBatch {
   /** Counts a record read into this batch, and the offset that follows it. */
   void count(SinkRecord record) {
     records++;
-    nextOffsets.put(partitionOf(record), new OffsetAndMetadata(record.originalKafkaOffset() + 1));
+    nextOffsets.put(
+        OffsetLedger.partitionOf(record), new OffsetAndMetadata(record.originalKafkaOffset() + 1));
   }
 
   /**
@@ -47,18 +49,10 @@ final class PendingBatch {
    * counts them, which only sends the batch a little sooner.
    */
   boolean forget(Collection<TopicPartition> partitions) {
-    changes.removeIf(c -> partitions.contains(partitionOf(c.record())));
-    rejections.removeIf(r -> partitions.contains(partitionOf(r.record())));
+    changes.removeIf(c -> partitions.contains(OffsetLedger.partitionOf(c.record())));
+    rejections.removeIf(r -> partitions.contains(OffsetLedger.partitionOf(r.record())));
     nextOffsets.keySet().removeAll(partitions);
     return nextOffsets.isEmpty();
-  }
-
-  /**
-   * The record's original coordinates: a transform may have renamed the topic, and Connect commits
-   * offsets for the partitions it consumed.
-   */
-  private static TopicPartition partitionOf(SinkRecord record) {
-    return new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
   }
 
   int records() {
