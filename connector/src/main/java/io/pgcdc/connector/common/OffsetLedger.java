@@ -237,6 +237,20 @@ public final class OffsetLedger {
     return new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
   }
 
+  /**
+   * {@link #partitionOf(SinkRecord)}, as {@code previous} when the record is of that partition:
+   * records come in runs of one partition, and a loop over a batch that passes the last result back
+   * hashes and compares one object per run instead of a new one per record.
+   */
+  public static TopicPartition partitionOf(SinkRecord r, TopicPartition previous) {
+    if (previous != null
+        && previous.partition() == r.originalKafkaPartition()
+        && previous.topic().equals(r.originalTopic())) {
+      return previous;
+    }
+    return partitionOf(r);
+  }
+
   /** For messages: the quoted table name. */
   @Override
   public String toString() {

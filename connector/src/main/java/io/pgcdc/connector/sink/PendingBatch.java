@@ -26,6 +26,7 @@ final class PendingBatch {
   private final List<Rejection> rejections = new ArrayList<>();
   private final Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
   private int records;
+  private TopicPartition lastPartition;
 
   PendingBatch(long firstNanos) {
     this.firstNanos = firstNanos;
@@ -39,8 +40,8 @@ final class PendingBatch {
   /** Counts a record read into this batch, and the offset that follows it. */
   void count(SinkRecord record) {
     records++;
-    nextOffsets.put(
-        OffsetLedger.partitionOf(record), new OffsetAndMetadata(record.originalKafkaOffset() + 1));
+    lastPartition = OffsetLedger.partitionOf(record, lastPartition);
+    nextOffsets.put(lastPartition, new OffsetAndMetadata(record.originalKafkaOffset() + 1));
   }
 
   /**

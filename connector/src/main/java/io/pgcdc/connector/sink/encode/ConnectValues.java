@@ -247,7 +247,7 @@ final class ConnectValues {
         break;
     }
     try {
-      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+      return IsoOffsetDateTimes.parse(text);
     } catch (DateTimeParseException e) {
       throw notA(SemanticNames.ZONED_TIMESTAMP, text, "an ISO 8601 date and time with offset", e);
     }

@@ -137,9 +137,10 @@ public final class BatchWriter implements ChangeWriter {
         todo = new ArrayList<>(prepared.size());
         last = new HashMap<>();
         Map<TopicPartition, Long> done = ledger.lock(c, partitions(prepared));
+        TopicPartition tp = null;
         for (RowChange change : prepared) {
           SinkRecord r = change.record();
-          TopicPartition tp = OffsetLedger.partitionOf(r);
+          tp = OffsetLedger.partitionOf(r, tp);
           long offset = r.originalKafkaOffset();
           Long written = done.get(tp);
           if (written != null && offset <= written) {
@@ -183,8 +184,13 @@ public final class BatchWriter implements ChangeWriter {
 
   private static Set<TopicPartition> partitions(List<RowChange> changes) {
     Set<TopicPartition> set = new LinkedHashSet<>();
+    TopicPartition previous = null;
     for (RowChange change : changes) {
-      set.add(OffsetLedger.partitionOf(change.record()));
+      TopicPartition tp = OffsetLedger.partitionOf(change.record(), previous);
+      if (tp != previous) {
+        set.add(tp);
+        previous = tp;
+      }
     }
     return set;
   }
