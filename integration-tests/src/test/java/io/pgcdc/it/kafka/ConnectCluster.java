@@ -2,11 +2,22 @@ package io.pgcdc.it.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A Kafka broker and a Connect worker, each in its own JVM on loopback, the worker loading pgcdc
@@ -126,6 +137,51 @@ public final class ConnectCluster implements AutoCloseable {
   /** Reads the first {@code count} records of {@code topic}; see {@link TopicReader#read}. */
   public List<ConsumerRecord<String, String>> read(String topic, int count, Duration timeout) {
     return TopicReader.read(broker.bootstrapServers(), topic, count, timeout);
+  }
+
+  /**
+   * Sends records in order, round robin over partitions 0 to {@code partitions - 1}, and waits for
+   * the acks. Each record is {key, value} (JSON text, or null for none), optionally followed by
+   * header names and values.
+   */
+  public void produce(String topic, int partitions, List<String[]> records) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      int n = 0;
+      for (String[] kv : records) {
+        ProducerRecord<String, String> record =
+            new ProducerRecord<>(topic, n++ % partitions, kv[0], kv[1]);
+        for (int i = 2; i + 1 < kv.length; i += 2) {
+          record.headers().add(kv[i], kv[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        producer.send(record);
+      }
+      producer.flush();
+    }
+  }
+
+  /** Creates a topic with {@code partitions} partitions (replication factor 1). */
+  public void createTopic(String topic, int partitions) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create topic " + topic, e);
+    }
+  }
+
+  /** A header of a record as text (a dead letter queue's context headers); null when missing. */
+  public static String header(ConsumerRecord<String, String> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   /**

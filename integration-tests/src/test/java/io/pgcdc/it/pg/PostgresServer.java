@@ -7,8 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -270,6 +274,34 @@ public final class PostgresServer {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("SQL failed on " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The rows of a query in the UTC time zone, each as its columns' text joined by '|'; none while
+   * the table does not exist (for polling until a sink has made it).
+   */
+  public List<String> rows(String sql) {
+    try (Connection c = connect();
+        Statement st = c.createStatement()) {
+      st.execute("SET TIME ZONE 'UTC'");
+      List<String> rows = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery(sql)) {
+        ResultSetMetaData md = rs.getMetaData();
+        while (rs.next()) {
+          StringBuilder sb = new StringBuilder();
+          for (int i = 1; i <= md.getColumnCount(); i++) {
+            sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+          }
+          rows.add(sb.toString());
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        return List.of(); // the table is not there yet
+      }
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
     }
   }
 
