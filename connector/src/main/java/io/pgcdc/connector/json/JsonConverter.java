@@ -21,6 +21,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.json.JsonConverterConfig;
 import org.apache.kafka.connect.storage.Converter;
@@ -92,7 +93,8 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
   /** The schema of the last record read, with the bytes before its payload. */
   private volatile LastSchema last;
 
-  private record LastSchema(byte[] prefix, Schema schema) {}
+  /** The previous record's schema, the bytes before its payload, and a fast key reader or null. */
+  private record LastSchema(byte[] prefix, Schema schema, IntegerKey integerKey) {}
 
   /** What fromConnectData writes around the payload for one schema. */
   private record Plan(byte[] prefix, ValueWriter writer) {}
@@ -294,6 +296,12 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
       // Records of a topic mostly repeat the previous schema: when the bytes start with the
       // same {"schema":...,"payload": and end with }, only the payload between is parsed.
       int from = last.prefix.length;
+      if (last.integerKey != null) {
+        Struct key = last.integerKey.read(bytes, from, bytes.length - 1);
+        if (key != null) {
+          return new SchemaAndValue(last.schema, key);
+        }
+      }
       try (JsonParser p = READER.createParser(bytes, from, bytes.length - 1 - from)) {
         if (p.nextToken() == null) {
           throw Fallback.INSTANCE;
@@ -375,7 +383,7 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
     prefix.write(SCHEMA_PREFIX, 0, SCHEMA_PREFIX.length);
     prefix.write(key.bytes, 0, key.bytes.length);
     prefix.write(PAYLOAD_PREFIX, 0, PAYLOAD_PREFIX.length);
-    last = new LastSchema(prefix.toByteArray(), schema);
+    last = new LastSchema(prefix.toByteArray(), schema, IntegerKey.of(schema));
     return schema;
   }
 
