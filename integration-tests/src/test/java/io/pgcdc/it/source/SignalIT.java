@@ -255,6 +255,19 @@ class SignalIT {
                       .asText()
                       .startsWith("stop"),
               () -> rest.send("GET", endpoint, null).toString());
+
+      // Deleting the connector drops its signal function and key table with its slot.
+      SourceFixture.cleanup(cluster, pg, name);
+      assertThat(
+              scalar(
+                  pg,
+                  "SELECT to_regprocedure('public.\"pgcdc_signal_"
+                      + slot
+                      + "\"(text, text[], text)') IS NULL AND to_regclass('public.\"pgcdc_signal_key_"
+                      + slot
+                      + "\"') IS NULL"))
+          .as("signal function and key table after the delete")
+          .isEqualTo("t");
     } finally {
       SourceFixture.cleanup(cluster, pg, name);
       pg.execute(
@@ -294,6 +307,15 @@ class SignalIT {
         Statement s = c.createStatement()) {
       s.execute("SET ROLE " + role);
       s.executeQuery(sql).close();
+    }
+  }
+
+  private static String scalar(PostgresServer pg, String sql) throws SQLException {
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 
