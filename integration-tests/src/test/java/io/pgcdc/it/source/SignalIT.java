@@ -281,6 +281,31 @@ class SignalIT {
     return !c.tombstone() && c.source().path("snapshot").asText().equals("incremental");
   }
 
+  @Test
+  void validationNamesAMissingSchemaAndRoleOnTheirSettings(
+      PostgresServer pg, ConnectCluster cluster) {
+    String name = pg.uniqueName("sigv");
+    String t = name + "_t";
+    pg.execute("CREATE TABLE " + t + " (id int PRIMARY KEY)");
+    try {
+      ConnectorDefinition def =
+          SourceFixture.source(pg, name, "public." + t)
+              .with("signal.enabled", "true")
+              .with("signal.schema", name + "_nosuch")
+              .with("signal.roles", name + "_nobody");
+      Map<String, String> config = new java.util.HashMap<>(def.config());
+      config.put("name", name);
+      Map<String, String> errors =
+          ConnectRestClient.validationErrors(
+              cluster.rest().validate("io.pgcdc.connector.source.PostgresSourceConnector", config));
+      assertThat(errors).containsOnlyKeys("signal.schema", "signal.roles");
+      assertThat(errors.get("signal.schema")).contains(name + "_nosuch does not exist");
+      assertThat(errors.get("signal.roles")).contains("No such role: " + name + "_nobody");
+    } finally {
+      pg.execute("DROP TABLE " + t);
+    }
+  }
+
   /** Calls the signal function as {@code role} (SET ROLE: EXECUTE is checked for it). */
   static void signalAs(
       PostgresServer pg,

@@ -1,12 +1,17 @@
 package io.pgcdc.connector.source.signal;
 
+import io.pgcdc.connector.common.Identifiers;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.PostgresSourceConfig;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The checks of a signal's tables and condition, made where it is sent (the REST extension: the
@@ -73,6 +78,62 @@ public final class SignalChecks {
       c.rollback();
       c.setAutoCommit(autoCommit);
     }
+  }
+
+  /**
+   * What keeps the task from setting up signals with {@code config}, by setting: PostgreSQL 14 or
+   * later (pgoutput sends messages from 14 on), a schema the user may create in (or the function
+   * there, owned by the user already), and roles that exist.
+   */
+  public static Map<String, String> settings(Connection c, PostgresSourceConfig config)
+      throws SQLException {
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (c.getMetaData().getDatabaseMajorVersion() < 14) {
+      errors.put(
+          PostgresSourceConfig.SIGNAL_ENABLED_CONFIG,
+          "Signals need PostgreSQL 14 or later (pgoutput sends logical decoding messages from 14"
+              + " on): upgrade, or set it to false");
+    }
+    String schema = config.signalSchema();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT has_schema_privilege(n.oid, 'CREATE') FROM pg_namespace n WHERE nspname = ?")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          errors.put(
+              PostgresSourceConfig.SIGNAL_SCHEMA_CONFIG,
+              "Schema " + schema + " does not exist: create it, or name another");
+        } else if (!rs.getBoolean(1)) {
+          errors.put(
+              PostgresSourceConfig.SIGNAL_SCHEMA_CONFIG,
+              "The connector's user may not create the signal function in schema "
+                  + schema
+                  + ": GRANT CREATE ON SCHEMA "
+                  + Identifiers.quote(schema)
+                  + " TO <the connector's user>, or name another schema");
+        }
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    for (String role : config.signalRoles()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+        ps.setString(1, role);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            missing.add(role);
+          }
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      errors.put(
+          PostgresSourceConfig.SIGNAL_ROLES_CONFIG,
+          "No such role: "
+              + String.join(", ", missing)
+              + " (role names are case-sensitive here: give them as pg_roles spells them)");
+    }
+    return errors;
   }
 
   private static IllegalArgumentException bad(TableId table, String condition, String why) {
