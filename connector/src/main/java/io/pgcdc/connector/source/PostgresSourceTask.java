@@ -129,16 +129,11 @@ public class PostgresSourceTask extends SourceTask {
               plan.toCopy(),
               context.offsetStorageReader().offset(partition()));
     }
-    if (signalled) {
-      if (plan.serverVersion() < 140000) {
-        throw new ConnectException(
-            PostgresSourceConfig.SIGNAL_ENABLED_CONFIG
-                + "=true needs PostgreSQL 14 or later (pgoutput sends logical decoding messages"
-                + " from 14 on): upgrade, or set it to false");
-      }
-      try (Connection c = settings.open()) {
-        signals = Signals.install(config, c, settings, copy, plan.tables());
-      }
+    if (signalled && plan.serverVersion() < 140000) {
+      throw new ConnectException(
+          PostgresSourceConfig.SIGNAL_ENABLED_CONFIG
+              + "=true needs PostgreSQL 14 or later (pgoutput sends logical decoding messages"
+              + " from 14 on): upgrade, or set it to false");
     }
     log.info("Source task for {} starts: {}", plan.tables(), plan.describe());
   }
@@ -194,6 +189,12 @@ public class PostgresSourceTask extends SourceTask {
   }
 
   private void readStream(List<SourceRecord> batch) throws SQLException {
+    if (signals == null && config.signalsEnabled()) {
+      // Here, not in prepare(): a transient failure retries it.
+      try (Connection c = settings.open()) {
+        signals = Signals.install(config, c, settings, copy, plan.tables());
+      }
+    }
     if (stream == null) {
       stream =
           new StreamReader(

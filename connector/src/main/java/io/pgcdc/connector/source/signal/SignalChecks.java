@@ -66,6 +66,17 @@ public final class SignalChecks {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute("SET TRANSACTION READ ONLY");
+      try (ResultSet rs = s.executeQuery("SELECT current_setting('standard_conforming_strings')")) {
+        rs.next();
+        if (!"on".equals(rs.getString(1))) {
+          // Backslashes would escape quotes in plain strings: the text check reads them otherwise.
+          throw bad(
+              table,
+              condition,
+              "standard_conforming_strings is off for the connector's user; conditions are taken"
+                  + " only with it on (the default)");
+        }
+      }
       s.execute("SET LOCAL statement_timeout = 10000");
       s.execute("EXPLAIN SELECT 1 FROM " + table.quoted() + " WHERE (\n" + condition + "\n)");
     } catch (SQLException e) {

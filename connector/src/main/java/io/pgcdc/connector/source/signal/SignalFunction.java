@@ -1,6 +1,7 @@
 package io.pgcdc.connector.source.signal;
 
 import io.pgcdc.connector.common.Identifiers;
+import io.pgcdc.connector.common.PgErrors;
 import io.pgcdc.connector.source.PostgresSourceConfig;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -128,6 +129,9 @@ public final class SignalFunction {
       c.commit();
       return stored;
     } catch (SQLException e) {
+      if (PgErrors.isTransient(e)) {
+        throw e; // the task tries again
+      }
       c.rollback();
       throw new ConnectException(
           "Could not set up signal function "
