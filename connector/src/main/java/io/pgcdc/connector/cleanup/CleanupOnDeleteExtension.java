@@ -17,8 +17,9 @@ import org.apache.kafka.connect.rest.ConnectRestExtensionContext;
  * <p>The worker that receives the user's request cleans up, after the request has succeeded and
  * before it answers; a request forwarded to the leader is left alone. Dropping is idempotent.
  *
- * <p>It also warns when a pgcdc connector config sent to the REST API has a password in clear text
- * (see {@link ClearSecretsFilter}).
+ * <p>It also serves the signal endpoints, {@code /pgcdc/connectors/NAME/snapshot} ({@link
+ * SignalResource}), and warns when a pgcdc connector config sent to the REST API has a password in
+ * clear text (see {@link ClearSecretsFilter}).
  */
 public class CleanupOnDeleteExtension implements ConnectRestExtension {
   /** Connect's worker setting; its default is 5 seconds. */
@@ -60,6 +61,7 @@ public class CleanupOnDeleteExtension implements ConnectRestExtension {
     }
     context.configurable().register(new CleanupFilter(context.clusterState(), providers, cleaner));
     context.configurable().register(new ClearSecretsFilter());
+    context.configurable().register(new SignalResource(context.clusterState(), providers));
   }
 
   @Override

@@ -4,6 +4,8 @@ import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.Identifiers;
 import io.pgcdc.connector.source.PostgresSourceConfig;
 import io.pgcdc.connector.source.PostgresSourceConnector;
+import io.pgcdc.connector.source.signal.SignalFunction;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,13 +20,16 @@ import org.apache.kafka.common.config.ConfigException;
  * @param publication the publication it reads
  * @param connection where its database is; null when the settings could not be read
  * @param connectionProblem why the settings could not be read; null when they could
+ * @param signalDrops the statements that drop its signal function and key table (none when the
+ *     settings could not be read)
  */
 record CleanupTarget(
     String connector,
     String slot,
     String publication,
     ConnectionSettings connection,
-    String connectionProblem) {
+    String connectionProblem,
+    List<String> signalDrops) {
 
   static final String APPLICATION_NAME = "pgcdc-cleanup";
   private static final String SOURCE_CLASS = PostgresSourceConnector.class.getName();
@@ -42,19 +47,22 @@ record CleanupTarget(
     String publication = PostgresSourceConfig.publicationName(config);
     ConnectionSettings connection = null;
     String problem = null;
+    List<String> signalDrops = List.of();
     try {
       PostgresSourceConfig parsed = new PostgresSourceConfig(config);
       if (!parsed.cleanupOnDelete()) {
         return Optional.empty();
       }
       connection = parsed.connection(APPLICATION_NAME);
+      signalDrops = new SignalFunction(parsed).dropStatements();
     } catch (ConfigException e) {
       if (!cleanupOnDelete(config)) {
         return Optional.empty();
       }
       problem = e.getMessage();
     }
-    return Optional.of(new CleanupTarget(connector, slot, publication, connection, problem));
+    return Optional.of(
+        new CleanupTarget(connector, slot, publication, connection, problem, signalDrops));
   }
 
   /**

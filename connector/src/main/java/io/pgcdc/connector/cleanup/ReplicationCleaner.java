@@ -59,6 +59,9 @@ final class ReplicationCleaner {
       c.setAutoCommit(true);
       boolean slotDone = keepSlot || dropSlot(c, target, why);
       boolean publicationDone = keepPublication || dropPublication(c, target, why);
+      if (!keepSlot && slotDone) {
+        dropSignalFunction(c, target, why); // named after the slot: kept while the slot is
+      }
       return slotDone && publicationDone;
     } catch (SQLException | RuntimeException e) {
       log.warn(
@@ -189,6 +192,24 @@ final class ReplicationCleaner {
           sql,
           e.getMessage());
       return false;
+    }
+  }
+
+  /** Drops the signal function and its key table, if any; a failure is logged, not fatal. */
+  private static void dropSignalFunction(Connection c, CleanupTarget target, String why) {
+    for (String sql : target.signalDrops()) {
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+      } catch (SQLException e) {
+        log.warn(
+            "{}, but its signal function could not be dropped on {}. Run on that database, as its"
+                + " owner: {} (cause: {})",
+            why,
+            target.where(),
+            String.join("; ", target.signalDrops()),
+            e.getMessage());
+        return;
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import io.pgcdc.connector.common.ConnectionConfig;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.catalog.TableSelector;
+import io.pgcdc.connector.source.stream.StreamObserver;
 import io.pgcdc.connector.types.ValueOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,29 @@ public final class PostgresSourceConfig extends AbstractConfig {
           + " docs/operations.md). They are never dropped when the connector or its task stops,"
           + " restarts or is paused.";
   public static final boolean CLEANUP_ON_DELETE_DEFAULT = true;
+
+  public static final String SIGNAL_ENABLED_CONFIG = "signal.enabled";
+  private static final String SIGNAL_ENABLED_DOC =
+      "Accept signals (re-snapshot tables, stop, pause, resume the copy) written into the WAL by"
+          + " the connector's signal function, pgcdc_signal_<slot.name>, which the task creates in"
+          + " signal.schema; the REST extension's POST /pgcdc/connectors/NAME/snapshot calls it too."
+          + " See docs/operations.md, Signals.";
+  public static final String SIGNAL_ROLES_CONFIG = "signal.roles";
+  private static final String SIGNAL_ROLES_DOC =
+      "Roles (besides the connector's own user) that may send signals: the task grants them"
+          + " EXECUTE on the signal function and revokes it from every other role. Members of a"
+          + " role listed here may send signals too.";
+  public static final String SIGNAL_PREFIX_CONFIG = "signal.prefix";
+  private static final String SIGNAL_PREFIX_DOC =
+      "The prefix of the logical decoding messages that carry signals. Messages with this prefix"
+          + " never become records; one without a valid proof from the signal function is"
+          + " ignored with a warning.";
+  public static final String SIGNAL_PREFIX_DEFAULT = StreamObserver.SIGNAL_PREFIX;
+  public static final String SIGNAL_SCHEMA_CONFIG = "signal.schema";
+  private static final String SIGNAL_SCHEMA_DOC =
+      "The schema of the signal function and of its key table (readable by the connector's user"
+          + " alone); the connector's user needs CREATE on it.";
+  private static final String SIGNAL_GROUP = "Signals";
 
   public static final String HEARTBEAT_INTERVAL_CONFIG = "heartbeat.interval.ms";
   private static final String HEARTBEAT_INTERVAL_DOC =
@@ -382,7 +406,49 @@ public final class PostgresSourceConfig extends AbstractConfig {
             REPLICATION_GROUP,
             ++order,
             Width.SHORT,
-            "Max retries");
+            "Max retries")
+        .define(
+            SIGNAL_ENABLED_CONFIG,
+            Type.BOOLEAN,
+            false,
+            Importance.LOW,
+            SIGNAL_ENABLED_DOC,
+            SIGNAL_GROUP,
+            ++order,
+            Width.SHORT,
+            "Signals")
+        .define(
+            SIGNAL_ROLES_CONFIG,
+            Type.LIST,
+            "",
+            Importance.LOW,
+            SIGNAL_ROLES_DOC,
+            SIGNAL_GROUP,
+            ++order,
+            Width.LONG,
+            "Signal roles")
+        .define(
+            SIGNAL_PREFIX_CONFIG,
+            Type.STRING,
+            SIGNAL_PREFIX_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.LOW,
+            SIGNAL_PREFIX_DOC,
+            SIGNAL_GROUP,
+            ++order,
+            Width.MEDIUM,
+            "Signal prefix")
+        .define(
+            SIGNAL_SCHEMA_CONFIG,
+            Type.STRING,
+            "public",
+            new ConfigDef.NonEmptyString(),
+            Importance.LOW,
+            SIGNAL_SCHEMA_DOC,
+            SIGNAL_GROUP,
+            ++order,
+            Width.MEDIUM,
+            "Signal schema");
     return def;
   }
 
@@ -483,6 +549,22 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
   public Map<TableId, List<String>> keyColumns() {
     return parseKeyColumns(TABLE_KEY_COLUMNS_CONFIG, getString(TABLE_KEY_COLUMNS_CONFIG));
+  }
+
+  public boolean signalsEnabled() {
+    return getBoolean(SIGNAL_ENABLED_CONFIG);
+  }
+
+  public List<String> signalRoles() {
+    return getList(SIGNAL_ROLES_CONFIG);
+  }
+
+  public String signalPrefix() {
+    return getString(SIGNAL_PREFIX_CONFIG);
+  }
+
+  public String signalSchema() {
+    return getString(SIGNAL_SCHEMA_CONFIG);
   }
 
   public Duration heartbeatInterval() {

@@ -2,6 +2,7 @@ package io.pgcdc.connector.source;
 
 import io.pgcdc.connector.common.Version;
 import io.pgcdc.connector.source.offset.OffsetTracker;
+import io.pgcdc.connector.source.offset.SourceOffset;
 import io.pgcdc.connector.source.validate.SourceValidation;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,22 @@ public class PostgresSourceConnector extends SourceConnector {
   @Override
   public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
     return ExactlyOnceSupport.SUPPORTED;
+  }
+
+  /**
+   * Offsets given through Connect's offsets API (KIP-875) while the connector is stopped: a reset
+   * (null) is always accepted; a new position must be a streaming position the slot can still serve
+   * ({@link OffsetAlteration}). What either means for the slot: docs/operations.md.
+   */
+  @Override
+  public boolean alterOffsets(
+      Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+    PostgresSourceConfig config = new PostgresSourceConfig(connectorConfig);
+    SourceOffset position = OffsetAlteration.checkForm(config.slotName(), offsets);
+    if (position != null) {
+      OffsetAlteration.checkServable(config, position);
+    }
+    return true;
   }
 
   /**

@@ -11,6 +11,7 @@ import io.pgcdc.connector.source.offset.SourceOffset;
 import io.pgcdc.connector.source.record.RecordBuilder;
 import io.pgcdc.connector.source.record.SchemaCache;
 import io.pgcdc.connector.source.record.TopicNamer;
+import io.pgcdc.connector.source.signal.Signals;
 import io.pgcdc.connector.source.snapshot.SnapshotReader;
 import io.pgcdc.connector.source.stream.StreamReader;
 import io.pgcdc.connector.types.TypeResolver;
@@ -59,6 +60,7 @@ public class PostgresSourceTask extends SourceTask {
   private SnapshotReader snapshot;
   private StreamReader stream;
   private IncrementalCopy copy;
+  private Signals signals;
   private SourceMetrics metrics;
   private int failures;
   private long retryAtNanos;
@@ -113,7 +115,8 @@ public class PostgresSourceTask extends SourceTask {
             config.tombstonesOnDelete(),
             noTransforms);
     tracker = new OffsetTracker(plan.slotConfirmed(), true);
-    if (!plan.toCopy().tables().isEmpty()) {
+    boolean signalled = config.signalsEnabled() && plan.streams();
+    if (signalled || !plan.toCopy().tables().isEmpty()) {
       copy =
           new IncrementalCopy(
               settings,
@@ -125,6 +128,12 @@ public class PostgresSourceTask extends SourceTask {
               COPY_CHUNK_ROWS,
               plan.toCopy(),
               context.offsetStorageReader().offset(partition()));
+    }
+    if (signalled && plan.serverVersion() < 140000) {
+      throw new ConnectException(
+          PostgresSourceConfig.SIGNAL_ENABLED_CONFIG
+              + "=true needs PostgreSQL 14 or later (pgoutput sends logical decoding messages"
+              + " from 14 on): upgrade, or set it to false");
     }
     log.info("Source task for {} starts: {}", plan.tables(), plan.describe());
   }
@@ -180,16 +189,27 @@ public class PostgresSourceTask extends SourceTask {
   }
 
   private void readStream(List<SourceRecord> batch) throws SQLException {
+    if (signals == null && config.signalsEnabled()) {
+      // Here, not in prepare(): a transient failure retries it.
+      try (Connection c = settings.open()) {
+        signals = Signals.install(config, c, settings, copy, plan.tables());
+      }
+    }
     if (stream == null) {
       stream =
           new StreamReader(
               settings, config, plan.serverVersion(), schemas, records, tracker, plan.resume());
-      if (copy != null) {
+      if (signals != null) {
+        stream.observe(signals);
+      } else if (copy != null) {
         stream.observe(copy);
       }
       stream.open();
     }
     long deadline = System.nanoTime() + config.pollInterval().toNanos();
+    if (signals != null) {
+      signals.step();
+    }
     if (copy != null && copy.active()) {
       copy.step();
       // Back soon: the next chunk starts on the next poll.
@@ -322,6 +342,9 @@ public class PostgresSourceTask extends SourceTask {
   private void closeReaders() {
     if (copy != null) {
       copy.reset();
+    }
+    if (signals != null) {
+      signals.close();
     }
     if (snapshot != null) {
       snapshot.close();

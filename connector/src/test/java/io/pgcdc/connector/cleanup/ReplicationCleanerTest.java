@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ class ReplicationCleanerTest {
   @Test
   void settingsThatCannotBeReadAreReportedNotThrown() {
     CleanupTarget target =
-        new CleanupTarget("orders", "pgcdc_orders", "pgcdc_orders", null, "bad port");
+        new CleanupTarget("orders", "pgcdc_orders", "pgcdc_orders", null, "bad port", List.of());
 
     assertThat(cleaner.clean(DELETE, target, false, false)).isFalse();
   }

@@ -20,6 +20,15 @@ final class ChunkQuery {
    *     chunk
    */
   static String copy(TableSchema t, List<String> after, int limit) {
+    return copy(t, after, limit, null);
+  }
+
+  /**
+   * As {@link #copy(TableSchema, List, int)}, of the rows matching {@code condition} (a boolean
+   * expression checked by the caller; null: every row). It stands on lines of its own, so that a
+   * line comment in it cannot reach the SQL after it.
+   */
+  static String copy(TableSchema t, List<String> after, int limit, String condition) {
     List<String> keys = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (int i = 0; i < t.keyColumns.length; i++) {
@@ -34,12 +43,21 @@ final class ChunkQuery {
         + t.columns.stream().map(c -> Identifiers.quote(c.name())).collect(Collectors.joining(", "))
         + " FROM "
         + t.table.quoted()
-        + (after == null ? "" : " WHERE (" + keyList + ") > (" + String.join(", ", values) + ")")
+        + where(
+            condition,
+            after == null ? null : "(" + keyList + ") > (" + String.join(", ", values) + ")")
         + " ORDER BY "
         + keyList
         + " LIMIT "
         + limit
         + ") TO STDOUT";
+  }
+
+  private static String where(String condition, String afterKey) {
+    if (condition == null) {
+      return afterKey == null ? "" : " WHERE " + afterKey;
+    }
+    return " WHERE (\n" + condition + "\n)" + (afterKey == null ? "" : " AND " + afterKey);
   }
 
   /**

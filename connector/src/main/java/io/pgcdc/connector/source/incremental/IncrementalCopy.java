@@ -86,6 +86,15 @@ public final class IncrementalCopy implements StreamObserver {
   private long chunks;
   private Connection connection;
 
+  /**
+   * Tables copied again on demand (a signal), with their row condition (null: every row): not
+   * recorded in the publication's comment, and stopped on demand. See source.signal.
+   */
+  private final Map<TableId, String> onDemand = new LinkedHashMap<>();
+
+  private boolean paused;
+  private boolean stopCurrent;
+
   /** The table being copied, its OID; null between tables. */
   private TableSchema table;
 
@@ -193,7 +202,10 @@ public final class IncrementalCopy implements StreamObserver {
   public void step() throws SQLException {
     confirmFinished();
     if (window == null) {
-      if (pending.isEmpty() || (table == null && !startTable())) {
+      if (stopCurrent) {
+        stopped();
+      }
+      if (paused || pending.isEmpty() || (table == null && !startTable())) {
         return;
       }
       openWindow();
@@ -227,7 +239,7 @@ public final class IncrementalCopy implements StreamObserver {
     tableOid = info.oid();
     tableRows = 0;
     lastKey = null;
-    if (resumeAt != null && resumeAt.table().equals(id.quoted())) {
+    if (resumeAt != null && resumeAt.table().equals(id.quoted()) && !onDemand.containsKey(id)) {
       lastKey = resumeAt.key();
       records.carryInOffsets(resumeAt.toMap());
       log.info(
@@ -271,7 +283,7 @@ public final class IncrementalCopy implements StreamObserver {
 
   /** Selects the chunk's rows, hands them to the window, writes the high watermark. */
   private void select() throws SQLException {
-    String sql = ChunkQuery.copy(table, lastKey, chunkRows);
+    String sql = ChunkQuery.copy(table, lastKey, chunkRows, onDemand.get(table.table));
     CopyOut copy = connection().unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
     LinkedHashMap<RowKey, Object[]> rows = new LinkedHashMap<>();
     String[] fields = new String[table.columns.size()];
@@ -343,13 +355,19 @@ public final class IncrementalCopy implements StreamObserver {
     }
     tableRows += rows.size();
     window = null;
-    if (selectedLast) {
+    if (stopCurrent) {
+      stopped();
+    } else if (selectedLast) {
       log.info(
           "Copy of table {} emitted: {} rows (rows changed between a chunk's watermarks came as"
               + " streamed changes instead)",
           table.table,
           tableRows);
-      finished.put(table.table, lsn);
+      if (onDemand.containsKey(table.table)) {
+        onDemand.remove(table.table); // on demand: nothing to take out of the comment
+      } else {
+        finished.put(table.table, lsn);
+      }
       records.carryInOffsets(Map.of());
       pending.remove(table.table);
       table = null;
@@ -388,7 +406,80 @@ public final class IncrementalCopy implements StreamObserver {
   private void record() throws SQLException {
     List<TableId> left = new ArrayList<>(finished.keySet());
     left.addAll(pending);
+    left.removeAll(onDemand.keySet());
     PendingTables.write(connection(), publication, left);
+  }
+
+  /**
+   * Copies {@code tables} again, after those queued, each from its first row, the rows matching
+   * {@code condition} only (a boolean expression already checked; null: every row). A table queued
+   * or being copied already is left as it is; gives the tables queued now.
+   */
+  public List<TableId> copyAgain(List<TableId> tables, String condition) {
+    List<TableId> queued = new ArrayList<>();
+    for (TableId t : tables) {
+      if (!pending.contains(t)) {
+        pending.add(t);
+        onDemand.put(t, condition);
+        queued.add(t);
+      }
+    }
+    return queued;
+  }
+
+  /**
+   * Stops the copies on demand of {@code tables} (all when empty): those queued leave the queue,
+   * the one being copied stops after its chunk between watermarks. A table added to the connector
+   * is never stopped: its topic needs the copy. Gives the tables stopped.
+   */
+  public List<TableId> stop(List<TableId> tables) {
+    List<TableId> stopped = new ArrayList<>();
+    for (TableId t : List.copyOf(onDemand.keySet())) {
+      if (!tables.isEmpty() && !tables.contains(t)) {
+        continue;
+      }
+      stopped.add(t);
+      if (table != null && table.table.equals(t)) {
+        stopCurrent = true;
+      } else {
+        pending.remove(t);
+        onDemand.remove(t);
+      }
+    }
+    return stopped;
+  }
+
+  private void stopped() {
+    log.info("Copy of table {} stopped on demand after {} rows", table.table, tableRows);
+    records.carryInOffsets(Map.of());
+    pending.remove(table.table);
+    onDemand.remove(table.table);
+    table = null;
+    stopCurrent = false;
+  }
+
+  /** No new chunk starts while paused; the one between its watermarks completes. */
+  public void pause(boolean pause) {
+    paused = pause;
+  }
+
+  /** What the copy is doing, for the signals' progress. */
+  public record Progress(
+      boolean paused, String table, String condition, long rows, List<String> queued) {}
+
+  public Progress progress() {
+    List<String> queued = new ArrayList<>();
+    for (TableId t : pending) {
+      if (table == null || !t.equals(table.table)) {
+        queued.add(t.toString());
+      }
+    }
+    return new Progress(
+        paused,
+        table == null ? null : table.table.toString(),
+        table == null ? null : onDemand.get(table.table),
+        table == null ? 0 : tableRows,
+        queued);
   }
 
   /**

@@ -19,6 +19,12 @@ public interface StreamObserver {
    */
   String WATERMARK_PREFIX = "pgcdc-watermark";
 
+  /**
+   * The default prefix of signal messages (source.signal): like watermarks, they reach every slot
+   * of the database, and become no record of a connector that does not read them.
+   */
+  String SIGNAL_PREFIX = "pgcdc-signal";
+
   /** Whether a non-transactional message with {@code prefix} is the observer's. */
   boolean owns(String prefix);
 

@@ -189,8 +189,10 @@ final class TransactionAssembler implements AutoCloseable {
       observed(msg, lsn, out, now);
       return;
     }
-    if (StreamObserver.WATERMARK_PREFIX.equals(msg.prefix())) {
-      tracker.transactionEnd(lsn); // another copy's (or an earlier task's) watermark
+    if (StreamObserver.WATERMARK_PREFIX.equals(msg.prefix())
+        || StreamObserver.SIGNAL_PREFIX.equals(msg.prefix())) {
+      // another copy's (or an earlier task's) watermark; a signal to another connector
+      tracker.transactionEnd(lsn);
       return;
     }
     RecordBuilder.Tx own = new RecordBuilder.Tx(lsn, -1, now, false);

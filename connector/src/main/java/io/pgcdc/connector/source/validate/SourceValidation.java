@@ -8,6 +8,7 @@ import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.PostgresSourceConfig;
 import io.pgcdc.connector.source.catalog.Catalog;
 import io.pgcdc.connector.source.catalog.TableSelector;
+import io.pgcdc.connector.source.signal.SignalChecks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,6 +40,10 @@ public final class SourceValidation {
       List<TableId> tables = checkTables(result, config, c);
       if (config.snapshotMode() != PostgresSourceConfig.SnapshotMode.INITIAL_ONLY) {
         SourceReplicationChecks.check(result, config, c, tables);
+      }
+      if (config.signalsEnabled()) {
+        SignalChecks.settings(c, config)
+            .forEach((setting, message) -> error(result, setting, message));
       }
     } catch (SQLException e) {
       ConnectionChecks.connectFailed(config, settings, e, result);

@@ -41,4 +41,15 @@ class ChunkQueryTest {
                 + " WHERE (\"region\", \"id\") > ('it''s'::text, '42'::integer)"
                 + " ORDER BY \"region\", \"id\" LIMIT 100) TO STDOUT");
   }
+
+  @Test
+  void aConditionStandsOnLinesOfItsOwnBeforeTheKeyRange() {
+    assertThat(ChunkQuery.copy(T, List.of("eu", "7"), 10, "v <> 'x' -- note"))
+        .isEqualTo(
+            "COPY (SELECT \"v\", \"region\", \"id\" FROM \"public\".\"Order\""
+                + " WHERE (\nv <> 'x' -- note\n) AND (\"region\", \"id\") > ('eu'::text, '7'::integer)"
+                + " ORDER BY \"region\", \"id\" LIMIT 10) TO STDOUT");
+    assertThat(ChunkQuery.copy(T, null, 10, "id > 5"))
+        .contains("\"Order\" WHERE (\nid > 5\n) ORDER BY");
+  }
 }
