@@ -127,7 +127,9 @@ public final class StreamReader implements AutoCloseable {
     while (out.size() < max) {
       // ts_ms is when a record is built: read per message, after its data has arrived.
       if (assembler.replaying()) {
-        assembler.replayNext(out, System.currentTimeMillis());
+        if (!assembler.replayNext(out, max, deadlineNanos)) {
+          break;
+        }
         continue;
       }
       ByteBuffer payload = stream.readPending();
