@@ -207,7 +207,7 @@ public final class RecordBuilder {
     }
   }
 
-  /** Whether the task's value converter has asked to convert snapshot values ahead. */
+  /** Whether the task's value converter has asked to convert values ahead. */
   public boolean convertsAhead() {
     return valuesAhead != null && valuesAhead.active();
   }

@@ -229,6 +229,12 @@ final class TransactionAssembler implements AutoCloseable {
         worker.close(); // its thread has ended, or is ending: it put its last chunk
         worker = null;
         builtOffsets = null;
+        log.info(
+            "Replayed streamed transaction {} (commit LSN {}) on a thread of its own; JSON"
+                + " converted there: {}",
+            tx.xid(),
+            new Lsn(tx.commitLsn()),
+            records.convertsAhead() ? "yes" : "no");
         endReplay();
       }
     }
