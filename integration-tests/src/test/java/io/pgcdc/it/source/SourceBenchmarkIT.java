@@ -37,8 +37,8 @@ import org.postgresql.replication.PGReplicationStream;
  * part of the test suite; run with
  *
  * <pre>
- * mvn -q -pl decoder,connector install -DskipTests
- * mvn -pl integration-tests verify -Dit.test=SourceBenchmarkIT -Dbenchmark=true [-Dbenchmark.rows=1000000]
+ * mvn -pl integration-tests -am verify -Dit.test=SourceBenchmarkIT -Dtest=NoSuchTest \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dbenchmark=true [-Dbenchmark.rows=1000000]
  * </pre>
  *
  * An unmeasured warm-up runs first (see {@link #WARMUP_ROWS}). Each workload is written first; then
