@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns decoded pgoutput messages into records, in commit order: transactions between Begin and
  * Commit, large transactions that the server streams before they commit (spooled in a {@link
- * TransactionSpool} per xid, replayed on their Stream Commit, dropped on Stream Abort), and
- * non-transactional messages. Records the resume offset covers were delivered before a restart and
- * are skipped ({@link SourceOffset#covers}). No I/O of its own: the replication connection is
- * {@link StreamReader}'s; the catalog look-ups behind a Relation message are {@link
- * RelationSchemas}'.
+ * TransactionSpool} per xid, replayed on their Stream Commit by a {@link ReplayWorker} on a thread
+ * of its own, dropped on Stream Abort), and non-transactional messages. Records the resume offset
+ * covers were delivered before a restart and are skipped ({@link SourceOffset#covers}). No I/O of
+ * its own: the replication connection is {@link StreamReader}'s; the catalog look-ups behind a
+ * Relation message are {@link RelationSchemas}'.
  */
 final class TransactionAssembler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransactionAssembler.class);
