@@ -19,9 +19,15 @@ import org.apache.kafka.connect.source.SourceRecord;
 public final class RecordBuilder {
   /**
    * The commit a streamed change belongs to; for the snapshot, the snapshot's time. {@code xid} is
-   * -1 when there is no transaction (a non-transactional message, the snapshot).
+   * -1 when there is no transaction (a non-transactional message, the snapshot). {@code ahead}: its
+   * records are built off the task thread and may be converted there ({@link #convertAhead}).
    */
-  public record Tx(long commitLsn, long xid, long commitMillis, boolean snapshot) {}
+  public record Tx(long commitLsn, long xid, long commitMillis, boolean snapshot, boolean ahead) {
+    /** A transaction whose records are converted ahead when it is the snapshot's. */
+    public Tx(long commitLsn, long xid, long commitMillis, boolean snapshot) {
+      this(commitLsn, xid, commitMillis, snapshot, snapshot);
+    }
+  }
 
   private static final Schema MESSAGE_KEY_SCHEMA =
       SchemaBuilder.struct()
@@ -68,8 +74,9 @@ public final class RecordBuilder {
   private final boolean tombstones;
 
   /**
-   * The converters that convert snapshot keys and values ahead, on the snapshot's reading threads;
-   * null when nothing may be converted ahead (transformations are configured).
+   * The converters that convert keys and values ahead, on the snapshot's reading threads and the
+   * thread that replays a streamed transaction; null when nothing may be converted ahead
+   * (transformations are configured).
    */
   private final Preconverter keysAhead;
 
@@ -114,7 +121,7 @@ public final class RecordBuilder {
     Schema beforeSchema = before == null ? t.fullRowSchema() : t.rowSchema(before.omitted);
     Schema afterSchema = after == null ? t.fullRowSchema() : t.rowSchema(after.omitted);
     Schema envelopeSchema = t.envelope(beforeSchema, afterSchema);
-    boolean ahead = tx.snapshot() && valuesAhead != null;
+    boolean ahead = tx.ahead() && valuesAhead != null;
     Struct value =
         ahead ? new PreconvertedStruct(envelopeSchema, valuesAhead) : new Struct(envelopeSchema);
     List<Field> fields = envelopeSchema.fields();
@@ -200,14 +207,15 @@ public final class RecordBuilder {
     }
   }
 
-  /** Whether the task's value converter has asked to convert snapshot values ahead. */
+  /** Whether the task's value converter has asked to convert values ahead. */
   public boolean convertsAhead() {
     return valuesAhead != null && valuesAhead.active();
   }
 
   /**
-   * Converts the key and value of {@code r}, a snapshot record built here, ahead (on this thread),
-   * when the task's converters have asked for that; see {@link PreconvertedStruct}.
+   * Converts the key and value of {@code r}, a record of a {@link Tx#ahead} transaction built here,
+   * ahead (on this thread), when the task's converters have asked for that; see {@link
+   * PreconvertedStruct}.
    */
   public static void convertAhead(SourceRecord r) {
     if (r.key() instanceof PreconvertedStruct key) {

@@ -127,7 +127,10 @@ public final class StreamReader implements AutoCloseable {
     while (out.size() < max) {
       // ts_ms is when a record is built: read per message, after its data has arrived.
       if (assembler.replaying()) {
-        assembler.replayNext(out, System.currentTimeMillis());
+        keepAlive();
+        if (!assembler.replayNext(out, max, deadlineNanos)) {
+          break;
+        }
         continue;
       }
       ByteBuffer payload = stream.readPending();
@@ -162,6 +165,21 @@ public final class StreamReader implements AutoCloseable {
   /** Where a new reader resumes: after the last record built. */
   public SourceOffset resumePosition() {
     return assembler.resumePosition();
+  }
+
+  /**
+   * While a streamed transaction is replayed, nothing is read from the connection, and the driver
+   * sends its status updates only from its reads: without one, the server ends the walsender after
+   * {@code wal_sender_timeout} (60 s by default), and a replay that long (a 10-million-row
+   * transaction takes more than a minute) would end in a reconnect that decodes the transaction
+   * again. A status update repeats what was confirmed already.
+   */
+  private void keepAlive() throws SQLException {
+    long nowNanos = System.nanoTime();
+    if (nowNanos - lastStatusNanos >= statusIntervalNanos) {
+      stream.forceUpdateStatus();
+      lastStatusNanos = nowNanos;
+    }
   }
 
   /** Confirms to the server what Kafka has acknowledged; never moves backwards. */

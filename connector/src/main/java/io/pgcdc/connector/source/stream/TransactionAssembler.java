@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns decoded pgoutput messages into records, in commit order: transactions between Begin and
  * Commit, large transactions that the server streams before they commit (spooled in a {@link
- * TransactionSpool} per xid, replayed on their Stream Commit, dropped on Stream Abort), and
- * non-transactional messages. Records the resume offset covers were delivered before a restart and
- * are skipped ({@link SourceOffset#covers}). No I/O of its own: the replication connection is
- * {@link StreamReader}'s; the catalog look-ups behind a Relation message are {@link
- * RelationSchemas}'.
+ * TransactionSpool} per xid, replayed on their Stream Commit by a {@link ReplayWorker} on a thread
+ * of its own, dropped on Stream Abort), and non-transactional messages. Records the resume offset
+ * covers were delivered before a restart and are skipped ({@link SourceOffset#covers}). No I/O of
+ * its own: the replication connection is {@link StreamReader}'s; the catalog look-ups behind a
+ * Relation message are {@link RelationSchemas}'.
  */
 final class TransactionAssembler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransactionAssembler.class);
@@ -67,6 +67,23 @@ final class TransactionAssembler implements AutoCloseable {
 
   private StreamedReplay replay;
   private SourceOffset lastBuilt;
+
+  /**
+   * Builds the records of the streamed transaction being replayed, when there is no observer (see
+   * {@link ReplayWorker}); null otherwise, and the records are built on the task thread.
+   */
+  private ReplayWorker worker;
+
+  /**
+   * On the worker's thread while it builds: the offsets of the records built, one per record; the
+   * task thread gives those records to the tracker as it hands them out. Null on the task thread.
+   */
+  private List<SourceOffset> builtOffsets;
+
+  /** The worker's chunk being handed out, and how many of its records are. */
+  private ReplayWorker.Chunk current;
+
+  private int currentIndex;
 
   /** Sees the changes and takes its messages; null when nothing observes the stream. */
   private StreamObserver observer;
@@ -154,21 +171,105 @@ final class TransactionAssembler implements AutoCloseable {
     }
   }
 
-  /** Adds the records of the next spooled message of the streamed transaction being replayed. */
-  void replayNext(List<SourceRecord> out, long now) throws SQLException {
+  /**
+   * Adds records of the streamed transaction being replayed to {@code out}: those of the next
+   * spooled message, or those the worker has built, until {@code out} holds {@code max}. Without
+   * records in {@code out}, waits for the worker until {@code deadlineNanos}. False when the worker
+   * has nothing ready: the poll may end.
+   */
+  boolean replayNext(List<SourceRecord> out, int max, long deadlineNanos) throws SQLException {
+    if (worker == null) {
+      // ts_ms is when a record is built: read per message, after its data has arrived.
+      if (!replayStep(out, System.currentTimeMillis())) {
+        endReplay();
+      }
+      return true;
+    }
+    if (current == null) {
+      try {
+        current = worker.take(out.isEmpty() ? deadlineNanos - System.nanoTime() : 0);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      currentIndex = 0;
+      if (current == null) {
+        return false;
+      }
+      if (current.failure() instanceof SQLException e) {
+        throw e;
+      } else if (current.failure() != null) {
+        throw (RuntimeException) current.failure();
+      }
+    }
+    handOut(out, max);
+    return true;
+  }
+
+  /**
+   * Hands out records of the worker's current chunk until {@code out} holds {@code max}; the
+   * records of one change (a delete and its tombstone) go out together, since they share an offset.
+   * Ends the replay after the last chunk.
+   */
+  private void handOut(List<SourceRecord> out, int max) {
+    List<SourceRecord> rs = current.records();
+    List<SourceOffset> offsets = current.offsets();
+    while (currentIndex < rs.size()
+        && (out.size() < max || offsets.get(currentIndex) == lastBuilt)) {
+      SourceRecord r = rs.get(currentIndex);
+      tracker.emitted(r);
+      out.add(r);
+      lastBuilt = offsets.get(currentIndex);
+      currentIndex++;
+    }
+    if (currentIndex >= rs.size()) {
+      boolean end = current.end();
+      current = null;
+      if (end) {
+        worker.close(); // its thread has ended, or is ending: it put its last chunk
+        worker = null;
+        builtOffsets = null;
+        log.info(
+            "Replayed streamed transaction {} (commit LSN {}) on a thread of its own; JSON"
+                + " converted there: {}",
+            tx.xid(),
+            new Lsn(tx.commitLsn()),
+            records.convertsAhead() ? "yes" : "no");
+        endReplay();
+      }
+    }
+  }
+
+  /** The worker's step: the records of the next spooled message; false at the end. */
+  private boolean workerStep(List<SourceRecord> out, List<SourceOffset> offsets, long now)
+      throws SQLException {
+    builtOffsets = offsets;
+    return replayStep(out, now);
+  }
+
+  /** Adds the records of the next spooled message; false when none is left. */
+  private boolean replayStep(List<SourceRecord> out, long now) throws SQLException {
     TransactionSpool.Entry e = replay.entries().next();
     if (e == null) {
-      replay.spool().close();
-      tracker.transactionEnd(replay.end());
-      replay = null;
-      tx = null;
-      return;
+      return false;
     }
     change(decoder.decode(ByteBuffer.wrap(e.payload()), true), e.lsn(), out, now);
+    return true;
+  }
+
+  private void endReplay() {
+    replay.spool().close();
+    tracker.transactionEnd(replay.end());
+    replay = null;
+    tx = null;
   }
 
   private void begin(long commitLsn, int xid, long commitMillis) {
-    tx = new RecordBuilder.Tx(commitLsn, Integer.toUnsignedLong(xid), commitMillis, false);
+    begin(commitLsn, xid, commitMillis, false);
+  }
+
+  private void begin(long commitLsn, int xid, long commitMillis, boolean ahead) {
+    tx = new RecordBuilder.Tx(commitLsn, Integer.toUnsignedLong(xid), commitMillis, false, ahead);
     pos = 0;
   }
 
@@ -230,7 +331,16 @@ final class TransactionAssembler implements AutoCloseable {
           spool.spilledMessages());
     }
     replay = new StreamedReplay(spool, spool.replay(), c.endLsn().value());
-    begin(c.commitLsn().value(), c.xid(), c.commitTime().toEpochMilli());
+    // With an observer (a table being copied), the task thread uses the schemas and the observer
+    // between polls: the records are built there, as the other transactions' are.
+    boolean onWorker = observer == null;
+    begin(c.commitLsn().value(), c.xid(), c.commitTime().toEpochMilli(), onWorker);
+    if (onWorker) {
+      worker =
+          new ReplayWorker(
+              this::workerStep, "pgcdc-replay-" + slot + "-" + Integer.toUnsignedString(c.xid()));
+      worker.start();
+    }
   }
 
   private void abort(StreamAbort a) {
@@ -373,21 +483,38 @@ final class TransactionAssembler implements AutoCloseable {
     if (observer != null) {
       observer.changed(t, after != null ? after : before);
     }
+    built(out, first, offset);
+  }
+
+  private void built(SourceRecord r, List<SourceRecord> out) {
+    out.add(r);
+    built(out, out.size() - 1, offset());
+  }
+
+  /**
+   * The records of {@code out} from {@code first} on were built, with {@code offset}: on the task
+   * thread they are handed out now; on the worker's they are handed out later, with their offset.
+   */
+  private void built(List<SourceRecord> out, int first, SourceOffset offset) {
+    if (builtOffsets != null) {
+      for (int i = first; i < out.size(); i++) {
+        builtOffsets.add(offset);
+      }
+      return;
+    }
     for (int i = first; i < out.size(); i++) {
       tracker.emitted(out.get(i));
     }
     lastBuilt = offset;
   }
 
-  private void built(SourceRecord r, List<SourceRecord> out) {
-    tracker.emitted(r);
-    out.add(r);
-    lastBuilt = offset();
-  }
-
   /** Deletes the spools of transactions still streaming or being replayed. */
   @Override
   public void close() {
+    if (worker != null) {
+      worker.close(); // before its spool is deleted
+      worker = null;
+    }
     for (TransactionSpool spool : spools.values()) {
       spool.close();
     }

@@ -74,6 +74,7 @@ class TransactionAssemblerTest {
   private final List<Relation> relations = new ArrayList<>();
   private final List<SourceRecord> out = new ArrayList<>();
   private TransactionAssembler assembler;
+  private boolean tombstones;
 
   private TransactionAssembler resumingAfter(SourceOffset offset) {
     RelationSchemas schemas =
@@ -89,7 +90,7 @@ class TransactionAssemblerTest {
           }
         };
     RecordBuilder records =
-        new RecordBuilder(Map.of("slot", "s"), "db", "db", "db.messages", false, false);
+        new RecordBuilder(Map.of("slot", "s"), "db", "db", "db.messages", tombstones, false);
     assembler =
         new TransactionAssembler(
             "s", schemas, records, tracker, new PgOutputDecoder(4), 1 << 20, offset);
@@ -299,6 +300,101 @@ class TransactionAssemblerTest {
   }
 
   @Test
+  void aLargeStreamedTransactionIsReplayedInOrderAcrossPollsAndChunks() throws Exception {
+    resumingAfter(SourceOffset.snapshotDone(50));
+    int rows = 3 * ReplayWorker.CHUNK_RECORDS + 7;
+    streamedAndCommitted(rows);
+
+    while (assembler.replaying()) {
+      List<SourceRecord> batch = replayPoll(700);
+      assertThat(batch.size()).isLessThanOrEqualTo(700);
+      out.addAll(batch);
+      if (!batch.isEmpty()) {
+        assertThat(assembler.resumePosition())
+            .isEqualTo(SourceOffset.fromMap(batch.get(batch.size() - 1).sourceOffset()));
+      }
+    }
+
+    assertThat(offsets()).hasSize(rows);
+    for (int i = 0; i < rows; i++) {
+      assertThat(offsets().get(i)).isEqualTo(SourceOffset.stream(300, i + 1));
+      assertThat(value(i).getStruct(Envelope.AFTER).get("id")).isEqualTo(i + 1);
+    }
+    assertThat(assembler.betweenTransactions()).isTrue();
+    out.forEach(tracker::acknowledged);
+    assertThat(tracker.confirmable()).isEqualTo(310);
+  }
+
+  @Test
+  void aDeleteAndItsTombstoneFromTheReplayGoOutInOnePoll() throws Exception {
+    tombstones = true;
+    resumingAfter(SourceOffset.snapshotDone(50));
+    stream(9, streamedInsert(9, 1, "a"), streamedDelete(9, 1), streamedInsert(9, 2, "b"));
+    feed(new StreamCommit(9, 0, new Lsn(300), new Lsn(310), TIME));
+
+    List<SourceRecord> first = replayPoll(2); // the insert, the delete and its tombstone
+    out.addAll(first);
+    out.addAll(replayPoll(10));
+
+    assertThat(first).hasSize(3);
+    assertThat(first.get(2).value()).isNull();
+    assertThat(assembler.resumePosition()).isEqualTo(SourceOffset.stream(300, 3));
+    assertThat(offsets())
+        .containsExactly(
+            SourceOffset.stream(300, 1),
+            SourceOffset.stream(300, 2),
+            SourceOffset.stream(300, 2),
+            SourceOffset.stream(300, 3));
+  }
+
+  @Test
+  void aFailureWhileReplayingReachesTheTaskThreadWhichResumesAfterWhatItHandedOut()
+      throws Exception {
+    resumingAfter(SourceOffset.snapshotDone(50));
+    ByteBuffer bad = ByteBuffer.allocate(1 + 4 + 4 + 1 + 2 + 5 + 1);
+    bad.put((byte) 'I').putInt(9).putInt(REL).put((byte) 'N').putShort((short) 1);
+    bad.put((byte) 't').putInt(1).put((byte) '3').flip(); // one column, the relation has two
+    stream(9, streamedInsert(9, 1, "a"), streamedInsert(9, 2, "b"), bad);
+    feed(new StreamCommit(9, 0, new Lsn(300), new Lsn(310), TIME));
+
+    assertThatThrownBy(this::replayAll)
+        .isInstanceOf(ConnectException.class)
+        .hasMessageContaining("carries 1 columns");
+    assertThat(assembler.resumePosition()).isEqualTo(SourceOffset.snapshotDone(50));
+  }
+
+  @Test
+  void withAnObserverTheReplayBuildsItsRecordsOnTheTaskThread() throws Exception {
+    resumingAfter(SourceOffset.snapshotDone(50));
+    List<Thread> threads = new ArrayList<>();
+    assembler.observe(
+        new StreamObserver() {
+          @Override
+          public boolean owns(String prefix) {
+            return false;
+          }
+
+          @Override
+          public List<SourceRecord> message(String prefix, byte[] content, long lsn, long now) {
+            return List.of();
+          }
+
+          @Override
+          public void changed(TableSchema t, RecordBuilder.Row row) {
+            threads.add(Thread.currentThread());
+          }
+
+          @Override
+          public void truncated(TableSchema t) {}
+        });
+    streamedAndCommitted(3);
+    replayAll();
+
+    assertThat(threads).containsOnly(Thread.currentThread()).hasSize(3);
+    assertThat(offsets()).hasSize(3);
+  }
+
+  @Test
   void anAbortedSubtransactionIsLeftOutAndAnAbortedTransactionDropped() throws Exception {
     resumingAfter(SourceOffset.snapshotDone(50));
     stream(9, streamedInsert(9, 1, "kept"), streamedInsert(10, 2, "rolled back"));
@@ -386,8 +482,30 @@ class TransactionAssemblerTest {
 
   private void replayAll() throws Exception {
     while (assembler.replaying()) {
-      assembler.replayNext(out, NOW);
+      assembler.replayNext(out, Integer.MAX_VALUE, System.nanoTime() + 1_000_000_000L);
     }
+  }
+
+  /** One poll's worth of the replay: up to {@code max} records, as StreamReader asks for them. */
+  private List<SourceRecord> replayPoll(int max) throws Exception {
+    List<SourceRecord> batch = new ArrayList<>();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (batch.size() < max
+        && assembler.replaying()
+        && assembler.replayNext(batch, max, deadline)) {
+      // next
+    }
+    return batch;
+  }
+
+  /** A streamed transaction of xid 9 with inserts of ids 1 to {@code rows}, committed at 300. */
+  private void streamedAndCommitted(int rows) throws Exception {
+    ByteBuffer[] inserts = new ByteBuffer[rows];
+    for (int i = 0; i < rows; i++) {
+      inserts[i] = streamedInsert(9, i + 1, "v" + (i + 1));
+    }
+    stream(9, inserts);
+    feed(new StreamCommit(9, 0, new Lsn(300), new Lsn(310), TIME));
   }
 
   private static Begin begin(long commitLsn, int xid) {
@@ -429,6 +547,16 @@ class TransactionAssemblerTest {
     b.put((byte) 'I').putInt(xid).putInt(REL).put((byte) 'N').putShort((short) 2);
     b.put((byte) 't').putInt(idText.length).put(idText);
     b.put((byte) 't').putInt(vText.length).put(vText);
+    return b.flip();
+  }
+
+  /** Delete in a stream block: 'D', Int32 xid, Int32 relation, 'K', the key tuple. */
+  private static ByteBuffer streamedDelete(int xid, int id) {
+    byte[] idText = Integer.toString(id).getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(1 + 4 + 4 + 1 + 2 + 5 + idText.length + 1);
+    b.put((byte) 'D').putInt(xid).putInt(REL).put((byte) 'K').putShort((short) 2);
+    b.put((byte) 't').putInt(idText.length).put(idText);
+    b.put((byte) 'n');
     return b.flip();
   }
 
