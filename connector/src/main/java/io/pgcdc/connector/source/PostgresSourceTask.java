@@ -42,8 +42,13 @@ import org.slf4j.LoggerFactory;
 public class PostgresSourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(PostgresSourceTask.class);
 
-  /** Rows per chunk of a table copied while streaming. */
-  private static final int COPY_CHUNK_ROWS = 2048;
+  /**
+   * COPY text per chunk of a table copied while streaming, and the most rows of a chunk: chunks
+   * large enough that the wait for each chunk's watermarks is small beside its reading.
+   */
+  private static final int COPY_CHUNK_BYTES = 8 << 20;
+
+  private static final int COPY_CHUNK_MAX_ROWS = 100_000;
 
   /** Longest wait of a poll while a table is copied while streaming. */
   private static final long COPY_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -122,9 +127,11 @@ public class PostgresSourceTask extends SourceTask {
               records,
               tracker,
               plan.serverVersion(),
-              COPY_CHUNK_ROWS,
+              COPY_CHUNK_BYTES,
+              COPY_CHUNK_MAX_ROWS,
               plan.toCopy(),
               context.offsetStorageReader().offset(partition()));
+      metrics.copies(copy::progress);
     }
     log.info("Source task for {} starts: {}", plan.tables(), plan.describe());
   }
