@@ -43,12 +43,13 @@ public class PostgresSourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(PostgresSourceTask.class);
 
   /**
-   * COPY text per chunk of a table copied while streaming, and the most rows of a chunk: chunks
-   * large enough that the wait for each chunk's watermarks is small beside its reading.
+   * COPY text per chunk of a table copied while streaming, and the most rows of a chunk. Chunks are
+   * read ahead, so their number costs little; a chunk's records go out at once, ahead of the other
+   * tables' changes that follow them, so its size bounds the delay it adds to those.
    */
-  private static final int COPY_CHUNK_BYTES = 8 << 20;
+  private static final int COPY_CHUNK_BYTES = 2 << 20;
 
-  private static final int COPY_CHUNK_MAX_ROWS = 100_000;
+  private static final int COPY_CHUNK_MAX_ROWS = 50_000;
 
   /** Longest wait of a poll while a table is copied while streaming. */
   private static final long COPY_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);

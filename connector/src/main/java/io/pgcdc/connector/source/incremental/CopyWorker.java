@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -41,11 +40,12 @@ import org.slf4j.LoggerFactory;
  *   <li>announce the chunk's window ({@link #announced}), then write its low watermark;
  *   <li>wait until the transactions that held a write lock on the table then have ended: one of
  *       them may have written its commit before the watermark and not be visible yet;
- *   <li>select the next rows in key order (COPY, the snapshot's text format, converted here);
+ *   <li>select the next rows in key order (COPY, the snapshot's text format), converting them and
+ *       building their read records as they come, converted ahead like snapshot records;
  *   <li>write the high watermark, and flush the WAL up to it (the server sends the stream only
- *       flushed WAL; a non-transactional message alone waits for the WAL writer);
- *   <li>build the rows' read records at the high watermark's position, converted ahead, and hand
- *       them over ({@link Chunk#selected}).
+ *       flushed WAL; a non-transactional message alone waits for the WAL writer), and hand the
+ *       records over ({@link Chunk#selected}): when the stream reaches the high watermark, they are
+ *       ready, and the stream never waits for the copy.
  * </ol>
  *
  * At most {@link #MAX_IN_FLIGHT} chunks are read and not yet emitted. A chunk's size follows the
@@ -70,15 +70,11 @@ final class CopyWorker implements Runnable {
   record Chunk(ChunkWindow window, CompletableFuture<Selected> selected) {}
 
   /**
-   * A chunk's rows: their records by key, in key order, built at the high watermark {@code
-   * highLsn}; the text of the last row's key values (the one before when the chunk is empty), and
-   * whether the chunk ends the table.
+   * A chunk's rows: their records by key, in key order; the text of the last row's key values (the
+   * one before when the chunk is empty), and whether the chunk ends the table.
    */
   record Selected(
-      LinkedHashMap<RowKey, List<SourceRecord>> records,
-      List<String> lastKey,
-      boolean last,
-      long highLsn) {}
+      LinkedHashMap<RowKey, List<SourceRecord>> records, List<String> lastKey, boolean last) {}
 
   /** Reads the table's schema as it is now, on the worker's connection. */
   interface SchemaLoader {
@@ -173,7 +169,7 @@ final class CopyWorker implements Runnable {
           return;
         }
         announced.add(current);
-        watermark(c, current.window().low(), false);
+        long lowLsn = watermark(c, current.window().low(), false);
         String[] writers = writers(c);
         while (running(c, writers)) {
           if (stopped) {
@@ -181,7 +177,7 @@ final class CopyWorker implements Runnable {
           }
           LockSupport.parkNanos(WRITERS_PARK_NANOS);
         }
-        Selected s = select(c, current.window().high());
+        Selected s = select(c, current.window().high(), lowLsn);
         last = s.last();
         current.selected().complete(s);
       }
@@ -224,23 +220,42 @@ final class CopyWorker implements Runnable {
   }
 
   /**
-   * Selects the chunk's rows, writes the high watermark, builds the rows' records. When the table's
-   * columns changed (a column added or dropped) during the selection or before the high watermark,
-   * the chunk comes out empty and the schema is read again: the next chunk selects the same rows
-   * again with the columns they have at its watermarks.
+   * Selects the chunk's rows and builds their records, then writes the high watermark: the stream
+   * finds the records ready there. A record's offset is the low watermark's position with the
+   * copy's progress up to the record's own row (a restart that finds it committed goes on after
+   * that row); its {@code source.lsn} is the low watermark's: the row holds every change committed
+   * before it. When the table's columns changed (a column added or dropped) during the selection or
+   * before the high watermark, the chunk comes out empty and the schema is read again: the next
+   * chunk selects the same rows again with the columns they have then.
    */
-  private Selected select(Connection c, String high) throws SQLException {
+  private Selected select(Connection c, String high, long lowLsn) throws SQLException {
     int limit = rows;
-    List<Object[]> selected = new ArrayList<>(Math.min(limit, 65_536));
+    LinkedHashMap<RowKey, List<SourceRecord>> built = new LinkedHashMap<>();
     String[] fields = new String[table.columns.size()];
+    String quoted = table.table.quoted();
+    List<String> last = after;
     long bytes = 0;
     boolean columnsChanged = false;
+    long now = System.currentTimeMillis();
     try {
       CopyOut copy =
           c.unwrap(PGConnection.class).getCopyAPI().copyOut(ChunkQuery.copy(table, after, limit));
       for (byte[] line = copy.readFromCopy(); line != null; line = copy.readFromCopy()) {
         bytes += line.length;
-        selected.add(parse(line, fields));
+        Object[] values = parse(line, fields);
+        last = new ArrayList<>(table.keyColumns.length);
+        for (int k : table.keyColumns) {
+          last.add(fields[k]);
+        }
+        List<SourceRecord> out = new ArrayList<>(1);
+        records.copiedAhead(
+            out,
+            table,
+            new RecordBuilder.Row(values, RecordBuilder.Row.COMPLETE),
+            lowLsn,
+            new IncrementalCopy.CopyProgress(quoted, last).toMap(),
+            now);
+        built.put(RowKey.of(values, table.keyColumns), out);
       }
     } catch (SQLException e) {
       if (!UNDEFINED_COLUMN.equals(e.getSQLState())) {
@@ -248,7 +263,7 @@ final class CopyWorker implements Runnable {
       }
       columnsChanged = true; // dropped or renamed since the schema was read
     }
-    long highLsn = watermark(c, high, true);
+    watermark(c, high, true);
     if (columnsChanged || columnsChanged(c)) {
       TableSchema before = table;
       table = loader.load(c);
@@ -259,36 +274,16 @@ final class CopyWorker implements Runnable {
           names(before),
           names(table),
           after);
-      return new Selected(new LinkedHashMap<>(), after, false, highLsn);
+      return new Selected(new LinkedHashMap<>(), after, false);
     }
-    if (!selected.isEmpty()) {
-      // fields holds the last row's text: its key values are where the next chunk starts.
-      after = new ArrayList<>(table.keyColumns.length);
-      for (int k : table.keyColumns) {
-        after.add(fields[k]);
-      }
+    int count = built.size();
+    if (count > 0) {
+      after = last;
       // The next chunk's rows: chunkBytes of COPY text at this chunk's bytes per row.
-      long perRow = Math.max(1, bytes / selected.size());
+      long perRow = Math.max(1, bytes / count);
       rows = (int) Math.max(MIN_ROWS, Math.min(maxRows, chunkBytes / perRow));
     }
-    Map<String, Object> progress =
-        after == null
-            ? Map.of()
-            : new IncrementalCopy.CopyProgress(table.table.quoted(), after).toMap();
-    LinkedHashMap<RowKey, List<SourceRecord>> built = new LinkedHashMap<>();
-    long now = System.currentTimeMillis();
-    for (Object[] values : selected) {
-      List<SourceRecord> out = new ArrayList<>(1);
-      records.copiedAhead(
-          out,
-          table,
-          new RecordBuilder.Row(values, RecordBuilder.Row.COMPLETE),
-          highLsn,
-          progress,
-          now);
-      built.put(RowKey.of(values, table.keyColumns), out);
-    }
-    return new Selected(built, after, selected.size() < limit, highLsn);
+    return new Selected(built, after, count < limit);
   }
 
   /** Whether the table's columns (names, types, order) differ from the schema's. */

@@ -300,15 +300,6 @@ public final class IncrementalCopy implements StreamObserver {
           ? new RetriableException("Copy of table " + table.table + ": " + sql.getMessage(), sql)
           : new ConnectException("Copy of table " + table.table + " failed: " + cause, cause);
     }
-    if (s.highLsn() != lsn) {
-      throw new IllegalStateException(
-          "Copy of table "
-              + table.table
-              + ": the high watermark came at LSN "
-              + lsn
-              + ", written at "
-              + s.highLsn());
-    }
     List<SourceRecord> out = new ArrayList<>(s.records().size());
     for (List<SourceRecord> built : chunk.window().keep(s.records())) {
       out.addAll(built);
