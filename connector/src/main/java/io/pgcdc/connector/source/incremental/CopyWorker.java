@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -40,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>announce the chunk's window ({@link #announced}), then write its low watermark;
  *   <li>wait until the transactions that held a write lock on the table then have ended: one of
  *       them may have written its commit before the watermark and not be visible yet;
- *   <li>select the next rows in key order (COPY, the snapshot's text format), converting them and
- *       building their read records as they come, converted ahead like snapshot records;
+ *   <li>select the next rows in key order (COPY, the snapshot's text format); {@link #BUILDERS}
+ *       threads parse and convert them and build their read records (converted ahead like snapshot
+ *       records), {@link #BUILD_BATCH} rows at a time, while the selection goes on;
  *   <li>write the high watermark, and flush the WAL up to it (the server sends the stream only
  *       flushed WAL; a non-transactional message alone waits for the WAL writer), and hand the
  *       records over ({@link Chunk#selected}): when the stream reaches the high watermark, they are
@@ -63,6 +67,12 @@ final class CopyWorker implements Runnable {
 
   /** SQLSTATE undefined_column: a column of the schema was dropped or renamed. */
   private static final String UNDEFINED_COLUMN = "42703";
+
+  /** Rows a builder parses and builds at a time. */
+  private static final int BUILD_BATCH = 2048;
+
+  /** Threads that parse, convert and build the selected rows while the selection goes on. */
+  private static final int BUILDERS = 2;
 
   private static final long WRITERS_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
@@ -96,6 +106,7 @@ final class CopyWorker implements Runnable {
   private final Queue<Chunk> announced = new ConcurrentLinkedQueue<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final Thread thread;
+  private final ExecutorService builders;
   private volatile boolean stopped;
   private volatile Connection connection;
   private volatile Throwable failure;
@@ -127,6 +138,15 @@ final class CopyWorker implements Runnable {
     this.maxRows = Math.max(MIN_ROWS, maxRows);
     this.thread = new Thread(this, "pgcdc-copy-" + table.table);
     thread.setDaemon(true);
+    String name = "pgcdc-copy-build-" + table.table;
+    this.builders =
+        Executors.newFixedThreadPool(
+            BUILDERS,
+            r -> {
+              Thread b = new Thread(r, name);
+              b.setDaemon(true);
+              return b;
+            });
   }
 
   void start() {
@@ -159,7 +179,9 @@ final class CopyWorker implements Runnable {
       OutputSettings.apply(c);
       boolean last = false;
       while (!last && !stopped) {
+        long started = System.nanoTime();
         inFlight.acquire();
+        long acquired = System.nanoTime();
         long n = ++chunks;
         current =
             new Chunk(
@@ -177,9 +199,19 @@ final class CopyWorker implements Runnable {
           }
           LockSupport.parkNanos(WRITERS_PARK_NANOS);
         }
+        long selecting = System.nanoTime();
         Selected s = select(c, current.window().high(), lowLsn);
         last = s.last();
         current.selected().complete(s);
+        log.debug(
+            "Copy of table {}, chunk {}: {} rows; {} ms waiting for the stream to emit a chunk, {}"
+                + " ms for writers, {} ms selecting and building",
+            table.table,
+            n,
+            s.records().size(),
+            TimeUnit.NANOSECONDS.toMillis(acquired - started),
+            TimeUnit.NANOSECONDS.toMillis(selecting - acquired),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - selecting));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -192,6 +224,7 @@ final class CopyWorker implements Runnable {
       }
     } finally {
       connection = null;
+      builders.shutdownNow();
     }
   }
 
@@ -230,38 +263,39 @@ final class CopyWorker implements Runnable {
    */
   private Selected select(Connection c, String high, long lowLsn) throws SQLException {
     int limit = rows;
-    LinkedHashMap<RowKey, List<SourceRecord>> built = new LinkedHashMap<>();
-    String[] fields = new String[table.columns.size()];
-    String quoted = table.table.quoted();
-    List<String> last = after;
+    TableSchema t = table;
+    long now = System.currentTimeMillis();
+    List<CompletableFuture<List<Built>>> parts = new ArrayList<>();
+    int count = 0;
     long bytes = 0;
     boolean columnsChanged = false;
-    long now = System.currentTimeMillis();
     try {
       CopyOut copy =
-          c.unwrap(PGConnection.class).getCopyAPI().copyOut(ChunkQuery.copy(table, after, limit));
+          c.unwrap(PGConnection.class).getCopyAPI().copyOut(ChunkQuery.copy(t, after, limit));
+      List<byte[]> lines = new ArrayList<>(BUILD_BATCH);
       for (byte[] line = copy.readFromCopy(); line != null; line = copy.readFromCopy()) {
         bytes += line.length;
-        Object[] values = parse(line, fields);
-        last = new ArrayList<>(table.keyColumns.length);
-        for (int k : table.keyColumns) {
-          last.add(fields[k]);
+        count++;
+        lines.add(line);
+        if (lines.size() == BUILD_BATCH) {
+          parts.add(build(t, lines, lowLsn, now));
+          lines = new ArrayList<>(BUILD_BATCH);
         }
-        List<SourceRecord> out = new ArrayList<>(1);
-        records.copiedAhead(
-            out,
-            table,
-            new RecordBuilder.Row(values, RecordBuilder.Row.COMPLETE),
-            lowLsn,
-            new IncrementalCopy.CopyProgress(quoted, last).toMap(),
-            now);
-        built.put(RowKey.of(values, table.keyColumns), out);
       }
+      parts.add(build(t, lines, lowLsn, now));
     } catch (SQLException e) {
       if (!UNDEFINED_COLUMN.equals(e.getSQLState())) {
         throw e;
       }
       columnsChanged = true; // dropped or renamed since the schema was read
+    }
+    LinkedHashMap<RowKey, List<SourceRecord>> built = new LinkedHashMap<>();
+    List<String> last = after;
+    for (CompletableFuture<List<Built>> part : parts) {
+      for (Built b : joined(part)) {
+        built.put(b.key(), b.records());
+        last = b.keyText();
+      }
     }
     watermark(c, high, true);
     if (columnsChanged || columnsChanged(c)) {
@@ -276,7 +310,6 @@ final class CopyWorker implements Runnable {
           after);
       return new Selected(new LinkedHashMap<>(), after, false);
     }
-    int count = built.size();
     if (count > 0) {
       after = last;
       // The next chunk's rows: chunkBytes of COPY text at this chunk's bytes per row.
@@ -284,6 +317,49 @@ final class CopyWorker implements Runnable {
       rows = (int) Math.max(MIN_ROWS, Math.min(maxRows, chunkBytes / perRow));
     }
     return new Selected(built, after, count < limit);
+  }
+
+  /** A selected row's key, the text of its key values, and its records. */
+  private record Built(RowKey key, List<String> keyText, List<SourceRecord> records) {}
+
+  /**
+   * Parses, converts and builds the records of {@code lines} on the builders, while the selection
+   * goes on: a record's offset holds the copy's progress up to its own row.
+   */
+  private CompletableFuture<List<Built>> build(
+      TableSchema t, List<byte[]> lines, long lowLsn, long now) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          String quoted = t.table.quoted();
+          String[] fields = new String[t.columns.size()];
+          List<Built> out = new ArrayList<>(lines.size());
+          for (byte[] line : lines) {
+            Object[] values = parse(t, line, fields);
+            List<String> keyText = new ArrayList<>(t.keyColumns.length);
+            for (int k : t.keyColumns) {
+              keyText.add(fields[k]);
+            }
+            List<SourceRecord> made = new ArrayList<>(1);
+            records.copiedAhead(
+                made,
+                t,
+                new RecordBuilder.Row(values, RecordBuilder.Row.COMPLETE),
+                lowLsn,
+                new IncrementalCopy.CopyProgress(quoted, keyText).toMap(),
+                now);
+            out.add(new Built(RowKey.of(values, t.keyColumns), keyText, made));
+          }
+          return out;
+        },
+        builders);
+  }
+
+  private static List<Built> joined(CompletableFuture<List<Built>> part) {
+    try {
+      return part.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   /** Whether the table's columns (names, types, order) differ from the schema's. */
@@ -305,7 +381,7 @@ final class CopyWorker implements Runnable {
     return t.columns.stream().map(TableSchema.Column::name).toList();
   }
 
-  private Object[] parse(byte[] line, String[] fields) {
+  private static Object[] parse(TableSchema table, byte[] line, String[] fields) {
     Object[] values = new Object[fields.length];
     try {
       int count = CopyText.parseRow(line, fields);
