@@ -47,9 +47,9 @@ public class PostgresSourceTask extends SourceTask {
    * read ahead, so their number costs little; a chunk's records go out at once, ahead of the other
    * tables' changes that follow them, so its size bounds the delay it adds to those.
    */
-  private static final int COPY_CHUNK_BYTES = 1 << 20;
+  private static final int COPY_CHUNK_BYTES = 512 << 10;
 
-  private static final int COPY_CHUNK_MAX_ROWS = 25_000;
+  private static final int COPY_CHUNK_MAX_ROWS = 10_000;
 
   /** Longest wait of a poll while a table is copied while streaming. */
   private static final long COPY_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);

@@ -173,7 +173,7 @@ public final class IncrementalCopy implements StreamObserver {
     return !pending.isEmpty() || !finished.isEmpty();
   }
 
-  /** Each table's copy so far, by quoted name; safe from any thread. */
+  /** Each table's copy so far, by schema.table; safe from any thread. */
   public Map<String, TableCopy> progress() {
     return Map.copyOf(progress);
   }
