@@ -43,8 +43,14 @@ import org.slf4j.LoggerFactory;
 public class PostgresSourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(PostgresSourceTask.class);
 
-  /** Rows per chunk of a table copied while streaming. */
-  private static final int COPY_CHUNK_ROWS = 2048;
+  /**
+   * COPY text per chunk of a table copied while streaming, and the most rows of a chunk. Chunks are
+   * read ahead, so their number costs little; a chunk's records go out at once, ahead of the other
+   * tables' changes that follow them, so its size bounds the delay it adds to those.
+   */
+  private static final int COPY_CHUNK_BYTES = 512 << 10;
+
+  private static final int COPY_CHUNK_MAX_ROWS = 10_000;
 
   /** Longest wait of a poll while a table is copied while streaming. */
   private static final long COPY_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -125,9 +131,11 @@ public class PostgresSourceTask extends SourceTask {
               records,
               tracker,
               plan.serverVersion(),
-              COPY_CHUNK_ROWS,
+              COPY_CHUNK_BYTES,
+              COPY_CHUNK_MAX_ROWS,
               plan.toCopy(),
               context.offsetStorageReader().offset(partition()));
+      metrics.copies(copy::progress);
     }
     if (signalled && plan.serverVersion() < 140000) {
       throw new ConnectException(

@@ -9,6 +9,9 @@ import io.pgcdc.it.kafka.KafkaConnectExtension;
 import io.pgcdc.it.pg.PostgresExtension;
 import io.pgcdc.it.pg.PostgresServer;
 import io.pgcdc.it.source.SourceFixture.Change;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The worker is killed (SIGKILL, offsets not flushed) while a table added to the running source is
- * copied, with a writer on it: the restarted task goes on after the last chunk its committed offset
+ * copied, with a writer on it: the restarted task goes on after the last row its committed offset
  * names (copying again what came after), and its topic replayed still gives the table. Isolated: it
  * kills the shared worker.
  */
@@ -50,11 +53,13 @@ class AddTableKillIT {
     Thread writer =
         new Thread(
             () -> AddTableFixture.write(pg, a, b, ROWS, stop, writes, writerError), "writer");
+    Thread slow = new Thread(() -> holdWrites(pg, b, stop, writerError), "long transactions");
     try {
       cluster.rest().create(onlyA);
       cluster.rest().awaitRunning(name, TIMEOUT);
       SourceFixture.readUntil(cluster, name + ".public." + a, l -> l.size() >= 10, TIMEOUT);
       writer.start();
+      slow.start();
       cluster.rest().putConfig(onlyA.with("table.include.list", "public." + a + ",public." + b));
       // Killed as soon as a committed offset names how far the copy got (offsets are flushed every
       // 5 s; the copy of this table takes longer).
@@ -89,6 +94,9 @@ class AddTableKillIT {
       if (writer.isAlive()) {
         writer.join();
       }
+      if (slow.isAlive()) {
+        slow.join();
+      }
     }
     try {
       assertThat(writerError.get()).isNull();
@@ -96,7 +104,7 @@ class AddTableKillIT {
       List<Change> changes =
           SourceFixture.readUntil(cluster, topicB, AddTableFixture.rebuildsTo(expected), TIMEOUT);
       assertThat(copied(changes))
-          .as("rows copied (some twice: those after the last committed chunk)")
+          .as("rows copied (some twice: those after the last committed row)")
           .hasSizeGreaterThan(ROWS / 2);
       int k = committedKey.get();
       assertThat(copied(changes).stream().map(c -> c.keyPayload().path("id").asInt()))
@@ -109,6 +117,27 @@ class AddTableKillIT {
     } finally {
       SourceFixture.cleanup(cluster, pg, name);
       pg.execute("DROP TABLE " + a, "DROP TABLE " + b);
+    }
+  }
+
+  /**
+   * Until stopped: transactions on {@code table} that stay open for 6 s each (an update, then
+   * {@code pg_sleep} on the server). Each chunk of the copy waits for the writers it finds at its
+   * low watermark, so the copy (a few seconds otherwise) outlasts the 5 s offset flush interval: a
+   * committed offset names how far it got before it ends. A workload, not a wait in the test.
+   */
+  private static void holdWrites(
+      PostgresServer pg, String table, AtomicBoolean stop, AtomicReference<Throwable> error) {
+    try (Connection c = pg.connect();
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      while (!stop.get()) {
+        s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = 1");
+        s.execute("SELECT pg_sleep(6)");
+        c.commit();
+      }
+    } catch (SQLException | RuntimeException e) {
+      error.set(e);
     }
   }
 

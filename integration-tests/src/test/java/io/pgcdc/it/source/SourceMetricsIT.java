@@ -108,6 +108,51 @@ class SourceMetricsIT {
     }
   }
 
+  @Test
+  void taskReportsTheCopyOfAnAddedTableOverJmx(ConnectCluster cluster, PostgresServer pg)
+      throws Exception {
+    String name = pg.uniqueName("metricscopy");
+    String a = name + "_a";
+    String b = name + "_b";
+    AddTableFixture.createTables(pg, a, b, ROWS);
+    ObjectName bean =
+        new ObjectName("io.pgcdc:type=source-task-metrics,connector=" + name + ",task=0");
+    try (JMXConnector jmx = attach(cluster.worker().process().pid())) {
+      MBeanServerConnection worker = jmx.getMBeanServerConnection();
+      var onlyA = SourceFixture.source(pg, name, "public." + a);
+      cluster.rest().create(onlyA);
+      SourceFixture.readUntil(cluster, name + ".public." + a, l -> l.size() >= 10, TIMEOUT);
+      cluster.rest().putConfig(onlyA.with("table.include.list", "public." + a + ",public." + b));
+      Deadline.in(TIMEOUT)
+          .await(
+              "the copy of " + b + " done in the MBean",
+              () ->
+                  Boolean.TRUE.equals(
+                      entries(attribute(worker, bean, "IncrementalCopyDone")).get("public." + b)),
+              () -> String.valueOf(entries(attribute(worker, bean, "IncrementalCopyRowsDone"))));
+      assertThat(entries(attribute(worker, bean, "IncrementalCopyRowsDone")))
+          .containsEntry("public." + b, (long) ROWS);
+      assertThat(entries(attribute(worker, bean, "IncrementalCopyLastKey")))
+          .containsEntry("public." + b, String.valueOf(ROWS));
+      assertThat(entries(attribute(worker, bean, "IncrementalCopyDone"))).hasSize(1);
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute("DROP TABLE " + a, "DROP TABLE " + b);
+    }
+  }
+
+  /** An MXBean map attribute (a table of key and value) as a map; empty when absent. */
+  private static Map<String, Object> entries(Object tabular) {
+    Map<String, Object> map = new HashMap<>();
+    if (tabular instanceof TabularData rows) {
+      for (Object row : rows.values()) {
+        CompositeData entry = (CompositeData) row;
+        map.put((String) entry.get("key"), entry.get("value"));
+      }
+    }
+    return map;
+  }
+
   private static JMXConnector attach(long pid) throws Exception {
     VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
     try {

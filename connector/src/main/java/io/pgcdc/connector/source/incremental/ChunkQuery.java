@@ -78,4 +78,13 @@ final class ChunkQuery {
 
   /** Writes a watermark: a non-transactional logical decoding message; gives its LSN. */
   static final String WATERMARK = "SELECT pg_logical_emit_message(false, ?, ?)::text";
+
+  /**
+   * {@link #WATERMARK}, flushed: the statement's transaction gets an id, so its commit (which no
+   * change makes a record of) flushes the WAL up to the message. A walsender sends only flushed
+   * WAL, and a non-transactional message alone waits for the WAL writer (up to {@code
+   * wal_writer_delay}).
+   */
+  static final String WATERMARK_FLUSHED =
+      "SELECT pg_logical_emit_message(false, ?, ?)::text, pg_current_xact_id()";
 }

@@ -4,52 +4,39 @@ import io.pgcdc.connector.common.Closeables;
 import io.pgcdc.connector.common.ConnectionSettings;
 import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.catalog.Catalog;
+import io.pgcdc.connector.source.metrics.TableCopy;
 import io.pgcdc.connector.source.offset.OffsetTracker;
-import io.pgcdc.connector.source.offset.SourceOffset;
 import io.pgcdc.connector.source.record.RecordBuilder;
 import io.pgcdc.connector.source.record.SchemaCache;
 import io.pgcdc.connector.source.record.TableSchema;
 import io.pgcdc.connector.source.stream.StreamObserver;
 import io.pgcdc.connector.types.OutputSettings;
-import io.pgcdc.decoder.DecodeException;
-import io.pgcdc.decoder.types.CopyText;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies the tables added to a running connector while the stream goes on (DBLog), one chunk at a
- * time, driven by the task's polls ({@link #step}) and by the stream ({@link StreamObserver}):
- *
- * <ol>
- *   <li>write the low watermark, a non-transactional logical decoding message;
- *   <li>wait until the transactions that held a write lock on the table then have ended: one of
- *       them may have written its commit before the watermark and not be visible yet;
- *   <li>select the next rows in key order (a plain connection, a snapshot of its own) and hold them
- *       ({@link ChunkWindow});
- *   <li>write the high watermark;
- *   <li>the stream, which meanwhile delivers the table's changes as any table's, drops from the
- *       held rows each key it changes between the watermarks, and at the high watermark the rows
- *       left go out as read records (op r, {@code source.snapshot = "incremental"}).
- * </ol>
+ * Copies the tables added to a running connector while the stream goes on (DBLog), one table at a
+ * time, in key-ordered chunks between watermarks ({@link ChunkWindow}). A {@link CopyWorker} reads
+ * the chunks on a thread of its own, ahead of the stream; the task's polls ({@link #step}) start
+ * and check it; the stream ({@link StreamObserver}) opens and closes each chunk's window at its
+ * watermarks, drops from the chunk each key it changes in between, and at the high watermark emits
+ * the rows left as read records (op r, {@code source.snapshot = "incremental"}).
  *
  * <p>A row the copy emits is the row as of its high watermark: every change committed before the
  * low watermark is in it, a change committed between the two removes it (the stream's record
@@ -74,16 +61,16 @@ public final class IncrementalCopy implements StreamObserver {
   private final RecordBuilder records;
   private final OffsetTracker tracker;
   private final int serverVersion;
-  private final int chunkRows;
+  private final int chunkBytes;
+  private final int maxChunkRows;
   private final List<TableId> pending;
 
   /** Tables whose last chunk went out at the LSN given, not yet committed. */
   private final Map<TableId, Long> finished = new LinkedHashMap<>();
 
-  /** Tells this task's watermarks from those of an earlier task, or of another connector. */
-  private final String copyId = UUID.randomUUID().toString();
+  /** Each table's progress, for the metrics, by schema.table. */
+  private final Map<String, TableCopy> progress = new ConcurrentHashMap<>();
 
-  private long chunks;
   private Connection connection;
 
   /**
@@ -92,28 +79,26 @@ public final class IncrementalCopy implements StreamObserver {
    */
   private final Map<TableId, String> onDemand = new LinkedHashMap<>();
 
+  /** No new chunk is read while paused (signals). */
   private boolean paused;
+
+  /** The table being copied stops after its next emitted chunk (signals). */
   private boolean stopCurrent;
 
-  /** The table being copied, its OID; null between tables. */
+  /** The table being copied; null between tables. */
   private TableSchema table;
 
   private long tableOid;
   private long tableRows;
 
+  /** Reads the table's chunks; null between tables, and after the stream broke off. */
+  private CopyWorker worker;
+
+  /** The worker's chunks not emitted yet, in order. */
+  private final List<CopyWorker.Chunk> windows = new ArrayList<>();
+
   /** The key text of the last row of the last emitted chunk; null before the first chunk. */
   private List<String> lastKey;
-
-  /** The chunk between its watermarks; null when none is. */
-  private ChunkWindow<Object[]> window;
-
-  /** Writers the selection waits for (virtual transaction ids); null once selected. */
-  private String[] writers;
-
-  /** The key text of the selected chunk's last row, and whether the chunk ends the table. */
-  private List<String> selectedLastKey;
-
-  private boolean selectedLast;
 
   /** Where the stored offset says the copy of a table got to: table and key text; or null. */
   private final CopyProgress resumeAt;
@@ -163,6 +148,10 @@ public final class IncrementalCopy implements StreamObserver {
     }
   }
 
+  /**
+   * @param chunkBytes the COPY text a chunk aims at
+   * @param maxChunkRows the most rows of a chunk
+   */
   public IncrementalCopy(
       ConnectionSettings settings,
       String publication,
@@ -170,7 +159,8 @@ public final class IncrementalCopy implements StreamObserver {
       RecordBuilder records,
       OffsetTracker tracker,
       int serverVersion,
-      int chunkRows,
+      int chunkBytes,
+      int maxChunkRows,
       PendingTables.Plan tables,
       Map<String, ?> storedOffset) {
     this.settings = settings;
@@ -179,7 +169,8 @@ public final class IncrementalCopy implements StreamObserver {
     this.records = records;
     this.tracker = tracker;
     this.serverVersion = serverVersion;
-    this.chunkRows = chunkRows;
+    this.chunkBytes = chunkBytes;
+    this.maxChunkRows = maxChunkRows;
     this.pending = new ArrayList<>(tables.tables());
     CopyProgress stored = CopyProgress.from(storedOffset);
     // A table new to the publication starts over, whatever an old offset says of an earlier copy.
@@ -194,25 +185,56 @@ public final class IncrementalCopy implements StreamObserver {
     return !pending.isEmpty() || !finished.isEmpty();
   }
 
+  /** Each table's copy so far, by schema.table; safe from any thread. */
+  public Map<String, TableCopy> progress() {
+    return Map.copyOf(progress);
+  }
+
   /**
-   * Moves the copy on, on the task thread between two reads of the stream: starts a chunk when none
-   * is between its watermarks, selects its rows once the writers it waits for have ended, and
-   * clears tables whose copy is committed.
+   * Moves the copy on, on the task thread between two reads of the stream: starts the next table's
+   * worker, reports a worker's failure, and clears tables whose copy is committed.
    */
   public void step() throws SQLException {
     confirmFinished();
-    if (window == null) {
-      if (stopCurrent) {
-        stopped();
-      }
-      if (paused || pending.isEmpty() || (table == null && !startTable())) {
-        return;
-      }
-      openWindow();
+    if (worker != null) {
+      failed(worker.failure());
+      return;
     }
-    if (writers != null && !running(writers)) {
-      select();
+    if (stopCurrent && table != null) {
+      stopped();
     }
+    if (paused || (table == null && (pending.isEmpty() || !startTable()))) {
+      return;
+    }
+    TableId id = table.table;
+    long oid = tableOid;
+    worker =
+        new CopyWorker(
+            settings,
+            c -> schemas.forSnapshot(c, id, oid, serverVersion),
+            serverVersion,
+            table,
+            tableOid,
+            records,
+            lastKey,
+            chunkBytes,
+            maxChunkRows,
+            onDemand.get(id));
+    worker.start();
+  }
+
+  /** A worker's failure fails the task (an SQL error may be transient: the task retries). */
+  private void failed(Throwable e) throws SQLException {
+    if (e == null) {
+      return;
+    }
+    if (e instanceof SQLException sql) {
+      throw sql;
+    }
+    if (e instanceof RuntimeException r) {
+      throw r;
+    }
+    throw new ConnectException("Copy of table " + table.table + " failed: " + e, e);
   }
 
   private boolean startTable() throws SQLException {
@@ -247,85 +269,17 @@ public final class IncrementalCopy implements StreamObserver {
           id,
           lastKey);
     }
-    log.info("Copying table {} in chunks of {} rows while streaming", id, chunkRows);
+    progress.put(id.toString(), new TableCopy(0, keyText(lastKey), false));
+    log.info(
+        "Copying table {} while streaming, in chunks of about {} bytes (at most {} rows)",
+        id,
+        chunkBytes,
+        maxChunkRows);
     return true;
   }
 
-  /** Writes the chunk's low watermark and notes the writers the selection must outwait. */
-  private void openWindow() throws SQLException {
-    long n = ++chunks;
-    String low = copyId + ":" + n + ":low";
-    window = new ChunkWindow<>(table.table, low, copyId + ":" + n + ":high");
-    watermark(low);
-    try (PreparedStatement ps = connection().prepareStatement(ChunkQuery.WRITERS)) {
-      ps.setLong(1, tableOid);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        writers = (String[]) rs.getArray(1).getArray();
-      }
-    }
-  }
-
-  private boolean running(String[] transactions) throws SQLException {
-    if (transactions.length == 0) {
-      return false;
-    }
-    Connection c = connection();
-    Array array = c.createArrayOf("text", transactions);
-    try (PreparedStatement ps = c.prepareStatement(ChunkQuery.RUNNING)) {
-      ps.setArray(1, array);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1) > 0;
-      }
-    }
-  }
-
-  /** Selects the chunk's rows, hands them to the window, writes the high watermark. */
-  private void select() throws SQLException {
-    String sql = ChunkQuery.copy(table, lastKey, chunkRows, onDemand.get(table.table));
-    CopyOut copy = connection().unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-    LinkedHashMap<RowKey, Object[]> rows = new LinkedHashMap<>();
-    String[] fields = new String[table.columns.size()];
-    List<String> keyText = lastKey;
-    for (byte[] line = copy.readFromCopy(); line != null; line = copy.readFromCopy()) {
-      Object[] values = parse(line, fields);
-      rows.put(RowKey.of(values, table.keyColumns), values);
-      keyText = new ArrayList<>(table.keyColumns.length);
-      for (int k : table.keyColumns) {
-        keyText.add(fields[k]);
-      }
-    }
-    selectedLastKey = keyText;
-    selectedLast = rows.size() < chunkRows;
-    window.selected(rows);
-    writers = null;
-    watermark(window.high());
-  }
-
-  private Object[] parse(byte[] line, String[] fields) {
-    Object[] values = new Object[fields.length];
-    try {
-      int count = CopyText.parseRow(line, fields);
-      if (count != fields.length) {
-        throw new DataException("COPY row has " + count + " fields, expected " + fields.length);
-      }
-      for (int i = 0; i < fields.length; i++) {
-        values[i] = fields[i] == null ? null : table.columns.get(i).value(fields[i]);
-      }
-    } catch (DecodeException | DataException e) {
-      throw new ConnectException(
-          "Copy of table " + table.table + " (added while streaming): " + e.getMessage(), e);
-    }
-    return values;
-  }
-
-  private void watermark(String content) throws SQLException {
-    try (PreparedStatement ps = connection().prepareStatement(ChunkQuery.WATERMARK)) {
-      ps.setString(1, PREFIX);
-      ps.setString(2, content);
-      ps.executeQuery().close();
-    }
+  private static String keyText(List<String> key) {
+    return key == null ? "" : String.join(",", key);
   }
 
   @Override
@@ -335,57 +289,86 @@ public final class IncrementalCopy implements StreamObserver {
 
   @Override
   public List<SourceRecord> message(String prefix, byte[] content, long lsn, long now) {
-    if (window == null) {
+    if (worker == null) {
       return List.of();
     }
-    List<Object[]> rows = window.watermark(new String(content, StandardCharsets.UTF_8));
-    if (rows == null) {
-      return List.of();
+    worker.drainAnnounced(windows);
+    String text = new String(content, StandardCharsets.UTF_8);
+    for (int i = 0; i < windows.size(); i++) {
+      CopyWorker.Chunk chunk = windows.get(i);
+      if (chunk.window().watermark(text)) {
+        windows.remove(i);
+        worker.released();
+        return emit(chunk, lsn);
+      }
     }
-    lastKey = selectedLastKey;
+    return List.of();
+  }
+
+  /** At a chunk's high watermark: its rows the stream did not change, once they are selected. */
+  private List<SourceRecord> emit(CopyWorker.Chunk chunk, long lsn) {
+    CopyWorker.Selected s;
+    try {
+      s = chunk.selected().join();
+    } catch (CompletionException | CancellationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw cause instanceof SQLException sql
+          ? new RetriableException("Copy of table " + table.table + ": " + sql.getMessage(), sql)
+          : new ConnectException("Copy of table " + table.table + " failed: " + cause, cause);
+    }
+    List<SourceRecord> out = new ArrayList<>(s.records().size());
+    for (List<SourceRecord> built : chunk.window().keep(s.records())) {
+      out.addAll(built);
+    }
+    lastKey = s.lastKey();
     if (lastKey != null) {
       // From these rows on, every offset says how far the copy got: a restart goes on after it.
       records.carryInOffsets(new CopyProgress(table.table.quoted(), lastKey).toMap());
     }
-    List<SourceRecord> out = new ArrayList<>(rows.size());
-    SourceOffset offset = SourceOffset.stream(lsn, 0);
-    for (Object[] values : rows) {
-      records.copied(
-          out, table, new RecordBuilder.Row(values, RecordBuilder.Row.COMPLETE), lsn, offset, now);
-    }
-    tableRows += rows.size();
-    window = null;
-    if (stopCurrent) {
-      stopped();
-    } else if (selectedLast) {
+    tableRows += out.size();
+    log.debug(
+        "Copy of table {}: chunk of {} rows selected, {} emitted at {}",
+        table.table,
+        s.records().size(),
+        out.size(),
+        lsn);
+    progress.put(table.table.toString(), new TableCopy(tableRows, keyText(lastKey), s.last()));
+    if (s.last()) {
       log.info(
           "Copy of table {} emitted: {} rows (rows changed between a chunk's watermarks came as"
               + " streamed changes instead)",
           table.table,
           tableRows);
-      if (onDemand.containsKey(table.table)) {
-        onDemand.remove(table.table); // on demand: nothing to take out of the comment
-      } else {
-        finished.put(table.table, lsn);
+      if (onDemand.remove(table.table) == null) {
+        finished.put(table.table, lsn); // on demand: nothing to take out of the comment
       }
       records.carryInOffsets(Map.of());
       pending.remove(table.table);
       table = null;
+      stopWorker();
+    } else if (stopCurrent) {
+      stopped();
+    } else if (paused) {
+      // The chunks read ahead are dropped; on resume a new worker reads on after lastKey.
+      stopWorker();
     }
     return out;
   }
 
   @Override
   public void changed(TableSchema t, RecordBuilder.Row row) {
-    if (window != null) {
-      window.changed(t.table, RowKey.of(row.values, t.keyColumns));
+    if (!windows.isEmpty() && table != null && table.table.equals(t.table)) {
+      RowKey key = RowKey.of(row.values, t.keyColumns);
+      for (CopyWorker.Chunk c : windows) {
+        c.window().changed(t.table, key);
+      }
     }
   }
 
   @Override
   public void truncated(TableSchema t) {
-    if (window != null) {
-      window.truncated(t.table);
+    for (CopyWorker.Chunk c : windows) {
+      c.window().truncated(t.table);
     }
   }
 
@@ -429,8 +412,8 @@ public final class IncrementalCopy implements StreamObserver {
 
   /**
    * Stops the copies on demand of {@code tables} (all when empty): those queued leave the queue,
-   * the one being copied stops after its chunk between watermarks. A table added to the connector
-   * is never stopped: its topic needs the copy. Gives the tables stopped.
+   * the one being copied stops after its next chunk. A table added to the connector is never
+   * stopped: its topic needs the copy. Gives the tables stopped.
    */
   public List<TableId> stop(List<TableId> tables) {
     List<TableId> stopped = new ArrayList<>();
@@ -451,6 +434,7 @@ public final class IncrementalCopy implements StreamObserver {
 
   private void stopped() {
     log.info("Copy of table {} stopped on demand after {} rows", table.table, tableRows);
+    stopWorker();
     records.carryInOffsets(Map.of());
     pending.remove(table.table);
     onDemand.remove(table.table);
@@ -458,16 +442,19 @@ public final class IncrementalCopy implements StreamObserver {
     stopCurrent = false;
   }
 
-  /** No new chunk starts while paused; the one between its watermarks completes. */
+  /**
+   * No new chunk is read while paused: the chunks between their watermarks complete, those read
+   * ahead are dropped and read again on resume.
+   */
   public void pause(boolean pause) {
     paused = pause;
   }
 
-  /** What the copy is doing, for the signals' progress. */
+  /** What the copy on demand is doing, for the signals' progress. */
   public record Progress(
       boolean paused, String table, String condition, long rows, List<String> queued) {}
 
-  public Progress progress() {
+  public Progress signalProgress() {
     List<String> queued = new ArrayList<>();
     for (TableId t : pending) {
       if (table == null || !t.equals(table.table)) {
@@ -487,9 +474,16 @@ public final class IncrementalCopy implements StreamObserver {
    * new low watermark (the old watermarks, if read again, match no chunk).
    */
   public void reset() {
-    window = null;
-    writers = null;
+    stopWorker();
     close();
+  }
+
+  private void stopWorker() {
+    if (worker != null) {
+      worker.stop();
+      worker = null;
+    }
+    windows.clear();
   }
 
   private Connection connection() throws SQLException {
@@ -502,6 +496,7 @@ public final class IncrementalCopy implements StreamObserver {
   }
 
   public void close() {
+    stopWorker();
     Closeables.closeQuietly(connection);
     connection = null;
   }

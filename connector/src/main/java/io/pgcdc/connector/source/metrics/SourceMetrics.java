@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import javax.management.ObjectName;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -54,6 +56,7 @@ public final class SourceMetrics implements SourceTaskMetricsMXBean, AutoCloseab
   private volatile List<TableId> tables = List.of();
   private final Map<String, Long> snapshotDone = new ConcurrentHashMap<>();
   private final Map<String, Long> estimated = new ConcurrentHashMap<>();
+  private volatile Supplier<Map<String, TableCopy>> copies = Map::of;
 
   // Task thread only.
   private long rateSince = System.nanoTime();
@@ -90,6 +93,13 @@ public final class SourceMetrics implements SourceTaskMetricsMXBean, AutoCloseab
   /** Connect's own task MBeans are {@code kafka.connect:type=source-task-metrics,...}. */
   static ObjectName objectName(String connector) {
     return TaskMBeans.name("source-task-metrics", connector); // one task: a slot has one reader
+  }
+
+  /**
+   * The copies of tables added while streaming, by table ({@code schema.table}); none by default.
+   */
+  public void copies(Supplier<Map<String, TableCopy>> progress) {
+    copies = progress;
   }
 
   /** The captured tables, once the task knows them: their row estimates are sampled. */
@@ -310,5 +320,26 @@ public final class SourceMetrics implements SourceTaskMetricsMXBean, AutoCloseab
   @Override
   public Map<String, Long> getSnapshotRowsEstimated() {
     return new TreeMap<>(estimated);
+  }
+
+  @Override
+  public Map<String, Long> getIncrementalCopyRowsDone() {
+    return copies((t, c) -> c.rows());
+  }
+
+  @Override
+  public Map<String, String> getIncrementalCopyLastKey() {
+    return copies((t, c) -> c.lastKey());
+  }
+
+  @Override
+  public Map<String, Boolean> getIncrementalCopyDone() {
+    return copies((t, c) -> c.done());
+  }
+
+  private <V> Map<String, V> copies(BiFunction<String, TableCopy, V> figure) {
+    Map<String, V> out = new TreeMap<>();
+    copies.get().forEach((t, c) -> out.put(t, figure.apply(t, c)));
+    return out;
   }
 }

@@ -38,4 +38,19 @@ public interface SourceTaskMetricsMXBean {
    * over partitions); -1 for a table never vacuumed or analyzed.
    */
   Map<String, Long> getSnapshotRowsEstimated();
+
+  /**
+   * Rows emitted so far by the copy of each table added to the running connector ({@code
+   * schema.table}), by this task: a task that resumed a copy after a restart counts from there.
+   */
+  Map<String, Long> getIncrementalCopyRowsDone();
+
+  /**
+   * The text of the key values of the last row each such copy emitted, comma-separated (where a
+   * restart resumes it); empty before its first chunk.
+   */
+  Map<String, String> getIncrementalCopyLastKey();
+
+  /** Whether each such copy has emitted its last chunk. */
+  Map<String, Boolean> getIncrementalCopyDone();
 }

@@ -118,10 +118,35 @@ public final class RecordBuilder {
       long changeLsn,
       SourceOffset offset,
       long now) {
+    build(
+        out,
+        op,
+        t,
+        before,
+        after,
+        tx,
+        changeLsn,
+        offset,
+        offsetMap(offset),
+        tx.ahead() && valuesAhead != null,
+        now);
+  }
+
+  private void build(
+      List<SourceRecord> out,
+      String op,
+      TableSchema t,
+      Row before,
+      Row after,
+      Tx tx,
+      long changeLsn,
+      SourceOffset offset,
+      Map<String, Object> offsetMap,
+      boolean ahead,
+      long now) {
     Schema beforeSchema = before == null ? t.fullRowSchema() : t.rowSchema(before.omitted);
     Schema afterSchema = after == null ? t.fullRowSchema() : t.rowSchema(after.omitted);
     Schema envelopeSchema = t.envelope(beforeSchema, afterSchema);
-    boolean ahead = tx.ahead() && valuesAhead != null;
     Struct value =
         ahead ? new PreconvertedStruct(envelopeSchema, valuesAhead) : new Struct(envelopeSchema);
     List<Field> fields = envelopeSchema.fields();
@@ -149,7 +174,6 @@ public final class RecordBuilder {
     value.put(fields.get(TableSchema.ENVELOPE_TS_MS), now);
     Row keyRow = after != null ? after : before;
     Struct key = t.key(keyRow.values, ahead ? keysAhead : null);
-    Map<String, Object> offsetMap = offsetMap(offset);
     out.add(
         new ChangeRecord(
             partition,
@@ -178,6 +202,44 @@ public final class RecordBuilder {
     change(out, Envelope.OP_READ, t, null, row, new Tx(lsn, -1, now, false), lsn, offset, now);
     for (int i = first; i < out.size(); i++) {
       ((Struct) out.get(i).value()).getStruct(Envelope.SOURCE).put(SOURCE_SNAPSHOT, INCREMENTAL);
+    }
+  }
+
+  /**
+   * {@link #copied}, built ahead of its emission on a thread of the copy's own: its offset is the
+   * stream position {@code lsn} with {@code extras} (the copy's progress) rather than the entries
+   * the task carries then, and it is converted ahead like a snapshot record (when the task's
+   * converters have asked for that).
+   */
+  public void copiedAhead(
+      List<SourceRecord> out,
+      TableSchema t,
+      Row row,
+      long lsn,
+      Map<String, Object> extras,
+      long now) {
+    int first = out.size();
+    SourceOffset offset = SourceOffset.stream(lsn, 0);
+    Map<String, Object> offsetMap = new HashMap<>(offset.toMap());
+    offsetMap.putAll(extras);
+    build(
+        out,
+        Envelope.OP_READ,
+        t,
+        null,
+        row,
+        new Tx(lsn, -1, now, false),
+        lsn,
+        offset,
+        offsetMap,
+        valuesAhead != null,
+        now);
+    for (int i = first; i < out.size(); i++) {
+      SourceRecord r = out.get(i);
+      if (r.value() != null) {
+        ((Struct) r.value()).getStruct(Envelope.SOURCE).put(SOURCE_SNAPSHOT, INCREMENTAL);
+      }
+      convertAhead(r);
     }
   }
 

@@ -217,7 +217,7 @@ public final class Signals implements StreamObserver {
 
   /** The progress, as JSON: what the REST extension's GET shows. */
   String status() {
-    IncrementalCopy.Progress p = copy.progress();
+    IncrementalCopy.Progress p = copy.signalProgress();
     ObjectNode node = JSON.createObjectNode();
     node.put("paused", p.paused());
     node.put("table", p.table());

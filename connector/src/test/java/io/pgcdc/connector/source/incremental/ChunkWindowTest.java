@@ -10,7 +10,7 @@ class ChunkWindowTest {
   private static final TableId B = new TableId("public", "b");
   private static final TableId OTHER = new TableId("public", "a");
 
-  private final ChunkWindow<String> window = new ChunkWindow<>(B, "c:1:low", "c:1:high");
+  private final ChunkWindow window = new ChunkWindow(B, "c:1:low", "c:1:high");
 
   private static RowKey key(int id) {
     return new RowKey(new Object[] {id});
@@ -25,23 +25,22 @@ class ChunkWindowTest {
   }
 
   @Test
-  void theHeldRowsGoOutInKeyOrderAtTheHighWatermark() {
-    assertThat(window.watermark("c:1:low")).isNull();
-    window.selected(rows(1, 2, 3));
-
-    assertThat(window.watermark("c:1:high")).containsExactly("row 1", "row 2", "row 3");
+  void theSelectedRowsGoOutInKeyOrderAtTheHighWatermark() {
+    assertThat(window.watermark("c:1:low")).isFalse();
+    assertThat(window.watermark("c:1:high")).isTrue();
     assertThat(window.closed()).isTrue();
+    assertThat(window.keep(rows(1, 2, 3))).containsExactly("row 1", "row 2", "row 3");
   }
 
   @Test
   void aKeyChangedBetweenTheWatermarksLeavesTheChunk() {
     window.watermark("c:1:low");
-    window.changed(B, key(1)); // before the rows were selected
-    window.selected(rows(1, 2, 3));
-    window.changed(B, key(3)); // after
+    window.changed(B, key(1));
+    window.changed(B, key(3));
     window.changed(B, key(9)); // not in the chunk
+    window.watermark("c:1:high");
 
-    assertThat(window.watermark("c:1:high")).containsExactly("row 2");
+    assertThat(window.keep(rows(1, 2, 3))).containsExactly("row 2");
   }
 
   @Test
@@ -49,38 +48,37 @@ class ChunkWindowTest {
     window.changed(B, key(1)); // before the low watermark: the selection saw it
     window.watermark("c:1:low");
     window.changed(OTHER, key(2));
-    window.selected(rows(1, 2));
-
-    assertThat(window.watermark("c:1:high")).containsExactly("row 1", "row 2");
+    window.watermark("c:1:high");
     window.changed(B, key(1)); // after the high watermark: comes after the row
-    assertThat(window.closed()).isTrue();
+
+    assertThat(window.keep(rows(1, 2))).containsExactly("row 1", "row 2");
   }
 
   @Test
-  void aTruncateBetweenTheWatermarksEmptiesTheChunkBeforeOrAfterTheSelection() {
+  void aTruncateBetweenTheWatermarksEmptiesTheChunk() {
     window.watermark("c:1:low");
     window.truncated(B);
-    window.selected(rows(1, 2));
-    assertThat(window.watermark("c:1:high")).isEmpty();
+    window.watermark("c:1:high");
+    assertThat(window.keep(rows(1, 2))).isEmpty();
 
-    ChunkWindow<String> later = new ChunkWindow<>(B, "c:2:low", "c:2:high");
+    ChunkWindow later = new ChunkWindow(B, "c:2:low", "c:2:high");
     later.watermark("c:2:low");
-    later.selected(rows(1, 2));
     later.truncated(OTHER);
-    assertThat(later.watermark("c:2:high")).hasSize(2);
+    later.watermark("c:2:high");
+    assertThat(later.keep(rows(1, 2))).hasSize(2);
   }
 
   @Test
   void watermarksOfOtherChunksOrTasksAreIgnored() {
-    window.selected(rows(1));
-    assertThat(window.watermark("c:1:high")).as("high before low").isNull();
-    assertThat(window.watermark("old:1:low")).isNull();
+    assertThat(window.watermark("c:1:high")).as("high before low").isFalse();
+    assertThat(window.watermark("old:1:low")).isFalse();
     window.changed(B, key(1)); // the window is not open: nothing removed
 
     window.watermark("c:1:low");
-    assertThat(window.watermark("old:1:high")).isNull();
-    assertThat(window.watermark("c:1:high")).containsExactly("row 1");
-    assertThat(window.watermark("c:1:high")).as("once").isNull();
+    assertThat(window.watermark("old:1:high")).isFalse();
+    assertThat(window.watermark("c:1:high")).isTrue();
+    assertThat(window.watermark("c:1:high")).as("once").isFalse();
+    assertThat(window.keep(rows(1))).containsExactly("row 1");
   }
 
   @Test

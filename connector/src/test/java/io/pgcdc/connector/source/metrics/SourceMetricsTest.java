@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -100,5 +102,38 @@ class SourceMetricsTest {
     assertThat(server.isRegistered(name)).isTrue();
     restarted.close();
     assertThat(server.isRegistered(name)).isFalse();
+  }
+
+  @Test
+  void showsEachAddedTablesCopyProgressOverJmx() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ObjectName name = SourceMetrics.objectName("copy-progress");
+    try (SourceMetrics metrics = metrics("copy-progress")) {
+      assertThat(((TabularData) server.getAttribute(name, "IncrementalCopyRowsDone")).isEmpty())
+          .isTrue();
+      Map<String, TableCopy> progress = new ConcurrentHashMap<>();
+      metrics.copies(() -> Map.copyOf(progress));
+      progress.put("public.b", new TableCopy(4096, "4096", false));
+      progress.put("public.c", new TableCopy(3, "x,7", true));
+
+      assertThat(row(server.getAttribute(name, "IncrementalCopyRowsDone"), "public.b"))
+          .isEqualTo(4096L);
+      assertThat(row(server.getAttribute(name, "IncrementalCopyLastKey"), "public.c"))
+          .isEqualTo("x,7");
+      assertThat(row(server.getAttribute(name, "IncrementalCopyDone"), "public.b"))
+          .isEqualTo(false);
+      assertThat(row(server.getAttribute(name, "IncrementalCopyDone"), "public.c")).isEqualTo(true);
+    }
+  }
+
+  /** The value of {@code key} in an MXBean map attribute (a table of key and value). */
+  private static Object row(Object tabular, String key) {
+    for (Object row : ((TabularData) tabular).values()) {
+      CompositeData entry = (CompositeData) row;
+      if (key.equals(entry.get("key"))) {
+        return entry.get("value");
+      }
+    }
+    return null;
   }
 }
