@@ -53,13 +53,24 @@ class AddTableKillIT {
     Thread writer =
         new Thread(
             () -> AddTableFixture.write(pg, a, b, ROWS, stop, writes, writerError), "writer");
-    Thread slow = new Thread(() -> holdWrites(pg, b, stop, writerError), "long transactions");
+    AtomicInteger held = new AtomicInteger();
+    // Long transactions pace the copy until the kill: each chunk waits for them. They stop then:
+    // the writer inserts rows faster than a paced copy reads them.
+    AtomicBoolean stopHolding = new AtomicBoolean();
+    Thread slow =
+        new Thread(() -> holdWrites(pg, b, stopHolding, held, writerError), "long transactions");
     try {
       cluster.rest().create(onlyA);
       cluster.rest().awaitRunning(name, TIMEOUT);
       SourceFixture.readUntil(cluster, name + ".public." + a, l -> l.size() >= 10, TIMEOUT);
       writer.start();
       slow.start();
+      Deadline.in(TIMEOUT)
+          .await(
+              "the first long transaction on " + b + " to hold its lock",
+              () -> held.get() > 0 || writerError.get() != null,
+              () -> "none");
+      assertThat(writerError.get()).isNull();
       cluster.rest().putConfig(onlyA.with("table.include.list", "public." + a + ",public." + b));
       // Killed as soon as a committed offset names how far the copy got (offsets are flushed every
       // 5 s; the copy of this table takes longer).
@@ -76,6 +87,7 @@ class AddTableKillIT {
           .isNotNull();
 
       cluster.worker().kill();
+      stopHolding.set(true);
       cluster.worker().restart(TIMEOUT);
       cluster.rest().awaitRunning(name, TIMEOUT);
       Deadline.in(TIMEOUT)
@@ -91,6 +103,7 @@ class AddTableKillIT {
               () -> writes.get() + " writes");
     } finally {
       stop.set(true);
+      stopHolding.set(true);
       if (writer.isAlive()) {
         writer.join();
       }
@@ -127,12 +140,17 @@ class AddTableKillIT {
    * committed offset names how far it got before it ends. A workload, not a wait in the test.
    */
   private static void holdWrites(
-      PostgresServer pg, String table, AtomicBoolean stop, AtomicReference<Throwable> error) {
+      PostgresServer pg,
+      String table,
+      AtomicBoolean stop,
+      AtomicInteger held,
+      AtomicReference<Throwable> error) {
     try (Connection c = pg.connect();
         Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       while (!stop.get()) {
         s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = 1");
+        held.incrementAndGet();
         s.execute("SELECT pg_sleep(6)");
         c.commit();
       }

@@ -63,14 +63,17 @@ final class ChunkQuery {
   /**
    * The transactions that hold a lock taken by writers on the table (or a partition of it): those
    * that may have written the WAL of their commit before a watermark without being visible yet to a
-   * snapshot taken after it. Parameter: the table's OID.
+   * snapshot taken after it. Parameters: the table's OID, twice.
    */
   static final String WRITERS =
       "SELECT coalesce(array_agg(DISTINCT l.virtualtransaction), '{}') FROM pg_locks l"
           + " WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()"
           + " AND l.mode IN ('RowExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock',"
           + " 'AccessExclusiveLock')"
-          + " AND l.relation IN (SELECT relid FROM pg_partition_tree(?::oid::regclass))";
+          // pg_partition_tree lists the partitions of a partitioned table, and nothing for a
+          // table that is not partitioned: the table itself is named on its own.
+          + " AND (l.relation = ?::oid"
+          + " OR l.relation IN (SELECT relid FROM pg_partition_tree(?::oid::regclass)))";
 
   /** How many of the transactions (virtual ids, a text array) are still running. */
   static final String RUNNING =

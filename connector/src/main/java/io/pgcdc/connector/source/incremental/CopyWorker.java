@@ -241,6 +241,7 @@ final class CopyWorker implements Runnable {
   private String[] writers(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(ChunkQuery.WRITERS)) {
       ps.setLong(1, tableOid);
+      ps.setLong(2, tableOid);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return (String[]) rs.getArray(1).getArray();
