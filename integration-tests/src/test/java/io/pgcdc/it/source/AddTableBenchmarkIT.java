@@ -105,14 +105,14 @@ class AddTableBenchmarkIT {
     String warmName = base + "w";
     try {
       cluster.rest().create(SourceFixture.source(pg, warmName, "public." + t).with(PRODUCER));
-      rate(cluster, warmName + ".public." + t, ROWS);
+      TopicRate.measure(cluster, warmName + ".public." + t, ROWS, TIMEOUT);
     } finally {
       SourceFixture.cleanup(cluster, pg, warmName);
     }
     String snapName = base + "s";
     try {
       cluster.rest().create(SourceFixture.source(pg, snapName, "public." + t).with(PRODUCER));
-      Rate snapshot = rate(cluster, snapName + ".public." + t, ROWS);
+      TopicRate snapshot = TopicRate.measure(cluster, snapName + ".public." + t, ROWS, TIMEOUT);
       results.add(String.format("initial snapshot of t: %,.0f rows/s", snapshot.perSecond()));
     } finally {
       SourceFixture.cleanup(cluster, pg, snapName);
@@ -141,7 +141,7 @@ class AddTableBenchmarkIT {
       long writtenBefore = written[0];
 
       cluster.rest().putConfig(onlyO.with("table.include.list", "public." + o + ",public." + t));
-      Rate copy = rate(cluster, name + ".public." + t, ROWS);
+      TopicRate copy = TopicRate.measure(cluster, name + ".public." + t, ROWS, TIMEOUT);
       long writtenDuring = written[0] - writtenBefore;
       stop.set(true);
       writer.join();
@@ -272,46 +272,6 @@ class AddTableBenchmarkIT {
       }
     } catch (IOException | RuntimeException e) {
       error.set(e);
-    }
-  }
-
-  /** Records per second in a topic, from its first record's arrival to the expected count's. */
-  private record Rate(double perSecond, long firstAt, long lastAt) {}
-
-  private static Rate rate(ConnectCluster cluster, String topic, long expected) {
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "pgcdc-benchmark-" + UUID.randomUUID());
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      Deadline deadline = Deadline.in(TIMEOUT);
-      List<TopicPartition> partitions = List.of();
-      long firstAt = 0;
-      long firstCount = 0;
-      while (true) {
-        if (partitions.isEmpty()) {
-          List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
-          if (infos != null) {
-            partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-          }
-        }
-        long count = 0;
-        if (!partitions.isEmpty()) {
-          for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(partitions).entrySet()) {
-            count += e.getValue();
-          }
-        }
-        long now = System.currentTimeMillis();
-        if (count > 0 && firstAt == 0) {
-          firstAt = now;
-          firstCount = count;
-        }
-        if (count >= expected) {
-          return new Rate((count - firstCount) / ((now - firstAt) / 1e3), firstAt, now);
-        }
-        assertThat(deadline.expired()).as("%s: %d of %d records", topic, count, expected).isFalse();
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-      }
     }
   }
 }

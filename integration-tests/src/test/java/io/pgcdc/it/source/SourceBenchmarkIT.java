@@ -14,15 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -498,39 +491,6 @@ class SourceBenchmarkIT {
    * one's.
    */
   private static double connectorRate(ConnectCluster cluster, String topic, long expected) {
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "pgcdc-benchmark-" + UUID.randomUUID());
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      Deadline deadline = Deadline.in(TIMEOUT);
-      List<TopicPartition> partitions = List.of();
-      long firstAt = 0;
-      long firstCount = 0;
-      while (true) {
-        if (partitions.isEmpty()) {
-          List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
-          if (infos != null) {
-            partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-          }
-        }
-        long count = 0;
-        if (!partitions.isEmpty()) {
-          for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(partitions).entrySet()) {
-            count += e.getValue();
-          }
-        }
-        long now = System.nanoTime();
-        if (count > 0 && firstAt == 0) {
-          firstAt = now;
-          firstCount = count;
-        }
-        if (count >= expected) {
-          return (count - firstCount) / ((now - firstAt) / 1e9);
-        }
-        assertThat(deadline.expired()).as("%s: %d of %d records", topic, count, expected).isFalse();
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-      }
-    }
+    return TopicRate.measure(cluster, topic, expected, TIMEOUT).perSecond();
   }
 }
