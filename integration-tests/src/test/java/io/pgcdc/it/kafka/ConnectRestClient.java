@@ -96,7 +96,7 @@ public final class ConnectRestClient {
    * (right after another connector was created or deleted): a 409, or a 500 saying that a rebalance
    * is expected; a 409 for a name that exists is returned at once.
    */
-  private Response sendRetrying(String method, String path, Object body) {
+  public Response sendRetrying(String method, String path, Object body) {
     Deadline deadline = Deadline.in(Duration.ofSeconds(60));
     while (true) {
       Response response = send(method, path, body);

@@ -79,7 +79,7 @@ class OffsetsApiIT {
       pg.execute("INSERT INTO " + table + " VALUES (8)");
       ConnectRestClient.Response altered = patch(rest, name, slot, position);
       assertThat(altered.ok()).as("PATCH answered %s", altered).isTrue();
-      rest.send("PUT", "/connectors/" + name + "/resume", null);
+      rest.sendRetrying("PUT", "/connectors/" + name + "/resume", null);
       rest.awaitRunning(name, TIMEOUT);
       List<Change> changes = SourceFixture.readUntil(cluster, topic, hasId(8), TIMEOUT);
       assertThat(changes)
@@ -91,9 +91,9 @@ class OffsetsApiIT {
       // A reset (the cleanup extension drops the slot too): the resumed task snapshots again.
       stop(rest, name);
       ConnectRestClient.Response reset =
-          rest.send("DELETE", "/connectors/" + name + "/offsets", null);
+          rest.sendRetrying("DELETE", "/connectors/" + name + "/offsets", null);
       assertThat(reset.ok()).as("DELETE offsets answered %s", reset).isTrue();
-      rest.send("PUT", "/connectors/" + name + "/resume", null);
+      rest.sendRetrying("PUT", "/connectors/" + name + "/resume", null);
       rest.awaitRunning(name, TIMEOUT);
       List<Change> again =
           SourceFixture.readUntil(
@@ -132,7 +132,8 @@ class OffsetsApiIT {
   }
 
   private static void stop(ConnectRestClient rest, String name) {
-    ConnectRestClient.Response stopped = rest.send("PUT", "/connectors/" + name + "/stop", null);
+    ConnectRestClient.Response stopped =
+        rest.sendRetrying("PUT", "/connectors/" + name + "/stop", null);
     assertThat(stopped.ok()).as("stop answered %s", stopped).isTrue();
     Deadline.in(TIMEOUT)
         .await(
@@ -144,7 +145,7 @@ class OffsetsApiIT {
 
   private static ConnectRestClient.Response patch(
       ConnectRestClient rest, String name, String slot, Object lsn) {
-    return rest.send(
+    return rest.sendRetrying(
         "PATCH",
         "/connectors/" + name + "/offsets",
         Map.of(
