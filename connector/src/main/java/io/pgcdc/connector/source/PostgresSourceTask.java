@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -134,6 +135,7 @@ public class PostgresSourceTask extends SourceTask {
               COPY_CHUNK_BYTES,
               COPY_CHUNK_MAX_ROWS,
               plan.toCopy(),
+              Set.copyOf(plan.tables()),
               context.offsetStorageReader().offset(partition()));
       metrics.copies(copy::progress);
     }

@@ -2,7 +2,9 @@ package io.pgcdc.it.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pgcdc.it.kafka.ConnectCluster;
+import io.pgcdc.it.kafka.ConnectRestClient;
 import io.pgcdc.it.kafka.ConnectorDefinition;
 import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.kafka.KafkaConnectExtension;
@@ -24,9 +26,9 @@ import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The worker is killed (SIGKILL, offsets not flushed) while a table added to the running source is
- * copied, with a writer on it: the restarted task goes on after the last row its committed offset
- * names (copying again what came after), and its topic replayed still gives the table. Isolated: it
- * kills the shared worker.
+ * copied (or copied again on demand), with a writer on it: the restarted task goes on after the
+ * last row its committed offset names (copying again what came after), and its topic replayed still
+ * gives the table. Isolated: it kills the shared worker.
  */
 @Isolated
 @ExtendWith({PostgresExtension.class, KafkaConnectExtension.class})
@@ -131,6 +133,129 @@ class AddTableKillIT {
       SourceFixture.cleanup(cluster, pg, name);
       pg.execute("DROP TABLE " + a, "DROP TABLE " + b);
     }
+  }
+
+  /**
+   * The same kill during a copy asked for with a signal (through the REST endpoint): the committed
+   * offset carries the queue of copies on demand, so the restarted task goes on with it after the
+   * last committed row, although it does not read the signal again.
+   */
+  @Test
+  void aCopyOnDemandCutByAWorkerKillGoesOnAfterTheRestart(PostgresServer pg, ConnectCluster cluster)
+      throws Exception {
+    String name = pg.uniqueName("addd");
+    String a = name + "_a";
+    String b = name + "_b";
+    AddTableFixture.createTables(pg, a, b, ROWS);
+    String topicB = name + ".public." + b;
+    ConnectorDefinition source =
+        SourceFixture.source(pg, name, "public." + a + ",public." + b)
+            .with("signal.enabled", "true");
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger writes = new AtomicInteger();
+    AtomicReference<Throwable> writerError = new AtomicReference<>();
+    AtomicInteger committedKey = new AtomicInteger(-1);
+    Thread writer =
+        new Thread(
+            () -> AddTableFixture.write(pg, a, b, ROWS, stop, writes, writerError), "writer");
+    AtomicInteger held = new AtomicInteger();
+    AtomicBoolean stopHolding = new AtomicBoolean();
+    Thread slow =
+        new Thread(() -> holdWrites(pg, b, stopHolding, held, writerError), "long transactions");
+    String endpoint = "/pgcdc/connectors/" + name + "/snapshot";
+    try {
+      cluster.rest().create(source);
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      SourceFixture.readUntil(cluster, topicB, l -> l.size() >= ROWS, TIMEOUT);
+      Deadline.in(TIMEOUT)
+          .await(
+              "the task's first progress through GET " + endpoint,
+              () -> cluster.rest().send("GET", endpoint, null).json().path("progress").isObject(),
+              () -> cluster.rest().send("GET", endpoint, null).toString());
+      writer.start();
+      slow.start();
+      Deadline.in(TIMEOUT)
+          .await(
+              "the first long transaction on " + b + " to hold its lock",
+              () -> held.get() > 0 || writerError.get() != null,
+              () -> "none");
+      assertThat(writerError.get()).isNull();
+      ConnectRestClient.Response sent =
+          cluster.rest().send("POST", endpoint, Map.of("tables", List.of("public." + b)));
+      assertThat(sent.status()).as("%s", sent).isEqualTo(202);
+      Deadline.in(TIMEOUT)
+          .await(
+              "a committed offset that names how far the copy got",
+              () -> {
+                committedKey.set(AddTableFixture.committedCopyKey(cluster, name));
+                return committedKey.get() > 0;
+              },
+              () -> "none yet");
+      assertThat(committedOffset(cluster, name).path("copy_demand").asText())
+          .as("the committed offset names the copy on demand")
+          .contains(b);
+
+      cluster.worker().kill();
+      stopHolding.set(true);
+      cluster.worker().restart(TIMEOUT);
+      cluster.rest().awaitRunning(name, TIMEOUT);
+      Deadline.in(TIMEOUT)
+          .await(
+              "the copy on demand of " + b + " to end and be committed",
+              () -> {
+                JsonNode o = committedOffset(cluster, name);
+                return o.has("lsn") && !o.has("copy_demand") && !o.has("copy_key");
+              },
+              () -> committedOffset(cluster, name).toString());
+      int atCopyEnd = writes.get();
+      Deadline.in(TIMEOUT)
+          .await(
+              "200 more writes after the copy",
+              () -> writes.get() > atCopyEnd + 200,
+              () -> writes.get() + " writes");
+    } finally {
+      stop.set(true);
+      stopHolding.set(true);
+      if (writer.isAlive()) {
+        writer.join();
+      }
+      if (slow.isAlive()) {
+        slow.join();
+      }
+    }
+    try {
+      assertThat(writerError.get()).isNull();
+      Map<Integer, Integer> expected = AddTableFixture.tableState(pg, b);
+      List<Change> changes =
+          SourceFixture.readUntil(cluster, topicB, AddTableFixture.rebuildsTo(expected), TIMEOUT);
+      List<Integer> copied =
+          copied(changes).stream().map(c -> c.keyPayload().path("id").asInt()).toList();
+      int k = committedKey.get();
+      assertThat(copied)
+          .filteredOn(id -> id <= k)
+          .as("rows up to key %d, copied before the kill, are not copied again", k)
+          .doesNotHaveDuplicates()
+          .isNotEmpty();
+      assertThat(copied.stream().mapToInt(Integer::intValue).max().orElse(0))
+          .as("the copy went on to the end of the table after the restart")
+          .isGreaterThan(ROWS - 100);
+    } finally {
+      SourceFixture.cleanup(cluster, pg, name);
+      pg.execute(
+          "DROP FUNCTION IF EXISTS public.\"pgcdc_signal_pgcdc_" + name + "\"(text, text[], text)",
+          "DROP TABLE IF EXISTS public.\"pgcdc_signal_key_pgcdc_" + name + "\"",
+          "DROP TABLE " + a,
+          "DROP TABLE " + b);
+    }
+  }
+
+  /** The connector's committed source offset (GET /connectors/NAME/offsets); empty if none. */
+  private static JsonNode committedOffset(ConnectCluster cluster, String name) {
+    ConnectRestClient.Response r =
+        cluster.rest().send("GET", "/connectors/" + name + "/offsets", null);
+    return r.ok()
+        ? r.json().path("offsets").path(0).path("offset")
+        : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   /**

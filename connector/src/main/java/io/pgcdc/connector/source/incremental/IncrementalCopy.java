@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,15 @@ public final class IncrementalCopy implements StreamObserver {
   static final String TABLE_KEY = "copy_table";
 
   static final String KEY_KEY = "copy_key";
+
+  /**
+   * Offset keys, while copies on demand are queued or paused: the queue (tables and conditions, in
+   * order), and whether the copy is paused. A restart whose committed offset comes after the
+   * signals (which it does not read again) takes them from here.
+   */
+  static final String DEMAND_KEY = "copy_demand";
+
+  static final String PAUSED_KEY = "copy_paused";
 
   private final ConnectionSettings settings;
   private final String publication;
@@ -100,8 +110,14 @@ public final class IncrementalCopy implements StreamObserver {
   /** The key text of the last row of the last emitted chunk; null before the first chunk. */
   private List<String> lastKey;
 
-  /** Where the stored offset says the copy of a table got to: table and key text; or null. */
-  private final CopyProgress resumeAt;
+  /**
+   * Where the stored offset says the copy of a table got to: table and key text; or null, also once
+   * that table's copy has started again.
+   */
+  private CopyProgress resumeAt;
+
+  /** What every offset carries of the current table's progress (empty between tables). */
+  private Map<String, Object> carriedProgress = Map.of();
 
   /**
    * The copy's progress as the stored offset holds it: the last key emitted of {@code table}.
@@ -162,6 +178,7 @@ public final class IncrementalCopy implements StreamObserver {
       int chunkBytes,
       int maxChunkRows,
       PendingTables.Plan tables,
+      Set<TableId> captured,
       Map<String, ?> storedOffset) {
     this.settings = settings;
     this.publication = publication;
@@ -178,6 +195,123 @@ public final class IncrementalCopy implements StreamObserver {
         stored == null || tables.added().stream().anyMatch(t -> t.quoted().equals(stored.table()))
             ? null
             : stored;
+    restoreDemand(storedOffset, captured);
+  }
+
+  /**
+   * The copies on demand that the stored offset names, queued again: the one it was copying first
+   * (it resumes after its last committed key), the others after the added tables. A table no longer
+   * captured is left out, with a warning.
+   */
+  private void restoreDemand(Map<String, ?> storedOffset, Set<TableId> captured) {
+    Map<TableId, String> demand = Demand.from(storedOffset);
+    int front = 0;
+    for (Map.Entry<TableId, String> e : demand.entrySet()) {
+      TableId t = e.getKey();
+      if (!captured.contains(t)) {
+        log.warn(
+            "The copy on demand of table {} was not done before the restart, but the table is no"
+                + " longer captured: it is not copied",
+            t);
+        continue;
+      }
+      if (pending.contains(t)) {
+        continue; // added to the publication again: copied whole anyway
+      }
+      boolean current = resumeAt != null && resumeAt.table().equals(t.quoted());
+      pending.add(current ? front++ : pending.size(), t);
+      onDemand.put(t, e.getValue());
+    }
+    paused = storedOffset != null && "true".equals(storedOffset.get(PAUSED_KEY));
+    if (!onDemand.isEmpty() || paused) {
+      log.info(
+          "Copies on demand queued before the restart go on: {}{}",
+          onDemand.keySet(),
+          paused ? " (paused)" : "");
+    }
+    carry();
+  }
+
+  /**
+   * The queue of copies on demand as an offset holds it: each table's quoted name, URL-encoded,
+   * followed by {@code =} and its condition URL-encoded when it has one; joined by commas.
+   */
+  static final class Demand {
+    private Demand() {}
+
+    static String text(Map<TableId, String> demand) {
+      StringBuilder text = new StringBuilder();
+      for (Map.Entry<TableId, String> e : demand.entrySet()) {
+        if (text.length() > 0) {
+          text.append(',');
+        }
+        text.append(URLEncoder.encode(e.getKey().quoted(), StandardCharsets.UTF_8));
+        if (e.getValue() != null) {
+          text.append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+        }
+      }
+      return text.toString();
+    }
+
+    /** The queue in {@code offset}, in order; empty when it holds none. */
+    static Map<TableId, String> from(Map<String, ?> offset) {
+      Map<TableId, String> demand = new LinkedHashMap<>();
+      Object value = offset == null ? null : offset.get(DEMAND_KEY);
+      if (value == null) {
+        return demand;
+      }
+      if (!(value instanceof String text)) {
+        throw bad(value);
+      }
+      if (text.isEmpty()) {
+        return demand;
+      }
+      try {
+        for (String entry : text.split(",", -1)) {
+          int eq = entry.indexOf('=');
+          String table = URLDecoder.decode(eq < 0 ? entry : entry.substring(0, eq), UTF8);
+          String condition = eq < 0 ? null : URLDecoder.decode(entry.substring(eq + 1), UTF8);
+          demand.put(TableId.parse(table, "public"), condition);
+        }
+      } catch (IllegalArgumentException e) {
+        throw bad(value);
+      }
+      return demand;
+    }
+
+    private static ConnectException bad(Object value) {
+      return new ConnectException(
+          "Stored source offset key '"
+              + DEMAND_KEY
+              + "': expected the queued copies (each table's quoted name, then = and its"
+              + " condition, URL-encoded, comma-separated), got '"
+              + value
+              + "'. Reset the connector's offsets (DELETE /connectors/<name>/offsets while it is"
+              + " stopped) to start over.");
+    }
+
+    private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
+  }
+
+  /** Every offset from now on carries the current table's progress and the copies on demand. */
+  private void carry() {
+    if (onDemand.isEmpty() && !paused) {
+      records.carryInOffsets(carriedProgress);
+      return;
+    }
+    Map<String, Object> all = new LinkedHashMap<>(carriedProgress);
+    if (!onDemand.isEmpty()) {
+      all.put(DEMAND_KEY, Demand.text(onDemand));
+    }
+    if (paused) {
+      all.put(PAUSED_KEY, "true");
+    }
+    records.carryInOffsets(all);
+  }
+
+  private void carryProgress(Map<String, Object> progress) {
+    carriedProgress = progress;
+    carry();
   }
 
   /** Whether a table is still to copy, or its copy still to commit. */
@@ -261,9 +395,10 @@ public final class IncrementalCopy implements StreamObserver {
     tableOid = info.oid();
     tableRows = 0;
     lastKey = null;
-    if (resumeAt != null && resumeAt.table().equals(id.quoted()) && !onDemand.containsKey(id)) {
+    if (resumeAt != null && resumeAt.table().equals(id.quoted())) {
       lastKey = resumeAt.key();
-      records.carryInOffsets(resumeAt.toMap());
+      carryProgress(resumeAt.toMap());
+      resumeAt = null; // a later copy of the table starts from its first row
       log.info(
           "Copy of table {} resumes after key {}: the rows before were copied before the restart",
           id,
@@ -323,7 +458,7 @@ public final class IncrementalCopy implements StreamObserver {
     lastKey = s.lastKey();
     if (lastKey != null) {
       // From these rows on, every offset says how far the copy got: a restart goes on after it.
-      records.carryInOffsets(new CopyProgress(table.table.quoted(), lastKey).toMap());
+      carryProgress(new CopyProgress(table.table.quoted(), lastKey).toMap());
     }
     tableRows += out.size();
     log.debug(
@@ -342,7 +477,7 @@ public final class IncrementalCopy implements StreamObserver {
       if (onDemand.remove(table.table) == null) {
         finished.put(table.table, lsn); // on demand: nothing to take out of the comment
       }
-      records.carryInOffsets(Map.of());
+      carryProgress(Map.of());
       pending.remove(table.table);
       table = null;
       stopWorker();
@@ -407,6 +542,7 @@ public final class IncrementalCopy implements StreamObserver {
         queued.add(t);
       }
     }
+    carry();
     return queued;
   }
 
@@ -429,15 +565,16 @@ public final class IncrementalCopy implements StreamObserver {
         onDemand.remove(t);
       }
     }
+    carry();
     return stopped;
   }
 
   private void stopped() {
     log.info("Copy of table {} stopped on demand after {} rows", table.table, tableRows);
     stopWorker();
-    records.carryInOffsets(Map.of());
     pending.remove(table.table);
     onDemand.remove(table.table);
+    carryProgress(Map.of());
     table = null;
     stopCurrent = false;
   }
@@ -448,6 +585,7 @@ public final class IncrementalCopy implements StreamObserver {
    */
   public void pause(boolean pause) {
     paused = pause;
+    carry();
   }
 
   /** What the copy on demand is doing, for the signals' progress. */

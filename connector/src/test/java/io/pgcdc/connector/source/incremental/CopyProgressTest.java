@@ -3,9 +3,11 @@ package io.pgcdc.connector.source.incremental;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgcdc.connector.common.TableId;
 import io.pgcdc.connector.source.offset.SourceOffset;
 import io.pgcdc.connector.source.record.RecordBuilder;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -49,6 +51,33 @@ class CopyProgressTest {
       assertThatThrownBy(() -> IncrementalCopy.CopyProgress.from(bad))
           .isInstanceOf(ConnectException.class)
           .hasMessageContaining("'copy_key'");
+    }
+  }
+
+  @Test
+  void theQueueOfCopiesOnDemandIsReadBackInOrderWithItsConditions() {
+    Map<TableId, String> demand = new LinkedHashMap<>();
+    demand.put(new TableId("public", "b"), "id <= 5000 AND note = 'a,b=c'");
+    demand.put(new TableId("My Schema", "Order \"Lines\".x"), null);
+    demand.put(new TableId("public", "a"), "");
+
+    String text = IncrementalCopy.Demand.text(demand);
+    Map<String, Object> offset = Map.of(IncrementalCopy.DEMAND_KEY, text);
+
+    assertThat(IncrementalCopy.Demand.from(offset)).containsExactlyEntriesOf(demand);
+    assertThat(IncrementalCopy.Demand.from(Map.of())).isEmpty();
+    assertThat(IncrementalCopy.Demand.from(null)).isEmpty();
+  }
+
+  @Test
+  void aQueueThatIsNotItsTextIsRejectedNamingTheOffsetKey() {
+    for (Object value : new Object[] {42, "%zz", "a.b.c"}) {
+      Map<String, Object> bad = new HashMap<>();
+      bad.put(IncrementalCopy.DEMAND_KEY, value);
+
+      assertThatThrownBy(() -> IncrementalCopy.Demand.from(bad))
+          .isInstanceOf(ConnectException.class)
+          .hasMessageContaining("'copy_demand'");
     }
   }
 
