@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -81,10 +82,14 @@ final class CopyWorker implements Runnable {
 
   /**
    * A chunk's rows: their records by key, in key order; the text of the last row's key values (the
-   * one before when the chunk is empty), and whether the chunk ends the table.
+   * one before when the chunk is empty), whether the chunk ends the table, and the offset its
+   * records share (the task thread may add to it before it emits them).
    */
   record Selected(
-      LinkedHashMap<RowKey, List<SourceRecord>> records, List<String> lastKey, boolean last) {}
+      LinkedHashMap<RowKey, List<SourceRecord>> records,
+      List<String> lastKey,
+      boolean last,
+      Map<String, Object> offset) {}
 
   /** Reads the table's schema as it is now, on the worker's connection. */
   interface SchemaLoader {
@@ -265,18 +270,27 @@ final class CopyWorker implements Runnable {
 
   /**
    * Selects the chunk's rows and builds their records, then writes the high watermark: the stream
-   * finds the records ready there. A record's offset is the low watermark's position with the
-   * copy's progress up to the record's own row (a restart that finds it committed goes on after
-   * that row); its {@code source.lsn} is the low watermark's: the row holds every change committed
-   * before it. When the table's columns changed (a column added or dropped) during the selection or
-   * before the high watermark, the chunk comes out empty and the schema is read again: the next
-   * chunk selects the same rows again with the columns they have then.
+   * finds the records ready there. The records share one offset: the low watermark's position with
+   * the copy's progress before the chunk (a restart that finds it committed copies the chunk
+   * again); a record's {@code source.lsn} is the low watermark's: the row holds every change
+   * committed before it. When the table's columns changed (a column added or dropped) during the
+   * selection or before the high watermark, the chunk comes out empty and the schema is read again:
+   * the next chunk selects the same rows again with the columns they have then.
    */
   private Selected select(Connection c, String high, long lowLsn) throws SQLException {
     int limit = rows;
     TableSchema t = table;
     long now = System.currentTimeMillis();
-    List<CompletableFuture<List<Built>>> parts = new ArrayList<>();
+    // The chunk's records share one offset: the low watermark, and how far the copy got before the
+    // chunk. A restart that finds it committed copies the whole chunk again; a map and the key's
+    // text per row cost the builders more than a chunk copied twice after a crash.
+    Map<String, Object> offset =
+        RecordBuilder.copyOffset(
+            lowLsn,
+            after == null
+                ? Map.of()
+                : new IncrementalCopy.CopyProgress(t.table.quoted(), after).toMap());
+    List<CompletableFuture<Part>> parts = new ArrayList<>();
     long readStart = System.nanoTime();
     int count = 0;
     long bytes = 0;
@@ -292,11 +306,11 @@ final class CopyWorker implements Runnable {
         count++;
         lines.add(line);
         if (lines.size() == BUILD_BATCH) {
-          parts.add(build(t, lines, lowLsn, now));
+          parts.add(build(t, lines, lowLsn, offset, now));
           lines = new ArrayList<>(BUILD_BATCH);
         }
       }
-      parts.add(build(t, lines, lowLsn, now));
+      parts.add(build(t, lines, lowLsn, offset, now));
     } catch (SQLException e) {
       if (!UNDEFINED_COLUMN.equals(e.getSQLState())) {
         throw e;
@@ -306,10 +320,13 @@ final class CopyWorker implements Runnable {
     readNanos = System.nanoTime() - readStart;
     LinkedHashMap<RowKey, List<SourceRecord>> built = new LinkedHashMap<>();
     List<String> last = after;
-    for (CompletableFuture<List<Built>> part : parts) {
-      for (Built b : joined(part)) {
+    for (CompletableFuture<Part> future : parts) {
+      Part part = joined(future);
+      for (Built b : part.rows()) {
         built.put(b.key(), b.records());
-        last = b.keyText();
+      }
+      if (part.lastKey() != null) {
+        last = part.lastKey();
       }
     }
     watermark(c, high, true);
@@ -323,7 +340,7 @@ final class CopyWorker implements Runnable {
           names(before),
           names(table),
           after);
-      return new Selected(new LinkedHashMap<>(), after, false);
+      return new Selected(new LinkedHashMap<>(), after, false, offset);
     }
     if (count > 0) {
       after = last;
@@ -331,45 +348,50 @@ final class CopyWorker implements Runnable {
       long perRow = Math.max(1, bytes / count);
       rows = (int) Math.max(MIN_ROWS, Math.min(maxRows, chunkBytes / perRow));
     }
-    return new Selected(built, after, count < limit);
+    return new Selected(built, after, count < limit, offset);
   }
 
-  /** A selected row's key, the text of its key values, and its records. */
-  private record Built(RowKey key, List<String> keyText, List<SourceRecord> records) {}
+  /** A selected row's key and its records. */
+  private record Built(RowKey key, List<SourceRecord> records) {}
+
+  /** Some rows of a chunk, built; the text of the last one's key values (null: no rows). */
+  private record Part(List<Built> rows, List<String> lastKey) {}
 
   /**
    * Parses, converts and builds the records of {@code lines} on the builders, while the selection
-   * goes on: a record's offset holds the copy's progress up to its own row.
+   * goes on; the records get the chunk's {@code offset}.
    */
-  private CompletableFuture<List<Built>> build(
-      TableSchema t, List<byte[]> lines, long lowLsn, long now) {
+  private CompletableFuture<Part> build(
+      TableSchema t, List<byte[]> lines, long lowLsn, Map<String, Object> offset, long now) {
     return CompletableFuture.supplyAsync(
         () -> {
-          String quoted = t.table.quoted();
           String[] fields = new String[t.columns.size()];
           List<Built> out = new ArrayList<>(lines.size());
           for (byte[] line : lines) {
             Object[] values = parse(t, line, fields);
-            List<String> keyText = new ArrayList<>(t.keyColumns.length);
-            for (int k : t.keyColumns) {
-              keyText.add(fields[k]);
-            }
             List<SourceRecord> made = new ArrayList<>(1);
             records.copiedAhead(
                 made,
                 t,
                 new RecordBuilder.Row(values, RecordBuilder.Row.COMPLETE),
                 lowLsn,
-                new IncrementalCopy.CopyProgress(quoted, keyText).toMap(),
+                offset,
                 now);
-            out.add(new Built(RowKey.of(values, t.keyColumns), keyText, made));
+            out.add(new Built(RowKey.of(values, t.keyColumns), made));
           }
-          return out;
+          if (out.isEmpty()) {
+            return new Part(out, null);
+          }
+          List<String> lastKey = new ArrayList<>(t.keyColumns.length);
+          for (int k : t.keyColumns) {
+            lastKey.add(fields[k]); // the last row's fields are still there
+          }
+          return new Part(out, lastKey);
         },
         builders);
   }
 
-  private static List<Built> joined(CompletableFuture<List<Built>> part) {
+  private static Part joined(CompletableFuture<Part> part) {
     try {
       return part.join();
     } catch (CompletionException e) {

@@ -295,18 +295,29 @@ public final class IncrementalCopy implements StreamObserver {
 
   /** Every offset from now on carries the current table's progress and the copies on demand. */
   private void carry() {
-    if (onDemand.isEmpty() && !paused) {
+    Map<String, Object> demand = demandEntries();
+    if (demand.isEmpty()) {
       records.carryInOffsets(carriedProgress);
       return;
     }
     Map<String, Object> all = new LinkedHashMap<>(carriedProgress);
+    all.putAll(demand);
+    records.carryInOffsets(all);
+  }
+
+  /** The offset entries of the copies on demand and of a pause; empty when there are none. */
+  private Map<String, Object> demandEntries() {
+    if (onDemand.isEmpty() && !paused) {
+      return Map.of();
+    }
+    Map<String, Object> entries = new LinkedHashMap<>();
     if (!onDemand.isEmpty()) {
-      all.put(DEMAND_KEY, Demand.text(onDemand));
+      entries.put(DEMAND_KEY, Demand.text(onDemand));
     }
     if (paused) {
-      all.put(PAUSED_KEY, "true");
+      entries.put(PAUSED_KEY, "true");
     }
-    records.carryInOffsets(all);
+    return entries;
   }
 
   private void carryProgress(Map<String, Object> progress) {
@@ -451,6 +462,8 @@ public final class IncrementalCopy implements StreamObserver {
           ? new RetriableException("Copy of table " + table.table + ": " + sql.getMessage(), sql)
           : new ConnectException("Copy of table " + table.table + " failed: " + cause, cause);
     }
+    // The chunk's records carry the copies on demand as they are now, as the stream's records do.
+    s.offset().putAll(demandEntries());
     List<SourceRecord> out = new ArrayList<>(s.records().size());
     for (List<SourceRecord> built : chunk.window().keep(s.records())) {
       out.addAll(built);

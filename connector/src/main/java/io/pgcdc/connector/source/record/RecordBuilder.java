@@ -192,36 +192,32 @@ public final class RecordBuilder {
   }
 
   /**
-   * Adds the read record (op r) of a row copied into the stream at {@code lsn} after the table was
-   * added to a running connector: marked {@code source.snapshot = "incremental"}, so that consumers
-   * tell it from an initial snapshot row; its offset is the stream position it was emitted at.
+   * The offset of the rows of one chunk of a copy while streaming: the stream position {@code lsn}
+   * with {@code extras} (how far the copy got before the chunk). One map for all the chunk's
+   * records; its owner may add to it until the records are handed to Connect.
    */
-  public void copied(
-      List<SourceRecord> out, TableSchema t, Row row, long lsn, SourceOffset offset, long now) {
-    int first = out.size();
-    change(out, Envelope.OP_READ, t, null, row, new Tx(lsn, -1, now, false), lsn, offset, now);
-    for (int i = first; i < out.size(); i++) {
-      ((Struct) out.get(i).value()).getStruct(Envelope.SOURCE).put(SOURCE_SNAPSHOT, INCREMENTAL);
-    }
+  public static Map<String, Object> copyOffset(long lsn, Map<String, Object> extras) {
+    Map<String, Object> map = new HashMap<>(SourceOffset.stream(lsn, 0).toMap());
+    map.putAll(extras);
+    return map;
   }
 
   /**
-   * {@link #copied}, built ahead of its emission on a thread of the copy's own: its offset is the
-   * stream position {@code lsn} with {@code extras} (the copy's progress) rather than the entries
-   * the task carries then, and it is converted ahead like a snapshot record (when the task's
-   * converters have asked for that).
+   * Adds the read record (op r) of a row copied into the stream after the table was added to a
+   * running connector (or on demand), built ahead of its emission on a thread of the copy's own:
+   * marked {@code source.snapshot = "incremental"}, so that consumers tell it from an initial
+   * snapshot row; its offset is {@code offsetMap} ({@link #copyOffset}) rather than the entries the
+   * task carries then; it is converted ahead like a snapshot record (when the task's converters
+   * have asked for that).
    */
   public void copiedAhead(
       List<SourceRecord> out,
       TableSchema t,
       Row row,
       long lsn,
-      Map<String, Object> extras,
+      Map<String, Object> offsetMap,
       long now) {
     int first = out.size();
-    SourceOffset offset = SourceOffset.stream(lsn, 0);
-    Map<String, Object> offsetMap = new HashMap<>(offset.toMap());
-    offsetMap.putAll(extras);
     build(
         out,
         Envelope.OP_READ,
@@ -230,7 +226,7 @@ public final class RecordBuilder {
         row,
         new Tx(lsn, -1, now, false),
         lsn,
-        offset,
+        SourceOffset.stream(lsn, 0),
         offsetMap,
         valuesAhead != null,
         now);

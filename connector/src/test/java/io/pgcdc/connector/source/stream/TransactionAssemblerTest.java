@@ -224,7 +224,7 @@ class TransactionAssemblerTest {
             List<SourceRecord> made = new ArrayList<>();
             RecordBuilder.Row row =
                 new RecordBuilder.Row(new Object[] {5, "copied"}, RecordBuilder.Row.COMPLETE);
-            copier.copied(made, T, row, lsn, SourceOffset.stream(lsn, 0), now);
+            copier.copiedAhead(made, T, row, lsn, RecordBuilder.copyOffset(lsn, Map.of()), now);
             return made;
           }
 
