@@ -36,13 +36,21 @@ class ShippedConfigIT {
   void shippedSourceAndSinkCopyDemoOrdersIntoTheCopyTable(PostgresServer pg, ConnectCluster cluster)
       throws SQLException {
     createDemoOrders(pg);
-    ConnectorDefinition source = shipped("pgcdc-source.json", pg);
-    ConnectorDefinition sink = shipped("pgcdc-sink.json", pg);
+    String prefix = pg.uniqueName("pgcdc");
+    ConnectorDefinition source = shipped("pgcdc-source.json", pg).with("topic.prefix", prefix);
+    ConnectorDefinition sink =
+        shipped("pgcdc-sink.json", pg).with("topics", prefix + ".public.demo_orders");
     try {
       cluster.rest().create(source);
       cluster.rest().create(sink);
       cluster.rest().awaitRunning(source.name(), TIMEOUT);
       cluster.rest().awaitRunning(sink.name(), TIMEOUT);
+      // The changes below are to stream: they come after the slot (and so after the snapshot).
+      Deadline.in(TIMEOUT)
+          .await(
+              "a slot named after " + source.name(),
+              () -> slotExists(pg, source.name()),
+              () -> "none in pg_replication_slots");
 
       pg.execute(
           "INSERT INTO public.demo_orders VALUES (3, 'plums', 2, 2.50)",
@@ -65,7 +73,8 @@ class ShippedConfigIT {
   @Test
   void deletingTheShippedSourceDropsItsSlot(PostgresServer pg, ConnectCluster cluster) {
     createDemoOrders(pg);
-    ConnectorDefinition source = shipped("pgcdc-source.json", pg);
+    ConnectorDefinition source =
+        shipped("pgcdc-source.json", pg).with("topic.prefix", pg.uniqueName("pgcdc"));
     cluster.rest().create(source);
     cluster.rest().awaitRunning(source.name(), TIMEOUT);
     // The task creates the slot in its first poll, after it reports RUNNING.
@@ -93,7 +102,11 @@ class ShippedConfigIT {
         "INSERT INTO public.demo_orders VALUES (1, 'apples', 3, 1.20), (2, 'pears', 5, 0.80)");
   }
 
-  /** The shipped file; a unique name so that slot and topics are this test's own. */
+  /**
+   * The shipped file with a unique name, so that the slot is this test's own; each test gives its
+   * source a topic prefix of its own too (the shipped one is shared: a source deleted by one test
+   * may still write its snapshot there, which the other's sink would then read).
+   */
   private static ConnectorDefinition shipped(String file, PostgresServer pg) {
     ConnectorDefinition shipped = ConnectorDefinition.fromConfigDir(file);
     return shipped
