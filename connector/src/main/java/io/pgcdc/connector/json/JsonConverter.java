@@ -99,6 +99,16 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
   /** What fromConnectData writes around the payload for one schema. */
   private record Plan(byte[] prefix, ValueWriter writer) {}
 
+  /**
+   * The schema of the last plan looked up, by identity, and its plan. The records of a table share
+   * one schema object, so most look-ups end here: without the lock, for which the threads that
+   * convert ahead (the snapshot's, the copy's builders) and the task thread would otherwise queue,
+   * and without the deep hash of the schema that the map takes.
+   */
+  private record LastPlan(Schema schema, Plan plan) {}
+
+  private volatile LastPlan lastPlan;
+
   @Override
   public String version() {
     return Version.VERSION;
@@ -123,6 +133,7 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
       schemas = lruMap(cacheSize);
       schemalessPlan = null;
       last = null;
+      lastPlan = null;
     }
   }
 
@@ -170,12 +181,48 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
       return null;
     }
     try {
-      return write(plan(schema), value);
+      Plan plan = plan(schema);
+      return write(plan, value, plan.prefix);
     } catch (Fallback f) {
       fallbackWrites.increment();
       return kafka.fromConnectData(topic, schema, value);
     }
   }
+
+  /**
+   * Bytes converted ahead, kept apart until they are handed to Connect: the schema's part, shared
+   * by every record of the schema, and the record's own. A record waits between its conversion and
+   * its sending (the snapshot's queue, a copied chunk waiting for its watermark); with schemas
+   * embedded, the schema is most of its bytes, and holding it once per record fills the old
+   * generation of the worker's heap.
+   */
+  record Converted(byte[] prefix, byte[] rest) {
+    /** What {@link #fromConnectData} returns: the two parts joined. */
+    byte[] join() {
+      if (prefix.length == 0) {
+        return rest;
+      }
+      byte[] all = Arrays.copyOf(prefix, prefix.length + rest.length);
+      System.arraycopy(rest, 0, all, prefix.length, rest.length);
+      return all;
+    }
+  }
+
+  /** {@link #convert}, with the schema's part kept apart (see {@link Converted}). */
+  Converted convertApart(String topic, Schema schema, Object value) {
+    if (schema == null && value == null) {
+      return null;
+    }
+    try {
+      Plan plan = plan(schema);
+      return new Converted(plan.prefix, write(plan, value, EMPTY));
+    } catch (Fallback f) {
+      fallbackWrites.increment();
+      return new Converted(EMPTY, kafka.fromConnectData(topic, schema, value));
+    }
+  }
+
+  private static final byte[] EMPTY = new byte[0];
 
   @Override
   public SchemaAndValue toConnectData(String topic, byte[] value) {
@@ -221,10 +268,11 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
     return fallbackReads;
   }
 
-  private byte[] write(Plan plan, Object value) {
+  /** {@code prefix} (the plan's, or none), the value's payload, and the closing brace. */
+  private byte[] write(Plan plan, Object value, byte[] prefix) {
     OutputBuffer out = BUFFERS.get();
     out.reset();
-    out.write(plan.prefix, 0, plan.prefix.length);
+    out.write(prefix, 0, prefix.length);
     boolean written = false;
     try {
       JsonGenerator g = out.generator(WRITER);
@@ -246,6 +294,16 @@ public class JsonConverter implements Converter, HeaderConverter, Versioned {
   }
 
   private Plan plan(Schema schema) {
+    LastPlan recent = lastPlan;
+    if (recent != null && recent.schema() == schema) {
+      return recent.plan();
+    }
+    Plan plan = cachedPlan(schema);
+    lastPlan = new LastPlan(schema, plan);
+    return plan;
+  }
+
+  private Plan cachedPlan(Schema schema) {
     synchronized (this) {
       Plan plan = schema == null ? schemalessPlan : plans.get(schema);
       if (plan != null) {

@@ -27,7 +27,7 @@ public final class PreconvertedStruct extends Struct {
   private JsonConverter convertedBy;
 
   private String convertedTopic;
-  private byte[] converted;
+  private JsonConverter.Converted converted;
 
   public PreconvertedStruct(Schema schema, Preconverter preconverter) {
     super(schema);
@@ -46,7 +46,7 @@ public final class PreconvertedStruct extends Struct {
       return;
     }
     try {
-      converted = converter.convert(topic, schema(), this);
+      converted = converter.convertApart(topic, schema(), this);
       convertedBy = converter;
       convertedTopic = topic;
     } catch (RuntimeException e) {
@@ -66,7 +66,7 @@ public final class PreconvertedStruct extends Struct {
         && schema == schema()
         && topic != null
         && topic.equals(convertedTopic)) {
-      byte[] bytes = converted;
+      byte[] bytes = converted.join();
       forget();
       return bytes;
     }
@@ -76,7 +76,7 @@ public final class PreconvertedStruct extends Struct {
 
   /** The bytes converted ahead and not handed over yet, or null (for tests). */
   byte[] peekConverted() {
-    return converted;
+    return converted == null ? null : converted.join();
   }
 
   @Override

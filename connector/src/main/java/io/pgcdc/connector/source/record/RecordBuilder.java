@@ -150,28 +150,26 @@ public final class RecordBuilder {
     Struct value =
         ahead ? new PreconvertedStruct(envelopeSchema, valuesAhead) : new Struct(envelopeSchema);
     List<Field> fields = envelopeSchema.fields();
-    // A struct put into a struct is validated whole, after each of its own puts was validated:
-    // a row goes in empty (every row field is optional) and is filled there, validated once.
+    // Unchecked: the values come from the columns' codecs and this class, of the schemas' types.
     Map<String, String> texts = null;
     if (before != null) {
       Struct row = new Struct(beforeSchema);
-      value.put(fields.get(TableSchema.ENVELOPE_BEFORE), row);
+      Unchecked.put(value, fields.get(TableSchema.ENVELOPE_BEFORE), row);
       texts = t.fill(row, before.values, before.omitted, "before.", texts);
     }
     if (after != null) {
       Struct row = new Struct(afterSchema);
-      value.put(fields.get(TableSchema.ENVELOPE_AFTER), row);
+      Unchecked.put(value, fields.get(TableSchema.ENVELOPE_AFTER), row);
       texts = t.fill(row, after.values, after.omitted, "after.", texts);
     }
-    // The same for the source block: it goes in with its required fields, then gets the rest.
     Struct source = sourceRequired(tx);
-    value.put(fields.get(TableSchema.ENVELOPE_SOURCE), source);
+    Unchecked.put(value, fields.get(TableSchema.ENVELOPE_SOURCE), source);
     describe(source, tx, t, changeLsn, after == null ? null : after.unchangedToast(t), offset);
     if (texts != null) {
-      source.put(SOURCE_TEXT_VALUES, texts);
+      Unchecked.put(source, SOURCE_TEXT_VALUES, texts);
     }
-    value.put(fields.get(TableSchema.ENVELOPE_OP), op);
-    value.put(fields.get(TableSchema.ENVELOPE_TS_MS), now);
+    Unchecked.put(value, fields.get(TableSchema.ENVELOPE_OP), op);
+    Unchecked.put(value, fields.get(TableSchema.ENVELOPE_TS_MS), now);
     Row keyRow = after != null ? after : before;
     Struct key = t.key(keyRow.values, ahead ? keysAhead : null);
     out.add(
@@ -233,7 +231,8 @@ public final class RecordBuilder {
     for (int i = first; i < out.size(); i++) {
       SourceRecord r = out.get(i);
       if (r.value() != null) {
-        ((Struct) r.value()).getStruct(Envelope.SOURCE).put(SOURCE_SNAPSHOT, INCREMENTAL);
+        Unchecked.put(
+            ((Struct) r.value()).getStruct(Envelope.SOURCE), SOURCE_SNAPSHOT, INCREMENTAL);
       }
       convertAhead(r);
     }
@@ -343,12 +342,13 @@ public final class RecordBuilder {
   /** A source block with its required fields. */
   private Struct sourceRequired(Tx tx) {
     // Fields rather than names: a put by name looks the field up in a map, for every record.
-    return new Struct(Envelope.SOURCE_SCHEMA)
-        .put(SOURCE_VERSION, Version.VERSION)
-        .put(SOURCE_CONNECTOR, "postgresql")
-        .put(SOURCE_NAME, name)
-        .put(SOURCE_TS_MS, tx.commitMillis())
-        .put(SOURCE_DB, database);
+    Struct s = new Struct(Envelope.SOURCE_SCHEMA);
+    Unchecked.put(s, SOURCE_VERSION, Version.VERSION);
+    Unchecked.put(s, SOURCE_CONNECTOR, "postgresql");
+    Unchecked.put(s, SOURCE_NAME, name);
+    Unchecked.put(s, SOURCE_TS_MS, tx.commitMillis());
+    Unchecked.put(s, SOURCE_DB, database);
+    return s;
   }
 
   /** Adds the optional fields of a source block: snapshot flag, table, transaction, positions. */
@@ -359,19 +359,20 @@ public final class RecordBuilder {
       long changeLsn,
       List<String> unchangedToast,
       SourceOffset offset) {
-    s.put(SOURCE_SNAPSHOT, snapshotFlag(tx, offset));
+    Unchecked.put(s, SOURCE_SNAPSHOT, snapshotFlag(tx, offset));
     if (t != null) {
-      s.put(SOURCE_SCHEMA, t.table.schema()).put(SOURCE_TABLE, t.table.table());
+      Unchecked.put(s, SOURCE_SCHEMA, t.table.schema());
+      Unchecked.put(s, SOURCE_TABLE, t.table.table());
     }
     if (!tx.snapshot()) {
-      s.put(SOURCE_TX_ID, tx.xid() < 0 ? null : tx.xid())
-          .put(SOURCE_LSN, changeLsn)
-          .put(SOURCE_COMMIT_LSN, tx.commitLsn());
+      Unchecked.put(s, SOURCE_TX_ID, tx.xid() < 0 ? null : tx.xid());
+      Unchecked.put(s, SOURCE_LSN, changeLsn);
+      Unchecked.put(s, SOURCE_COMMIT_LSN, tx.commitLsn());
     } else {
-      s.put(SOURCE_LSN, tx.commitLsn());
+      Unchecked.put(s, SOURCE_LSN, tx.commitLsn());
     }
     if (unchangedToast != null) {
-      s.put(SOURCE_UNCHANGED_TOAST, unchangedToast);
+      Unchecked.put(s, SOURCE_UNCHANGED_TOAST, unchangedToast);
     }
     return s;
   }

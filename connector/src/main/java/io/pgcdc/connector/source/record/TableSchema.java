@@ -145,7 +145,7 @@ public final class TableSchema {
                 + c.pgType()
                 + "); set decimal.handling.mode=string or value.mode=text for this connector");
       }
-      key.put(fields.get(k), c.type().forKey(v));
+      Unchecked.put(key, fields.get(k), c.type().forKey(v));
     }
     return key;
   }
@@ -172,7 +172,7 @@ public final class TableSchema {
         texts.put(prefix + columns.get(i).name(), exact.text());
         v = null;
       }
-      row.put(fields.get(f++), v);
+      Unchecked.put(row, fields.get(f++), v); // of the column's type: its codec made it
     }
     return texts;
   }
