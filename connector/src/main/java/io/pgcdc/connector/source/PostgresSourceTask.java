@@ -47,11 +47,13 @@ public class PostgresSourceTask extends SourceTask {
   /**
    * COPY text per chunk of a table copied while streaming, and the most rows of a chunk. Chunks are
    * read ahead, so their number costs little; a chunk's records go out at once, ahead of the other
-   * tables' changes that follow them, so its size bounds the delay it adds to those.
+   * tables' changes that follow them, so its size bounds the delay it adds to those. They also live
+   * in the worker's heap from their reading to their sending: 512 KiB chunks kept enough of them
+   * that the copy spent a quarter of its time in the collector's pauses (docs/performance.md).
    */
-  private static final int COPY_CHUNK_BYTES = 512 << 10;
+  private static final int COPY_CHUNK_BYTES = 256 << 10;
 
-  private static final int COPY_CHUNK_MAX_ROWS = 10_000;
+  private static final int COPY_CHUNK_MAX_ROWS = 5_000;
 
   /** Longest wait of a poll while a table is copied while streaming. */
   private static final long COPY_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);

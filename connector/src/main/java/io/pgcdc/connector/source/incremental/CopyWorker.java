@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,10 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <li>select the next rows in key order (COPY, the snapshot's text format); {@link #BUILDERS}
  *       threads parse and convert them and build their read records (converted ahead like snapshot
  *       records), {@link #BUILD_BATCH} rows at a time, while the selection goes on;
- *   <li>write the high watermark, and flush the WAL up to it (the server sends the stream only
- *       flushed WAL; a non-transactional message alone waits for the WAL writer), and hand the
- *       records over ({@link Chunk#selected}): when the stream reaches the high watermark, they are
- *       ready, and the stream never waits for the copy.
+ *   <li>write the high watermark as soon as the last row is read, and flush the WAL up to it (the
+ *       server sends the stream only flushed WAL; a non-transactional message alone waits for the
+ *       WAL writer); the builders finish the chunk's last rows meanwhile, and hand the records over
+ *       ({@link Chunk#selected}), while this thread goes on to the next chunk. The stream, reaching
+ *       the high watermark, waits at most for that rest of the building.
  * </ol>
  *
  * At most {@link #MAX_IN_FLIGHT} chunks are read and not yet emitted. A chunk's size follows the
@@ -214,15 +214,24 @@ final class CopyWorker implements Runnable {
           LockSupport.parkNanos(WRITERS_PARK_NANOS);
         }
         long selecting = System.nanoTime();
-        Selected s = select(c, current.window().high(), lowLsn);
+        Selection s = select(c, current.window().high(), lowLsn);
         last = s.last();
-        current.selected().complete(s);
+        CompletableFuture<Selected> handOver = current.selected();
+        s.built()
+            .whenComplete(
+                (selected, e) -> {
+                  if (e != null) {
+                    handOver.completeExceptionally(e);
+                  } else {
+                    handOver.complete(selected);
+                  }
+                });
         log.debug(
             "Copy of table {}, chunk {}: {} rows; {} ms waiting for the stream to emit a chunk, {}"
-                + " ms for writers, {} ms selecting and building (of which {} ms reading COPY)",
+                + " ms for writers, {} ms selecting (of which {} ms reading COPY)",
             table.table,
             n,
-            s.records().size(),
+            s.rows(),
             TimeUnit.NANOSECONDS.toMillis(acquired - started),
             TimeUnit.NANOSECONDS.toMillis(selecting - acquired),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - selecting),
@@ -239,7 +248,11 @@ final class CopyWorker implements Runnable {
       }
     } finally {
       connection = null;
-      builders.shutdownNow();
+      if (stopped || failure != null) {
+        builders.shutdownNow();
+      } else {
+        builders.shutdown(); // the last chunk's rows are still being built
+      }
     }
   }
 
@@ -269,15 +282,23 @@ final class CopyWorker implements Runnable {
   }
 
   /**
-   * Selects the chunk's rows and builds their records, then writes the high watermark: the stream
-   * finds the records ready there. The records share one offset: the low watermark's position with
-   * the copy's progress before the chunk (a restart that finds it committed copies the chunk
-   * again); a record's {@code source.lsn} is the low watermark's: the row holds every change
-   * committed before it. When the table's columns changed (a column added or dropped) during the
-   * selection or before the high watermark, the chunk comes out empty and the schema is read again:
-   * the next chunk selects the same rows again with the columns they have then.
+   * What the copy thread knows of a chunk once its rows are read: how many, whether it ends the
+   * table, and its records, built on the builders meanwhile.
    */
-  private Selected select(Connection c, String high, long lowLsn) throws SQLException {
+  private record Selection(int rows, boolean last, CompletableFuture<Selected> built) {}
+
+  /**
+   * Selects the chunk's rows, while the builders build their records, then writes the high
+   * watermark at once: the records are a function of the rows read, and the builders finish them (a
+   * few milliseconds' work at most) while the copy thread goes on to the next chunk and the stream
+   * goes towards the watermark. The records share one offset: the low watermark's position with the
+   * copy's progress before the chunk (a restart that finds it committed copies the chunk again); a
+   * record's {@code source.lsn} is the low watermark's: the row holds every change committed before
+   * it. When the table's columns changed (a column added or dropped) during the selection or before
+   * the high watermark, the chunk comes out empty and the schema is read again: the next chunk
+   * selects the same rows again with the columns they have then.
+   */
+  private Selection select(Connection c, String high, long lowLsn) throws SQLException {
     int limit = rows;
     TableSchema t = table;
     long now = System.currentTimeMillis();
@@ -290,10 +311,11 @@ final class CopyWorker implements Runnable {
             after == null
                 ? Map.of()
                 : new IncrementalCopy.CopyProgress(t.table.quoted(), after).toMap());
-    List<CompletableFuture<Part>> parts = new ArrayList<>();
+    List<CompletableFuture<List<Built>>> parts = new ArrayList<>();
     long readStart = System.nanoTime();
     int count = 0;
     long bytes = 0;
+    byte[] lastLine = null;
     boolean columnsChanged = false;
     try {
       CopyOut copy =
@@ -305,6 +327,7 @@ final class CopyWorker implements Runnable {
         bytes += line.length;
         count++;
         lines.add(line);
+        lastLine = line;
         if (lines.size() == BUILD_BATCH) {
           parts.add(build(t, lines, lowLsn, offset, now));
           lines = new ArrayList<>(BUILD_BATCH);
@@ -318,17 +341,6 @@ final class CopyWorker implements Runnable {
       columnsChanged = true; // dropped or renamed since the schema was read
     }
     readNanos = System.nanoTime() - readStart;
-    LinkedHashMap<RowKey, List<SourceRecord>> built = new LinkedHashMap<>();
-    List<String> last = after;
-    for (CompletableFuture<Part> future : parts) {
-      Part part = joined(future);
-      for (Built b : part.rows()) {
-        built.put(b.key(), b.records());
-      }
-      if (part.lastKey() != null) {
-        last = part.lastKey();
-      }
-    }
     watermark(c, high, true);
     if (columnsChanged || columnsChanged(c)) {
       TableSchema before = table;
@@ -340,28 +352,59 @@ final class CopyWorker implements Runnable {
           names(before),
           names(table),
           after);
-      return new Selected(new LinkedHashMap<>(), after, false, offset);
+      return new Selection(
+          0,
+          false,
+          CompletableFuture.completedFuture(
+              new Selected(new LinkedHashMap<>(), after, false, offset)));
     }
     if (count > 0) {
-      after = last;
+      after = keyText(t, lastLine);
       // The next chunk's rows: chunkBytes of COPY text at this chunk's bytes per row.
       long perRow = Math.max(1, bytes / count);
       rows = (int) Math.max(MIN_ROWS, Math.min(maxRows, chunkBytes / perRow));
     }
-    return new Selected(built, after, count < limit, offset);
+    boolean last = count < limit;
+    List<String> lastKey = after;
+    CompletableFuture<Selected> built =
+        CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+            .thenApply(
+                done -> {
+                  LinkedHashMap<RowKey, List<SourceRecord>> records = new LinkedHashMap<>();
+                  for (CompletableFuture<List<Built>> part : parts) {
+                    for (Built b : part.join()) {
+                      records.put(b.key(), b.records());
+                    }
+                  }
+                  return new Selected(records, lastKey, last, offset);
+                });
+    return new Selection(count, last, built);
+  }
+
+  /** The text of the key values of a COPY row. */
+  private static List<String> keyText(TableSchema t, byte[] line) {
+    String[] fields = new String[t.columns.size()];
+    try {
+      CopyText.parseRow(line, fields);
+    } catch (DecodeException e) {
+      throw new ConnectException(
+          "Copy of table " + t.table + " (added while streaming): " + e.getMessage(), e);
+    }
+    List<String> key = new ArrayList<>(t.keyColumns.length);
+    for (int k : t.keyColumns) {
+      key.add(fields[k]);
+    }
+    return key;
   }
 
   /** A selected row's key and its records. */
   private record Built(RowKey key, List<SourceRecord> records) {}
 
-  /** Some rows of a chunk, built; the text of the last one's key values (null: no rows). */
-  private record Part(List<Built> rows, List<String> lastKey) {}
-
   /**
    * Parses, converts and builds the records of {@code lines} on the builders, while the selection
    * goes on; the records get the chunk's {@code offset}.
    */
-  private CompletableFuture<Part> build(
+  private CompletableFuture<List<Built>> build(
       TableSchema t, List<byte[]> lines, long lowLsn, Map<String, Object> offset, long now) {
     return CompletableFuture.supplyAsync(
         () -> {
@@ -379,24 +422,9 @@ final class CopyWorker implements Runnable {
                 now);
             out.add(new Built(RowKey.of(values, t.keyColumns), made));
           }
-          if (out.isEmpty()) {
-            return new Part(out, null);
-          }
-          List<String> lastKey = new ArrayList<>(t.keyColumns.length);
-          for (int k : t.keyColumns) {
-            lastKey.add(fields[k]); // the last row's fields are still there
-          }
-          return new Part(out, lastKey);
+          return out;
         },
         builders);
-  }
-
-  private static Part joined(CompletableFuture<Part> part) {
-    try {
-      return part.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
   }
 
   /** Whether the table's columns (names, types, order) differ from the schema's. */
