@@ -2,6 +2,7 @@ package io.pgcdc.connector.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.pgcdc.connector.common.Unchecked;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -187,7 +188,8 @@ final class ValueReader {
         continue;
       }
       try {
-        struct.put(field, read(p, field.schema()));
+        // Unchecked: read() gives each schema type its class, and null only where allowed.
+        Unchecked.put(struct, field, read(p, field.schema()));
       } catch (SchemaMismatchException e) {
         throw e.within(field.name());
       }
@@ -198,7 +200,8 @@ final class ValueReader {
         Field field = fields.get(i);
         try {
           // Kafka: a missing field reads as null
-          struct.put(field, nullValue(field.schema(), "no value (the field is missing)"));
+          Unchecked.put(
+              struct, field, nullValue(field.schema(), "no value (the field is missing)"));
         } catch (SchemaMismatchException e) {
           throw e.within(field.name());
         }

@@ -1,5 +1,6 @@
 package io.pgcdc.connector.source.record;
 
+import io.pgcdc.connector.common.Unchecked;
 import io.pgcdc.connector.common.Version;
 import io.pgcdc.connector.json.PreconvertedStruct;
 import io.pgcdc.connector.json.PreconvertedStruct.Preconverter;

@@ -1,6 +1,7 @@
 package io.pgcdc.connector.source.record;
 
 import io.pgcdc.connector.common.TableId;
+import io.pgcdc.connector.common.Unchecked;
 import io.pgcdc.connector.json.PreconvertedStruct;
 import io.pgcdc.connector.types.ColumnType;
 import io.pgcdc.connector.types.ExactText;

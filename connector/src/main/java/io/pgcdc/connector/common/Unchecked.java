@@ -1,4 +1,4 @@
-package io.pgcdc.connector.source.record;
+package io.pgcdc.connector.common;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * message (docs/performance.md). When Connect's {@code Struct} is not as expected, every call falls
  * back to {@code put}, checked.
  */
-final class Unchecked {
+public final class Unchecked {
   private static final Logger log = LoggerFactory.getLogger(Unchecked.class);
 
   /** {@code Struct.values}, or null where it cannot be reached (then {@code put} is used). */
@@ -36,7 +36,7 @@ final class Unchecked {
   }
 
   /** Sets {@code field} (a field of the struct's own schema) to {@code value}. */
-  static void put(Struct struct, Field field, Object value) {
+  public static void put(Struct struct, Field field, Object value) {
     if (VALUES == null) {
       struct.put(field, value);
       return;
@@ -45,7 +45,7 @@ final class Unchecked {
   }
 
   /** Sets the field named {@code name} of the struct's schema to {@code value}. */
-  static void put(Struct struct, String name, Object value) {
+  public static void put(Struct struct, String name, Object value) {
     Field field = struct.schema().field(name);
     if (field == null) {
       struct.put(name, value); // throws, naming the field

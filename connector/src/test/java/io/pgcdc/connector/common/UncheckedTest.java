@@ -1,4 +1,4 @@
-package io.pgcdc.connector.source.record;
+package io.pgcdc.connector.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
