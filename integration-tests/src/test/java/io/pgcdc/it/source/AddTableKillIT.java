@@ -48,31 +48,13 @@ class AddTableKillIT {
     String topicB = name + ".public." + b;
     String publication = "pgcdc_" + name;
     ConnectorDefinition onlyA = SourceFixture.source(pg, name, "public." + a);
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger writes = new AtomicInteger();
-    AtomicReference<Throwable> writerError = new AtomicReference<>();
     AtomicInteger committedKey = new AtomicInteger(-1);
-    Thread writer =
-        new Thread(
-            () -> AddTableFixture.write(pg, a, b, ROWS, stop, writes, writerError), "writer");
-    AtomicInteger held = new AtomicInteger();
-    // Long transactions pace the copy until the kill: each chunk waits for them. They stop then:
-    // the writer inserts rows faster than a paced copy reads them.
-    AtomicBoolean stopHolding = new AtomicBoolean();
-    Thread slow =
-        new Thread(() -> holdWrites(pg, b, stopHolding, held, writerError), "long transactions");
-    try {
+    Workload load = new Workload(pg, a, b);
+    try (load) {
       cluster.rest().create(onlyA);
       cluster.rest().awaitRunning(name, TIMEOUT);
       SourceFixture.readUntil(cluster, name + ".public." + a, l -> l.size() >= 10, TIMEOUT);
-      writer.start();
-      slow.start();
-      Deadline.in(TIMEOUT)
-          .await(
-              "the first long transaction on " + b + " to hold its lock",
-              () -> held.get() > 0 || writerError.get() != null,
-              () -> "none");
-      assertThat(writerError.get()).isNull();
+      load.start();
       cluster.rest().putConfig(onlyA.with("table.include.list", "public." + a + ",public." + b));
       // Killed as soon as a committed offset names how far the copy got (offsets are flushed every
       // 5 s; the copy of this table takes longer).
@@ -89,7 +71,7 @@ class AddTableKillIT {
           .isNotNull();
 
       cluster.worker().kill();
-      stopHolding.set(true);
+      load.stopHolding();
       cluster.worker().restart(TIMEOUT);
       cluster.rest().awaitRunning(name, TIMEOUT);
       Deadline.in(TIMEOUT)
@@ -97,24 +79,10 @@ class AddTableKillIT {
               "the copy of " + b + " to be committed (the publication's comment cleared)",
               () -> AddTableFixture.comment(pg, publication) == null,
               () -> AddTableFixture.comment(pg, publication));
-      int atCopyEnd = writes.get();
-      Deadline.in(TIMEOUT)
-          .await(
-              "200 more writes after the copy",
-              () -> writes.get() > atCopyEnd + 200,
-              () -> writes.get() + " writes");
-    } finally {
-      stop.set(true);
-      stopHolding.set(true);
-      if (writer.isAlive()) {
-        writer.join();
-      }
-      if (slow.isAlive()) {
-        slow.join();
-      }
+      load.awaitMoreWrites(200, "after the copy");
     }
     try {
-      assertThat(writerError.get()).isNull();
+      assertThat(load.error()).isNull();
       Map<Integer, Integer> expected = AddTableFixture.tableState(pg, b);
       List<Change> changes =
           SourceFixture.readUntil(cluster, topicB, AddTableFixture.rebuildsTo(expected), TIMEOUT);
@@ -151,19 +119,10 @@ class AddTableKillIT {
     ConnectorDefinition source =
         SourceFixture.source(pg, name, "public." + a + ",public." + b)
             .with("signal.enabled", "true");
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger writes = new AtomicInteger();
-    AtomicReference<Throwable> writerError = new AtomicReference<>();
     AtomicInteger committedKey = new AtomicInteger(-1);
-    Thread writer =
-        new Thread(
-            () -> AddTableFixture.write(pg, a, b, ROWS, stop, writes, writerError), "writer");
-    AtomicInteger held = new AtomicInteger();
-    AtomicBoolean stopHolding = new AtomicBoolean();
-    Thread slow =
-        new Thread(() -> holdWrites(pg, b, stopHolding, held, writerError), "long transactions");
     String endpoint = "/pgcdc/connectors/" + name + "/snapshot";
-    try {
+    Workload load = new Workload(pg, a, b);
+    try (load) {
       cluster.rest().create(source);
       cluster.rest().awaitRunning(name, TIMEOUT);
       SourceFixture.readUntil(cluster, topicB, l -> l.size() >= ROWS, TIMEOUT);
@@ -172,14 +131,7 @@ class AddTableKillIT {
               "the task's first progress through GET " + endpoint,
               () -> cluster.rest().send("GET", endpoint, null).json().path("progress").isObject(),
               () -> cluster.rest().send("GET", endpoint, null).toString());
-      writer.start();
-      slow.start();
-      Deadline.in(TIMEOUT)
-          .await(
-              "the first long transaction on " + b + " to hold its lock",
-              () -> held.get() > 0 || writerError.get() != null,
-              () -> "none");
-      assertThat(writerError.get()).isNull();
+      load.start();
       ConnectRestClient.Response sent =
           cluster.rest().send("POST", endpoint, Map.of("tables", List.of("public." + b)));
       assertThat(sent.status()).as("%s", sent).isEqualTo(202);
@@ -196,7 +148,7 @@ class AddTableKillIT {
           .contains(b);
 
       cluster.worker().kill();
-      stopHolding.set(true);
+      load.stopHolding();
       cluster.worker().restart(TIMEOUT);
       cluster.rest().awaitRunning(name, TIMEOUT);
       Deadline.in(TIMEOUT)
@@ -207,24 +159,10 @@ class AddTableKillIT {
                 return o.has("lsn") && !o.has("copy_demand") && !o.has("copy_key");
               },
               () -> committedOffset(cluster, name).toString());
-      int atCopyEnd = writes.get();
-      Deadline.in(TIMEOUT)
-          .await(
-              "200 more writes after the copy",
-              () -> writes.get() > atCopyEnd + 200,
-              () -> writes.get() + " writes");
-    } finally {
-      stop.set(true);
-      stopHolding.set(true);
-      if (writer.isAlive()) {
-        writer.join();
-      }
-      if (slow.isAlive()) {
-        slow.join();
-      }
+      load.awaitMoreWrites(200, "after the copy");
     }
     try {
-      assertThat(writerError.get()).isNull();
+      assertThat(load.error()).isNull();
       Map<Integer, Integer> expected = AddTableFixture.tableState(pg, b);
       List<Change> changes =
           SourceFixture.readUntil(cluster, topicB, AddTableFixture.rebuildsTo(expected), TIMEOUT);
@@ -256,6 +194,72 @@ class AddTableKillIT {
     return r.ok()
         ? r.json().path("offsets").path(0).path("offset")
         : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  /**
+   * The writer on {@code a} and {@code b} ({@link AddTableFixture#write}), and long transactions on
+   * {@code b} ({@link #holdWrites}) that pace the copy until {@link #stopHolding}: each chunk waits
+   * for them. They stop at the kill, since the writer inserts rows faster than a paced copy reads
+   * them. Closing stops both and waits for them.
+   */
+  private static final class Workload implements AutoCloseable {
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicBoolean stopHolding = new AtomicBoolean();
+    private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
+    private final AtomicReference<Throwable> error = new AtomicReference<>();
+    private final String b;
+    private final Thread writer;
+    private final Thread slow;
+
+    Workload(PostgresServer pg, String a, String b) {
+      this.b = b;
+      this.writer =
+          new Thread(() -> AddTableFixture.write(pg, a, b, ROWS, stop, writes, error), "writer");
+      this.slow =
+          new Thread(() -> holdWrites(pg, b, stopHolding, held, error), "long transactions");
+    }
+
+    /** Starts both; returns once the first long transaction holds its lock. */
+    void start() {
+      writer.start();
+      slow.start();
+      Deadline.in(TIMEOUT)
+          .await(
+              "the first long transaction on " + b + " to hold its lock",
+              () -> held.get() > 0 || error.get() != null,
+              () -> "none");
+      assertThat(error.get()).isNull();
+    }
+
+    void stopHolding() {
+      stopHolding.set(true);
+    }
+
+    void awaitMoreWrites(int more, String when) {
+      int from = writes.get();
+      Deadline.in(TIMEOUT)
+          .await(
+              more + " more writes " + when,
+              () -> writes.get() > from + more,
+              () -> writes.get() + " writes");
+    }
+
+    Throwable error() {
+      return error.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop.set(true);
+      stopHolding.set(true);
+      if (writer.isAlive()) {
+        writer.join();
+      }
+      if (slow.isAlive()) {
+        slow.join();
+      }
+    }
   }
 
   /**
