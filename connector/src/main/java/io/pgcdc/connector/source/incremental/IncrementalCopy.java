@@ -222,6 +222,11 @@ public final class IncrementalCopy implements StreamObserver {
       pending.add(current ? front++ : pending.size(), t);
       onDemand.put(t, e.getValue());
     }
+    if (resumeAt != null && pending.stream().noneMatch(t -> t.quoted().equals(resumeAt.table()))) {
+      // Its copy ended (its last chunk's records carry the progress before that chunk): a later
+      // copy of the table, on demand, starts from its first row.
+      resumeAt = null;
+    }
     paused = storedOffset != null && "true".equals(storedOffset.get(PAUSED_KEY));
     if (!onDemand.isEmpty() || paused) {
       log.info(
