@@ -3,6 +3,7 @@ package io.pgcdc.it.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgcdc.it.kafka.ConnectCluster;
 import io.pgcdc.it.kafka.ConnectRestClient;
+import io.pgcdc.it.kafka.Deadline;
 import io.pgcdc.it.pg.PostgresServer;
 import io.pgcdc.it.source.SourceFixture.Change;
 import java.sql.Connection;
@@ -10,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,17 +27,40 @@ import java.util.function.Predicate;
 final class AddTableFixture {
   private AddTableFixture() {}
 
-  /**
-   * The first key value of the copy's progress in the connector's committed source offset (GET
-   * /connectors/NAME/offsets, key {@code copy_key}) of a table keyed by one int; -1 when it names
-   * none.
-   */
-  static int committedCopyKey(ConnectCluster cluster, String name) {
+  /** The connector's committed source offset (GET /connectors/NAME/offsets); missing if none. */
+  static JsonNode committedOffset(ConnectCluster cluster, String name) {
     ConnectRestClient.Response r =
         cluster.rest().send("GET", "/connectors/" + name + "/offsets", null);
-    JsonNode key = r.ok() ? r.json().path("offsets").path(0).path("offset").path("copy_key") : null;
+    return r.ok()
+        ? r.json().path("offsets").path(0).path("offset")
+        : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  /**
+   * The first key value of the copy's progress in the connector's committed source offset (key
+   * {@code copy_key}) of a table keyed by one int; -1 when it names none.
+   */
+  static int committedCopyKey(ConnectCluster cluster, String name) {
+    JsonNode key = committedOffset(cluster, name).path("copy_key");
     // The key values' text, URL-encoded, comma-separated: here one int.
-    return key == null || !key.isTextual() ? -1 : Integer.parseInt(key.asText());
+    return key.isTextual() ? Integer.parseInt(key.asText()) : -1;
+  }
+
+  /**
+   * Waits for a committed offset that names how far the copy got (offsets are flushed every 5 s);
+   * gives its key.
+   */
+  static int awaitCommittedCopyKey(ConnectCluster cluster, String name, Duration timeout) {
+    int[] key = {-1};
+    Deadline.in(timeout)
+        .await(
+            "a committed offset that names how far the copy got",
+            () -> {
+              key[0] = committedCopyKey(cluster, name);
+              return key[0] > 0;
+            },
+            () -> "none yet");
+    return key[0];
   }
 
   static Set<String> published(PostgresServer pg, String publication) {

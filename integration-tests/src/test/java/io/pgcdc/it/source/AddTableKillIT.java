@@ -56,16 +56,9 @@ class AddTableKillIT {
       SourceFixture.readUntil(cluster, name + ".public." + a, l -> l.size() >= 10, TIMEOUT);
       load.start();
       cluster.rest().putConfig(onlyA.with("table.include.list", "public." + a + ",public." + b));
-      // Killed as soon as a committed offset names how far the copy got (offsets are flushed every
-      // 5 s; the copy of this table takes longer).
-      Deadline.in(TIMEOUT)
-          .await(
-              "a committed offset that names how far the copy got",
-              () -> {
-                committedKey.set(AddTableFixture.committedCopyKey(cluster, name));
-                return committedKey.get() > 0;
-              },
-              () -> "none yet");
+      // Killed as soon as a committed offset names how far the copy got (the copy of this table
+      // takes longer than the 5 s between offset flushes).
+      committedKey.set(AddTableFixture.awaitCommittedCopyKey(cluster, name, TIMEOUT));
       assertThat(AddTableFixture.comment(pg, publication))
           .as("the copy is not committed yet when the worker is killed")
           .isNotNull();
@@ -135,15 +128,8 @@ class AddTableKillIT {
       ConnectRestClient.Response sent =
           cluster.rest().send("POST", endpoint, Map.of("tables", List.of("public." + b)));
       assertThat(sent.status()).as("%s", sent).isEqualTo(202);
-      Deadline.in(TIMEOUT)
-          .await(
-              "a committed offset that names how far the copy got",
-              () -> {
-                committedKey.set(AddTableFixture.committedCopyKey(cluster, name));
-                return committedKey.get() > 0;
-              },
-              () -> "none yet");
-      assertThat(committedOffset(cluster, name).path("copy_demand").asText())
+      committedKey.set(AddTableFixture.awaitCommittedCopyKey(cluster, name, TIMEOUT));
+      assertThat(AddTableFixture.committedOffset(cluster, name).path("copy_demand").asText())
           .as("the committed offset names the copy on demand")
           .contains(b);
 
@@ -155,10 +141,10 @@ class AddTableKillIT {
           .await(
               "the copy on demand of " + b + " to end and be committed",
               () -> {
-                JsonNode o = committedOffset(cluster, name);
+                JsonNode o = AddTableFixture.committedOffset(cluster, name);
                 return o.has("lsn") && !o.has("copy_demand") && !o.has("copy_key");
               },
-              () -> committedOffset(cluster, name).toString());
+              () -> AddTableFixture.committedOffset(cluster, name).toString());
       load.awaitMoreWrites(200, "after the copy");
     }
     try {
@@ -185,15 +171,6 @@ class AddTableKillIT {
           "DROP TABLE " + a,
           "DROP TABLE " + b);
     }
-  }
-
-  /** The connector's committed source offset (GET /connectors/NAME/offsets); empty if none. */
-  private static JsonNode committedOffset(ConnectCluster cluster, String name) {
-    ConnectRestClient.Response r =
-        cluster.rest().send("GET", "/connectors/" + name + "/offsets", null);
-    return r.ok()
-        ? r.json().path("offsets").path(0).path("offset")
-        : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   /**
