@@ -156,13 +156,15 @@ class StreamConversionIT {
               "the replay's log line",
               () -> LogFiles.since(log, logFrom).contains(expected),
               () -> LogFiles.tailSince(log, logFrom, 20));
-      String line =
-          LogFiles.since(log, logFrom)
-              .lines()
-              .filter(l -> l.contains(expected))
-              .findFirst()
-              .orElseThrow();
-      assertThat(line).endsWith("JSON converted there: " + ("a".equals(suffix) ? "yes" : "no"));
+      // The slot decodes the other tests' large transactions too: those replay no record of this
+      // table (and so meet no converter, "no"); this test's transaction is among the lines.
+      List<String> lines =
+          LogFiles.since(log, logFrom).lines().filter(l -> l.contains(expected)).toList();
+      if ("a".equals(suffix)) {
+        assertThat(lines).anyMatch(l -> l.endsWith("JSON converted there: yes"));
+      } else {
+        assertThat(lines).allMatch(l -> l.endsWith("JSON converted there: no"));
+      }
       return records.stream()
           .map(r -> normalize(r.key(), name) + " " + normalize(r.value(), name))
           .toList();
